@@ -1,0 +1,49 @@
+#!/bin/bash
+# install-deps.sh -- install everything asbb needs to build, test and run, from
+# Debian 12's packages, non-interactively, as root. A second run only checks
+# dpkg's status and returns: it never calls apt-get when nothing is missing.
+set -euo pipefail
+
+PKGS=(
+	# build
+	build-essential cmake pkg-config clang-format
+	libmariadb-dev libcurl4-openssl-dev rapidjson-dev libcxxopts-dev
+	libspdlog-dev libfmt-dev libgtest-dev libslurm-dev libmunge-dev
+	# services the tests and the demo start (privately, under a temp dir)
+	mariadb-server mariadb-client munge
+	slurmctld slurmd slurmdbd slurm-client
+	# man page checks
+	groff-base man-db
+	# tools used by the test and demo scripts
+	procps psmisc iproute2 passwd util-linux
+)
+
+[ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+		|| missing+=("$p")
+done
+if [ ${#missing[@]} = 0 ]; then
+	echo "install-deps: all ${#PKGS[@]} packages present"
+	exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+# Package postinst scripts would start system-wide munge, mariadb and slurm
+# services; asbb's scripts start private ones instead. A policy-rc.d that
+# exits 101 forbids those starts for the duration of the install only.
+made_policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	made_policy=1
+fi
+cleanup() { [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d; return 0; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "install-deps: done"
