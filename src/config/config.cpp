@@ -1,0 +1,518 @@
+#include "config/config.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/hold_sizing.hpp"
+#include "core/names.hpp"
+#include "core/time_parse.hpp"
+#include "util/file_mode.hpp"
+
+namespace asbb {
+
+namespace {
+
+// A config file is a few dozen lines; the cap keeps a mistaken path (a log,
+// a core file) from being read whole into memory.
+constexpr size_t kMaxConfigBytes = 64 * 1024;
+
+// sun_path is 108 bytes including the terminating NUL.
+constexpr size_t kMaxSocketPath = 107;
+constexpr size_t kMaxPath = 4095;
+// MariaDB user names are at most 80 characters (mysql.user.User).
+constexpr size_t kMaxDbUser = 80;
+constexpr size_t kMaxHostName = 255;
+
+// Set when the value is wrong: the message that follows "Key: ".
+using Problem = std::optional<std::string>;
+
+char ascii_lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string to_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        c = ascii_lower(c);
+    }
+    return out;
+}
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && is_blank(text.front())) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && is_blank(text.back())) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+std::string quoted(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
+
+// Plain decimal digits only: no sign, no spaces, no unit. Nullopt outside
+// [lo, hi] or on anything else.
+std::optional<int64_t> parse_in_range(std::string_view text, int64_t lo, int64_t hi) {
+    if (text.empty() || text.size() > 18) {
+        return std::nullopt;
+    }
+    int64_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        value = value * 10 + (c - '0');
+    }
+    if (value < lo || value > hi) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+template <class T>
+Problem set_number(std::string_view value, int64_t lo, int64_t hi, std::string_view unit, T& out) {
+    const auto parsed = parse_in_range(value, lo, hi);
+    if (!parsed) {
+        std::string what = "must be a whole number";
+        if (!unit.empty()) {
+            what += " of " + std::string(unit);
+        }
+        return what + " from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " +
+               quoted(value);
+    }
+    out = static_cast<T>(*parsed);
+    return std::nullopt;
+}
+
+Problem set_absolute_path(std::string_view value, size_t max_len, std::string& out) {
+    if (value.empty() || value.front() != '/') {
+        return "must be an absolute path, got " + quoted(value);
+    }
+    if (value.size() > max_len) {
+        return "must be at most " + std::to_string(max_len) + " bytes long";
+    }
+    out = std::string(value);
+    return std::nullopt;
+}
+
+Problem set_no_space_text(std::string_view value, size_t max_len, std::string& out) {
+    if (value.empty()) {
+        return std::string("must not be empty");
+    }
+    for (char c : value) {
+        if (is_blank(c)) {
+            return "must not contain spaces, got " + quoted(value);
+        }
+    }
+    if (value.size() > max_len) {
+        return "must be at most " + std::to_string(max_len) + " characters long";
+    }
+    out = std::string(value);
+    return std::nullopt;
+}
+
+Problem from_expected(const Expected<std::string>& result, std::string& out) {
+    if (!result.ok()) {
+        return result.error();
+    }
+    out = result.value();
+    return std::nullopt;
+}
+
+struct KeyInfo {
+    std::string_view name;     // canonical spelling, as the template writes it
+    std::string_view section;  // non-empty: the template starts a new section here
+    std::string_view help;     // meaning and valid range; '\n' separates template lines
+    // Active (uncommented) in the template; these are the settings every site
+    // has to look at. `example` is written instead of an empty default.
+    bool active = false;
+    std::string_view example;
+    Problem (*set)(std::string_view value, Config& config);
+    std::string (*show)(const Config& config);
+};
+
+// The one list of keys: the parser and the template both read it, so a key
+// cannot be accepted without being documented or documented without being
+// accepted.
+const std::vector<KeyInfo>& keys() {
+    static const std::vector<KeyInfo> kKeys = {
+        {"DbHost", "Database: the asbb schema on the MariaDB server that slurmdbd uses",
+         "Host name or address of the MariaDB server. No spaces.", true, "",
+         [](std::string_view v, Config& c) {
+             return set_no_space_text(v, kMaxHostName, c.db_host);
+         },
+         [](const Config& c) { return c.db_host; }},
+        {"DbPort", "", "TCP port of the MariaDB server, 1 to 65535.", true, "",
+         [](std::string_view v, Config& c) { return set_number(v, 1, 65535, "", c.db_port); },
+         [](const Config& c) { return std::to_string(c.db_port); }},
+        {"DbSocket", "",
+         "Unix socket of the MariaDB server, an absolute path of at most 107 bytes.\n"
+         "When set it is used instead of DbHost and DbPort.",
+         false, "/run/mysqld/mysqld.sock",
+         [](std::string_view v, Config& c) {
+             return set_absolute_path(v, kMaxSocketPath, c.db_socket);
+         },
+         [](const Config& c) { return c.db_socket; }},
+        {"DbUser", "",
+         "MariaDB user that owns the asbb schema and may read SlurmDbName.\n"
+         "Not empty, no spaces, at most 80 characters.",
+         true, "",
+         [](std::string_view v, Config& c) { return set_no_space_text(v, kMaxDbUser, c.db_user); },
+         [](const Config& c) { return c.db_user; }},
+        {"DbPass", "",
+         "Password of DbUser; may be empty. Written as is, without quotes.\n"
+         "A '#' after a space or tab starts a comment, so the password cannot\n"
+         "contain a space or tab followed by '#'.",
+         true, "",
+         [](std::string_view v, Config& c) -> Problem {
+             c.db_pass = std::string(v);
+             return std::nullopt;
+         },
+         [](const Config& c) { return c.db_pass; }},
+        {"DbName", "", "Database that holds asbb's tables: 1 to 64 of [A-Za-z0-9_].", true, "",
+         [](std::string_view v, Config& c) {
+             return from_expected(validate_sql_identifier(v), c.db_name);
+         },
+         [](const Config& c) { return c.db_name; }},
+        {"SlurmDbName", "SLURM",
+         "SLURM's accounting database (slurmdbd.conf StorageLoc), read only:\n"
+         "1 to 64 of [A-Za-z0-9_].",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return from_expected(validate_sql_identifier(v), c.slurm_db_name);
+         },
+         [](const Config& c) { return c.slurm_db_name; }},
+        {"ClusterName", "",
+         "Default cluster for commands and the plugin: slurm.conf's ClusterName.\n"
+         "1 to 64 of [a-z0-9_-]; upper case is folded to lower case.\n"
+         "No default: the value below is a placeholder to replace.",
+         true, "cluster",
+         [](std::string_view v, Config& c) {
+             return from_expected(normalize_cluster_name(v), c.cluster_name);
+         },
+         [](const Config& c) { return c.cluster_name; }},
+        {"SlurmUser", "",
+         "slurm.conf's SlurmUser. This file may be owned by root or by this user.\n"
+         "1 to 32 of [A-Za-z0-9_.-], not starting with '-'.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return from_expected(validate_user_name(v), c.slurm_user);
+         },
+         [](const Config& c) { return c.slurm_user; }},
+        {"HoldFactor", "Holds",
+         "A job's hold is its estimated cost times this factor, 1.0 to 10.0.", false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             auto ppm = parse_hold_factor_ppm(v);
+             if (!ppm.ok()) {
+                 return ppm.error();
+             }
+             c.hold_factor_ppm = ppm.value();
+             return std::nullopt;
+         },
+         [](const Config& c) { return format_hold_factor(c.hold_factor_ppm); }},
+        {"ConnectTimeout", "Deadlines for the CLI and the poller",
+         "Seconds to wait for a connection to MariaDB, 1 to 60.", false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 1, 60, "seconds", c.connect_timeout_s);
+         },
+         [](const Config& c) { return std::to_string(c.connect_timeout_s); }},
+        {"LockWaitTimeout", "",
+         "Seconds a statement waits for a row lock (innodb_lock_wait_timeout), 1 to 60.", false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 1, 60, "seconds", c.lock_wait_timeout_s);
+         },
+         [](const Config& c) { return std::to_string(c.lock_wait_timeout_s); }},
+        {"StatementTimeout", "",
+         "Milliseconds a statement may run (max_statement_time), 10 to 600000.", false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 10, 600000, "milliseconds", c.statement_timeout_ms);
+         },
+         [](const Config& c) { return std::to_string(c.statement_timeout_ms); }},
+        {"PluginDeadline", "Plugin (job_submit/budget inside slurmctld)",
+         "Milliseconds the plugin may spend on the database for one submission,\n"
+         "10 to 5000. slurmctld holds its locks meanwhile: keep it short.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 10, 5000, "milliseconds", c.plugin_deadline_ms);
+         },
+         [](const Config& c) { return std::to_string(c.plugin_deadline_ms); }},
+        {"FailPolicy", "",
+         "What the plugin does when the database fails: closed rejects the job,\n"
+         "open accepts it and records the hold in SpoolDir for the poller.\n"
+         "open or closed.",
+         false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             const std::string lower = to_lower(v);
+             if (lower == "open") {
+                 c.fail_policy = FailPolicy::kOpen;
+             } else if (lower == "closed") {
+                 c.fail_policy = FailPolicy::kClosed;
+             } else {
+                 return "must be open or closed, got " + quoted(v);
+             }
+             return std::nullopt;
+         },
+         [](const Config& c) { return std::string(to_string(c.fail_policy)); }},
+        {"BreakerSeconds", "",
+         "After a database failure the plugin applies FailPolicy at once for this\n"
+         "many seconds instead of waiting on the database again, 1 to 3600.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 1, 3600, "seconds", c.breaker_s);
+         },
+         [](const Config& c) { return std::to_string(c.breaker_s); }},
+        {"SpoolDir", "",
+         "Where the plugin records holds it could not write to the database, an\n"
+         "absolute path. Default: slurm.conf's StateSaveLocation.",
+         false, "/var/spool/slurmctld/asbb",
+         [](std::string_view v, Config& c) { return set_absolute_path(v, kMaxPath, c.spool_dir); },
+         [](const Config& c) { return c.spool_dir; }},
+        {"OrphanHoldTTL", "Poller",
+         "A hold linked to no job after this long is expired: seconds, or a\n"
+         "duration such as 10m, 2h, 1d; 60 seconds to 7 days.",
+         false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             constexpr int64_t kMin = 60;
+             constexpr int64_t kMax = 7 * 24 * 3600;
+             std::optional<int64_t> seconds = parse_in_range(v, 0, kMax + 1);
+             if (!seconds) {
+                 auto duration = parse_duration_seconds(v);
+                 if (duration.ok()) {
+                     seconds = duration.value();
+                 }
+             }
+             if (!seconds || *seconds < kMin || *seconds > kMax) {
+                 return "must be from 60 seconds to 7 days (seconds, or 10m, 2h, 1d), got " +
+                        quoted(v);
+             }
+             c.orphan_hold_ttl_s = *seconds;
+             return std::nullopt;
+         },
+         [](const Config& c) { return std::to_string(c.orphan_hold_ttl_s); }},
+        {"LogLevel", "", "How much the poller and the CLI log: trace, debug, info, warn or error.",
+         false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             const std::string lower = to_lower(v);
+             for (std::string_view level : {"trace", "debug", "info", "warn", "error"}) {
+                 if (lower == level) {
+                     c.log_level = lower;
+                     return std::nullopt;
+                 }
+             }
+             return "must be trace, debug, info, warn or error, got " + quoted(v);
+         },
+         [](const Config& c) { return c.log_level; }},
+    };
+    return kKeys;
+}
+
+const KeyInfo* find_key(std::string_view name) {
+    const std::string lower = to_lower(name);
+    for (const auto& key : keys()) {
+        if (to_lower(key.name) == lower) {
+            return &key;
+        }
+    }
+    return nullptr;
+}
+
+// A '#' starts a comment at the start of a line or after a space or tab. A
+// '#' inside a value ("DbPass=a#b") is kept: passwords may contain one.
+std::string_view strip_comment(std::string_view line) {
+    for (size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '#' && (i == 0 || is_blank(line[i - 1]))) {
+            return line.substr(0, i);
+        }
+    }
+    return line;
+}
+
+bool has_control_character(std::string_view line) {
+    for (char c : line) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\t') || u == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string_view to_string(FailPolicy policy) {
+    return policy == FailPolicy::kOpen ? "open" : "closed";
+}
+
+ParseResult parse_config_text(std::string_view text) {
+    ParseResult result;
+    if (text.size() > kMaxConfigBytes) {
+        result.problems.push_back({0, "file is larger than 64 KiB"});
+        return result;
+    }
+    std::map<std::string_view, int> first_seen;  // canonical key -> line
+    int line_no = 0;
+    size_t start = 0;
+    while (start < text.size()) {
+        ++line_no;
+        const size_t end = text.find('\n', start);
+        std::string_view line = text.substr(
+            start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        start = end == std::string_view::npos ? text.size() : end + 1;
+
+        // Files edited on Windows end their lines in "\r\n".
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        // Checked before the comment is stripped: a NUL or escape sequence
+        // anywhere means the file is not what the admin thinks it is.
+        if (has_control_character(line)) {
+            result.problems.push_back({line_no, "control character in line"});
+            continue;
+        }
+        line = trim(strip_comment(line));
+        if (line.empty()) {
+            continue;
+        }
+        const size_t eq = line.find('=');
+        if (eq == std::string_view::npos) {
+            // The line is not echoed: it may be a password pasted on its own.
+            result.problems.push_back({line_no, "missing '=' (expected Key=Value)"});
+            continue;
+        }
+        const std::string_view name = trim(line.substr(0, eq));
+        const std::string_view value = trim(line.substr(eq + 1));
+        if (name.empty()) {
+            result.problems.push_back({line_no, "missing key before '='"});
+            continue;
+        }
+        const KeyInfo* key = find_key(name);
+        if (key == nullptr) {
+            result.problems.push_back({line_no, "unknown key " + quoted(name)});
+            continue;
+        }
+        const auto [seen, inserted] = first_seen.emplace(key->name, line_no);
+        if (!inserted) {
+            result.problems.push_back({line_no, "duplicate key " + quoted(key->name) +
+                                                    " (first set on line " +
+                                                    std::to_string(seen->second) + ")"});
+            continue;
+        }
+        if (Problem problem = key->set(value, result.config)) {
+            result.problems.push_back({line_no, std::string(key->name) + ": " + *problem});
+        }
+    }
+    return result;
+}
+
+Expected<Config> load_config_file(const std::string& path) {
+    // One byte more than accepted, so that the parser sees an oversized file
+    // as such instead of a silently cut one.
+    auto snapshot = read_regular_file(path, kMaxConfigBytes + 1);
+    if (!snapshot.ok()) {
+        return make_error(snapshot.error());
+    }
+    // Others may not read it (credentials) and the group may not write it
+    // (it names the database the plugin trusts). 600 and 640 are what
+    // slurmdbd accepts for slurmdbd.conf.
+    if ((snapshot->mode & 027) != 0) {
+        return make_error("asbb.conf " + path + " should be 600 or 640, is " +
+                          format_file_mode(snapshot->mode) + ": it holds database credentials");
+    }
+    ParseResult parsed = parse_config_text(snapshot->content);
+
+    // The owner check needs SlurmUser, which only the file itself names, so
+    // it runs after parsing (a bad SlurmUser line leaves the default). It is
+    // reported before parse problems: whether to trust the file comes first.
+    // Trusted owners: root; SlurmUser, as slurmdbd allows for slurmdbd.conf;
+    // and the process's own effective uid. The last one lets a developer or
+    // a test suite point ASBB_CONF at a file of their own: a file the caller
+    // owns cannot have been planted by someone else, and a caller who can
+    // write it could run any program with the same privileges anyway. A
+    // privileged caller (root, SlurmUser in slurmctld) is still protected
+    // against files owned by ordinary users.
+    const uint32_t owner = snapshot->uid;
+    const auto slurm_uid = lookup_user_uid(parsed.config.slurm_user);
+    const bool trusted = owner == 0 || owner == static_cast<uint32_t>(::geteuid()) ||
+                         (slurm_uid && owner == *slurm_uid);
+    if (!trusted) {
+        const std::string slurm_desc =
+            slurm_uid ? "(uid " + std::to_string(*slurm_uid) + ")" : "(no such user)";
+        return make_error("asbb.conf " + path + " is owned by uid " + std::to_string(owner) +
+                          ", should be owned by root or SlurmUser " + parsed.config.slurm_user +
+                          " " + slurm_desc + ": it holds database credentials");
+    }
+    if (!parsed.ok()) {
+        const ConfigProblem& first = parsed.problems.front();
+        if (first.line > 0) {
+            return make_error(path + ":" + std::to_string(first.line) + ": " + first.message);
+        }
+        return make_error(path + ": " + first.message);
+    }
+    return std::move(parsed.config);
+}
+
+std::string default_config_path() {
+    const char* env = std::getenv("ASBB_CONF");
+    if (env != nullptr && *env != '\0') {
+        return env;
+    }
+    return "/etc/asbb/asbb.conf";
+}
+
+std::string config_template() {
+    const Config defaults;
+    std::string out =
+        "# asbb.conf: settings for asbb, asbb-poller and the job_submit/budget plugin.\n"
+        "# See asbb.conf(5).\n"
+        "#\n"
+        "# One Key=Value per line, as in slurmdbd.conf. Keys are case-insensitive;\n"
+        "# spaces around keys and values are ignored. A '#' at the start of a line\n"
+        "# or after a space or tab starts a comment. Commented-out keys show their\n"
+        "# default.\n"
+        "#\n"
+        "# This file holds database credentials: it must be mode 600 or 640 and\n"
+        "# owned by root or SlurmUser, or asbb refuses to read it.\n";
+    for (const auto& key : keys()) {
+        if (!key.section.empty()) {
+            out += "\n# === ";
+            out += key.section;
+            out += " ===\n";
+        }
+        out += "\n";
+        std::string_view help = key.help;
+        while (!help.empty()) {
+            const size_t nl = help.find('\n');
+            out += "# ";
+            out += help.substr(0, nl);
+            out += "\n";
+            help = nl == std::string_view::npos ? std::string_view() : help.substr(nl + 1);
+        }
+        const std::string value = key.show(defaults);
+        if (key.active) {
+            out += std::string(key.name) + "=" +
+                   (value.empty() ? std::string(key.example) : value) + "\n";
+        } else if (value.empty()) {
+            // No default to show: an example, clearly marked as one.
+            out += "# Not set by default. For example:\n#" + std::string(key.name) + "=" +
+                   std::string(key.example) + "\n";
+        } else {
+            out += "#" + std::string(key.name) + "=" + value + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace asbb

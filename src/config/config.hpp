@@ -1,0 +1,77 @@
+// asbb.conf: SLURM-style "Key=Value" lines, '#' comments, keys
+// case-insensitive (as slurm.conf). It holds DB credentials, so like
+// slurmdbd.conf it must not be readable by others and must be owned by root
+// or the SlurmUser.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/expected.hpp"
+
+namespace asbb {
+
+enum class FailPolicy { kClosed, kOpen };
+
+struct Config {
+    // Where the budget tables live and how to reach them.
+    std::string db_host = "127.0.0.1";
+    int db_port = 3306;
+    std::string db_socket;  // when set, used instead of host/port
+    std::string db_user = "asbb";
+    std::string db_pass;
+    std::string db_name = "asbb";
+    // SLURM's accounting database on the same server (read only).
+    std::string slurm_db_name = "slurm_acct_db";
+    std::string cluster_name;  // default cluster for commands and the plugin
+    std::string slurm_user = "slurm";
+
+    int64_t hold_factor_ppm = 1'200'000;  // HoldFactor=1.2
+
+    // Deadlines. Connector/C takes whole seconds; the statement and lock
+    // limits are enforced by the server per session.
+    int connect_timeout_s = 5;
+    int lock_wait_timeout_s = 5;            // innodb_lock_wait_timeout for CLI/poller
+    int64_t statement_timeout_ms = 10'000;  // max_statement_time for CLI/poller
+
+    // Plugin (job_submit/budget).
+    int64_t plugin_deadline_ms = 200;
+    FailPolicy fail_policy = FailPolicy::kClosed;
+    int64_t breaker_s = 30;
+    std::string spool_dir;  // empty: SLURM's StateSaveLocation
+
+    // Poller.
+    int64_t orphan_hold_ttl_s = 600;
+    std::string log_level = "info";
+};
+
+struct ConfigProblem {
+    int line = 0;  // 1-based; 0 when not tied to a line
+    std::string message;
+};
+
+// Parses text, returning the config or every problem found, each with its
+// line ("line 7: HoldFactor: must be between 1.0 and 10.0").
+struct ParseResult {
+    Config config;
+    std::vector<ConfigProblem> problems;
+    bool ok() const { return problems.empty(); }
+};
+ParseResult parse_config_text(std::string_view text);
+
+// Reads and parses the file at path, first checking its owner and mode:
+// refused when readable or writable by others, or owned by someone other than
+// root or the given SlurmUser uid. The error names the path and the problem.
+Expected<Config> load_config_file(const std::string& path);
+
+// $ASBB_CONF, else /etc/asbb/asbb.conf.
+std::string default_config_path();
+
+// A commented asbb.conf with every key and its default (for config init).
+std::string config_template();
+
+std::string_view to_string(FailPolicy policy);
+
+}  // namespace asbb
