@@ -1,0 +1,55 @@
+// Writing journal rows and applying their deltas to the summary balances.
+// Internal to src/db: the ledger and budget operations are the public face.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/session.hpp"
+
+namespace asbb::db {
+
+struct JournalEntry {
+    int64_t now_s = 0;
+    std::string kind;  // deposit withdraw hold charge release expire adjust
+    int64_t budget_id = 0;
+    std::optional<std::string> hold_id;
+    int64_t amount_micro = 0;
+    int64_t allocated_delta_micro = 0;
+    int64_t held_delta_micro = 0;
+    int64_t spent_delta_micro = 0;
+    std::optional<std::string> cluster;
+    std::optional<int64_t> job_id;
+    std::optional<int64_t> job_db_inx;
+    std::optional<std::string> partition;
+    std::optional<std::string> user_name;
+    std::string actor;
+    std::string reason;
+};
+
+// Inserts the row; throws DbError kDuplicateKey when (cluster, job_db_inx)
+// was already charged.
+void insert_journal(Session& session, const JournalEntry& entry);
+
+// A budget (and optionally its partition limit) that a hold counts against.
+struct HoldLevel {
+    int64_t budget_id = 0;
+    std::optional<int64_t> partition_limit_id;
+};
+
+std::vector<HoldLevel> load_hold_levels(Session& session, const std::string& hold_id);
+
+// Adds the deltas to every level's budget and limit, in ascending id order
+// (budgets first, then limits) so that concurrent writers lock alike.
+void apply_level_deltas(Session& session, const std::vector<HoldLevel>& levels,
+                        int64_t held_delta_micro, int64_t spent_delta_micro, int64_t now_s);
+
+template <class T>
+Param optional_param(const std::optional<T>& value) {
+    if (!value) return nullptr;
+    return *value;
+}
+
+}  // namespace asbb::db

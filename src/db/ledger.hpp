@@ -1,0 +1,119 @@
+// The ledger operations that move money: holds (the plugin's one write),
+// charges and releases (the poller), deposits, withdrawals and adjustments
+// (the CLI). Every movement is one journal row plus the matching change of
+// the summary balances, in one transaction, so the balances always equal the
+// sum of the journal.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/hold_id.hpp"
+#include "core/hold_sizing.hpp"
+#include "core/money.hpp"
+#include "db/session.hpp"
+#include "db/slurm_tree.hpp"
+
+namespace asbb::db {
+
+struct HoldRequest {
+    HoldId id;
+    std::string cluster;
+    std::string account;  // normalized (lower case)
+    std::string partition;
+    std::string user_name;
+    std::optional<uint32_t> uid;
+    JobShape shape;
+    Money node_hour_price;
+    int64_t hold_factor_ppm = 0;
+    HoldSize size;
+    int64_t now_s = 0;
+    std::string actor;  // who placed it: "plugin", a CLI user
+};
+
+enum class HoldOutcome {
+    kPlaced,
+    kAlreadyPlaced,   // same id, same account and amount: a retry, nothing written
+    kIdConflict,      // same id, different account or amount: refused
+    kInsufficient,    // a level lacks funds (see shortfall)
+    kNoActivePeriod,  // a budgeted account has no period covering now
+    kNotBudgeted,     // no budget anywhere up the tree: no hold needed
+    kUnknownAccount,  // SLURM has no such account on that cluster
+};
+
+enum class LevelKind { kAccount, kAncestor, kPartitionLimit };
+
+// The level that refused a hold, with what it had left.
+struct Shortfall {
+    LevelKind kind = LevelKind::kAccount;
+    std::string account;    // the budget's account (for a limit: its budget's)
+    std::string partition;  // set for kPartitionLimit
+    Money available;        // what was left at that level (may be negative)
+    int64_t period_start = 0;
+    int64_t period_end = 0;
+};
+
+struct HoldResult {
+    HoldOutcome outcome = HoldOutcome::kPlaced;
+    std::optional<Shortfall> shortfall;
+    int level_count = 0;  // budgets and limits the hold counts against
+};
+
+// Places a hold atomically (its own transaction; deadlocks retried twice).
+// Levels are locked in one global order (budgets by id, then limits by id) so
+// concurrent holds cannot deadlock in a cycle.
+HoldResult place_hold(Session& session, const SlurmDbName& slurm, const HoldRequest& request);
+
+struct ChargeRequest {
+    std::string hold_id;  // 32 hex digits
+    Money actual;         // what the run cost
+    std::string cluster;
+    std::optional<int64_t> job_id;
+    std::optional<int64_t> job_db_inx;  // SLURM's job row: a second charge of it is a no-op
+    bool final_charge = true;           // release what is left of the hold afterwards
+    std::string reason;
+    std::string actor;
+    int64_t now_s = 0;
+};
+
+enum class ChargeOutcome { kCharged, kAlreadyCharged, kUnknownHold, kHoldClosed };
+
+struct ChargeResult {
+    ChargeOutcome outcome = ChargeOutcome::kCharged;
+    Money charged;   // the actual cost recorded as spent
+    Money released;  // what was left of the hold and given back
+    Money overrun;   // how much the charge exceeded what was still held
+};
+
+// Charges a hold. Runs inside the caller's transaction (the poller charges a
+// batch in one). An overrun is charged in full: the money is already spent on
+// AWS, so the budget may go negative and refuse the next holds.
+ChargeResult charge_hold(Session& session, const ChargeRequest& request);
+
+enum class ReleaseKind { kRelease, kExpire };
+
+struct ReleaseResult {
+    bool done = false;  // false: unknown hold or already closed
+    Money released;
+};
+
+// Gives back everything a hold still holds and closes it (released/expired).
+// Runs inside the caller's transaction.
+ReleaseResult release_hold(Session& session, const std::string& hold_id, ReleaseKind kind,
+                           const std::string& reason, const std::string& actor, int64_t now_s);
+
+// Allocation changes of one budget. Run inside the caller's transaction.
+// withdraw refuses to leave less than nothing available.
+void deposit(Session& session, int64_t budget_id, Money amount, const std::string& reason,
+             const std::string& actor, int64_t now_s);
+Expected<Money> withdraw(Session& session, int64_t budget_id, Money amount,
+                         const std::string& reason, const std::string& actor, int64_t now_s);
+
+// Corrects what a hold's job was charged (e.g. a late actual-cost file):
+// moves spent by delta on every level of the hold.
+bool adjust_spent(Session& session, const std::string& hold_id, Money delta,
+                  const std::string& reason, const std::string& actor, int64_t now_s);
+
+}  // namespace asbb::db

@@ -1,0 +1,230 @@
+#include "db/mariadb_session.hpp"
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include <cstring>
+
+namespace asbb::db {
+
+namespace {
+
+// Cells are fetched as text into a buffer of this size first; longer values
+// are fetched again at their full length.
+constexpr unsigned long kInitialCellBytes = 256;
+
+std::string statement_time_text(int64_t timeout_ms) {
+    // max_statement_time takes seconds with a fraction; build it from
+    // integers so no binary fraction creeps in.
+    std::string millis = std::to_string(timeout_ms % 1000);
+    millis.insert(0, 3 - millis.size(), '0');
+    return std::to_string(timeout_ms / 1000) + "." + millis;
+}
+
+}  // namespace
+
+std::string ConnectParams::where() const {
+    if (!socket.empty()) return socket;
+    return host + ":" + std::to_string(port);
+}
+
+MariaSession::MariaSession(const ConnectParams& params) : where_(params.where()) {
+    conn_ = mysql_init(nullptr);
+    if (conn_ == nullptr) throw DbError(DbErrorKind::kOther, 0, "mysql_init: out of memory");
+    unsigned connect_s = static_cast<unsigned>(params.connect_timeout_s);
+    unsigned read_s = static_cast<unsigned>(params.read_timeout_s);
+    unsigned write_s = static_cast<unsigned>(params.write_timeout_s);
+    my_bool no_reconnect = 0;  // a silent reconnect would lose the session settings
+    mysql_optionsv(conn_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_s);
+    mysql_optionsv(conn_, MYSQL_OPT_READ_TIMEOUT, &read_s);
+    mysql_optionsv(conn_, MYSQL_OPT_WRITE_TIMEOUT, &write_s);
+    mysql_optionsv(conn_, MYSQL_OPT_RECONNECT, &no_reconnect);
+    mysql_optionsv(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    unsigned long flags = params.multi_statements ? CLIENT_MULTI_STATEMENTS : 0;
+    // Connector/C uses the socket only for host "localhost"; any other host
+    // name, even 127.0.0.1, means TCP.
+    const char* socket = params.socket.empty() ? nullptr : params.socket.c_str();
+    const char* host = socket != nullptr ? "localhost" : params.host.c_str();
+    const char* database = params.database.empty() ? nullptr : params.database.c_str();
+    if (mysql_real_connect(conn_, host, params.user.c_str(), params.password.c_str(), database,
+                           static_cast<unsigned>(params.port), socket, flags) == nullptr) {
+        unsigned code = mysql_errno(conn_);
+        std::string message = "cannot connect to MariaDB at " + where_ + ": " + mysql_error(conn_);
+        mysql_close(conn_);
+        conn_ = nullptr;
+        // Access denied or an unknown database are not outages, but they
+        // still mean "no database to work with" to every caller.
+        throw DbError(DbErrorKind::kConnection, code, message);
+    }
+    run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    run("SET SESSION innodb_lock_wait_timeout = " + std::to_string(params.lock_wait_timeout_s) +
+        ", max_statement_time = " + statement_time_text(params.statement_timeout_ms) +
+        ", sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+        "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00', autocommit = 1");
+}
+
+MariaSession::~MariaSession() {
+    for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
+    if (conn_ != nullptr) mysql_close(conn_);
+}
+
+void MariaSession::fail(unsigned code, const std::string& message) {
+    DbErrorKind kind = classify_error(code);
+    throw DbError(kind, code,
+                  kind == DbErrorKind::kConnection
+                      ? "lost connection to MariaDB at " + where_ + ": " + message
+                      : message);
+}
+
+void MariaSession::fail_stmt(MYSQL_STMT* stmt, std::string_view sql) {
+    unsigned code = mysql_stmt_errno(stmt);
+    std::string message = mysql_stmt_error(stmt);
+    // A statement that failed because the connection broke cannot be reused.
+    if (classify_error(code) == DbErrorKind::kConnection) {
+        auto it = statements_.find(std::string(sql));
+        if (it != statements_.end()) {
+            mysql_stmt_close(it->second);
+            statements_.erase(it);
+        }
+    }
+    fail(code, message);
+}
+
+void MariaSession::run(std::string_view sql) {
+    if (conn_ == nullptr) fail(CR_SERVER_GONE_ERROR, "no connection");
+    if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) {
+        fail(mysql_errno(conn_), mysql_error(conn_));
+    }
+    // Drain any result so the connection is ready for the next call.
+    if (MYSQL_RES* result = mysql_store_result(conn_)) mysql_free_result(result);
+}
+
+void MariaSession::run_script(std::string_view sql) {
+    if (conn_ == nullptr) fail(CR_SERVER_GONE_ERROR, "no connection");
+    if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) {
+        fail(mysql_errno(conn_), mysql_error(conn_));
+    }
+    for (;;) {
+        if (MYSQL_RES* result = mysql_store_result(conn_)) mysql_free_result(result);
+        int more = mysql_next_result(conn_);
+        if (more == -1) break;
+        if (more > 0) fail(mysql_errno(conn_), mysql_error(conn_));
+    }
+}
+
+MYSQL_STMT* MariaSession::prepared(std::string_view sql) {
+    if (conn_ == nullptr) fail(CR_SERVER_GONE_ERROR, "no connection");
+    std::string key(sql);
+    if (auto it = statements_.find(key); it != statements_.end()) return it->second;
+    MYSQL_STMT* stmt = mysql_stmt_init(conn_);
+    if (stmt == nullptr) fail(mysql_errno(conn_), mysql_error(conn_));
+    if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) {
+        unsigned code = mysql_stmt_errno(stmt);
+        std::string message = mysql_stmt_error(stmt);
+        mysql_stmt_close(stmt);
+        fail(code, message);
+    }
+    statements_.emplace(std::move(key), stmt);
+    return stmt;
+}
+
+MYSQL_STMT* MariaSession::execute(std::string_view sql, const Params& params) {
+    MYSQL_STMT* stmt = prepared(sql);
+    if (mysql_stmt_param_count(stmt) != params.size()) {
+        throw DbError(DbErrorKind::kOther, 0,
+                      "statement expects " + std::to_string(mysql_stmt_param_count(stmt)) +
+                          " parameters, got " + std::to_string(params.size()));
+    }
+    std::vector<MYSQL_BIND> binds(params.size());
+    std::vector<unsigned long> lengths(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+        MYSQL_BIND& bind = binds[i];
+        std::memset(&bind, 0, sizeof bind);
+        if (std::holds_alternative<std::nullptr_t>(params[i])) {
+            bind.buffer_type = MYSQL_TYPE_NULL;
+        } else if (const auto* number = std::get_if<int64_t>(&params[i])) {
+            bind.buffer_type = MYSQL_TYPE_LONGLONG;
+            bind.buffer = const_cast<int64_t*>(number);
+        } else {
+            const auto& text = std::get<std::string>(params[i]);
+            lengths[i] = text.size();
+            bind.buffer_type = MYSQL_TYPE_STRING;
+            bind.buffer = const_cast<char*>(text.data());
+            bind.buffer_length = text.size();
+            bind.length = &lengths[i];
+        }
+    }
+    if (!binds.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0) fail_stmt(stmt, sql);
+    if (mysql_stmt_execute(stmt) != 0) fail_stmt(stmt, sql);
+    return stmt;
+}
+
+uint64_t MariaSession::exec(std::string_view sql, const Params& params) {
+    MYSQL_STMT* stmt = execute(sql, params);
+    uint64_t affected = mysql_stmt_affected_rows(stmt);
+    last_insert_id_ = mysql_stmt_insert_id(stmt);
+    mysql_stmt_free_result(stmt);
+    return affected;
+}
+
+std::vector<Row> MariaSession::query(std::string_view sql, const Params& params) {
+    MYSQL_STMT* stmt = execute(sql, params);
+    std::vector<Row> rows;
+    MYSQL_RES* meta = mysql_stmt_result_metadata(stmt);
+    if (meta == nullptr) {
+        mysql_stmt_free_result(stmt);
+        return rows;
+    }
+    unsigned columns = mysql_num_fields(meta);
+    mysql_free_result(meta);
+
+    std::vector<MYSQL_BIND> binds(columns);
+    std::vector<std::string> buffers(columns, std::string(kInitialCellBytes, '\0'));
+    std::vector<unsigned long> lengths(columns);
+    std::vector<my_bool> nulls(columns);
+    std::vector<my_bool> errors(columns);
+    for (unsigned c = 0; c < columns; ++c) {
+        std::memset(&binds[c], 0, sizeof binds[c]);
+        binds[c].buffer_type = MYSQL_TYPE_STRING;
+        binds[c].buffer = buffers[c].data();
+        binds[c].buffer_length = kInitialCellBytes;
+        binds[c].length = &lengths[c];
+        binds[c].is_null = &nulls[c];
+        binds[c].error = &errors[c];
+    }
+    if (mysql_stmt_bind_result(stmt, binds.data()) != 0) fail_stmt(stmt, sql);
+    if (mysql_stmt_store_result(stmt) != 0) fail_stmt(stmt, sql);
+    for (;;) {
+        int status = mysql_stmt_fetch(stmt);
+        if (status == MYSQL_NO_DATA) break;
+        if (status == 1) {
+            mysql_stmt_free_result(stmt);
+            fail_stmt(stmt, sql);
+        }
+        std::vector<std::optional<std::string>> cells(columns);
+        for (unsigned c = 0; c < columns; ++c) {
+            if (nulls[c]) continue;
+            if (lengths[c] <= kInitialCellBytes) {
+                cells[c] = std::string(buffers[c].data(), lengths[c]);
+                continue;
+            }
+            // Truncated: fetch this column again with room for all of it.
+            std::string full(lengths[c], '\0');
+            MYSQL_BIND again;
+            std::memset(&again, 0, sizeof again);
+            unsigned long full_length = 0;
+            again.buffer_type = MYSQL_TYPE_STRING;
+            again.buffer = full.data();
+            again.buffer_length = full.size();
+            again.length = &full_length;
+            if (mysql_stmt_fetch_column(stmt, &again, c, 0) != 0) fail_stmt(stmt, sql);
+            full.resize(full_length);
+            cells[c] = std::move(full);
+        }
+        rows.emplace_back(std::move(cells));
+    }
+    mysql_stmt_free_result(stmt);
+    return rows;
+}
+
+}  // namespace asbb::db

@@ -1,0 +1,65 @@
+// Session over MariaDB Connector/C with a per-connection cache of prepared
+// statements. Every session states its own settings (isolation level, lock
+// wait, statement time limit, SQL mode) instead of trusting server defaults:
+// SLURM recommends innodb_lock_wait_timeout=900 for slurmdbd on the same
+// server, which must never apply to asbb.
+#pragma once
+
+#include <mysql.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "db/session.hpp"
+
+namespace asbb::db {
+
+struct ConnectParams {
+    std::string host = "127.0.0.1";
+    int port = 3306;
+    std::string socket;  // non-empty: connect through this Unix socket
+    std::string user;
+    std::string password;
+    std::string database;  // may be empty (migrate creates it)
+    int connect_timeout_s = 5;
+    int read_timeout_s = 30;  // Connector/C only takes whole seconds
+    int write_timeout_s = 30;
+    int lock_wait_timeout_s = 5;
+    int64_t statement_timeout_ms = 10'000;
+    bool multi_statements = false;
+
+    // "host:port" or the socket path, for error messages.
+    std::string where() const;
+};
+
+class MariaSession final : public Session {
+  public:
+    // Connects and applies the session settings; throws DbError (kind
+    // kConnection, message naming host:port or socket) when it cannot.
+    explicit MariaSession(const ConnectParams& params);
+    ~MariaSession() override;
+    MariaSession(const MariaSession&) = delete;
+    MariaSession& operator=(const MariaSession&) = delete;
+
+    uint64_t exec(std::string_view sql, const Params& params = {}) override;
+    std::vector<Row> query(std::string_view sql, const Params& params = {}) override;
+    uint64_t last_insert_id() override { return last_insert_id_; }
+    void run(std::string_view sql) override;
+    void run_script(std::string_view sql) override;
+
+    MYSQL* handle() { return conn_; }
+
+  private:
+    MYSQL_STMT* prepared(std::string_view sql);
+    MYSQL_STMT* execute(std::string_view sql, const Params& params);
+    [[noreturn]] void fail(unsigned code, const std::string& message);
+    [[noreturn]] void fail_stmt(MYSQL_STMT* stmt, std::string_view sql);
+
+    MYSQL* conn_ = nullptr;
+    std::string where_;
+    std::unordered_map<std::string, MYSQL_STMT*> statements_;
+    uint64_t last_insert_id_ = 0;
+};
+
+}  // namespace asbb::db

@@ -1,0 +1,84 @@
+#include "db/migrate.hpp"
+
+#include "core/names.hpp"
+
+namespace asbb::db {
+
+namespace {
+
+std::string quoted_database(const std::string& database) {
+    auto valid = validate_sql_identifier(database);
+    if (!valid) throw DbError(DbErrorKind::kOther, 0, valid.error());
+    return "`" + *valid + "`";
+}
+
+// Releases the server-side lock however the migration ends.
+class MigrationLock {
+  public:
+    explicit MigrationLock(Session& session) : session_(session) {
+        auto rows = session_.query("SELECT GET_LOCK('asbb_migrate', 60)");
+        if (rows.empty() || rows[0].is_null(0) || rows[0].i64(0) != 1) {
+            throw DbError(DbErrorKind::kLockWaitTimeout, 0,
+                          "another asbb database migrate is running (waited 60 s)");
+        }
+    }
+    ~MigrationLock() {
+        try {
+            session_.query("SELECT RELEASE_LOCK('asbb_migrate')");
+        } catch (...) {
+            // The lock dies with the connection anyway.
+        }
+    }
+
+  private:
+    Session& session_;
+};
+
+}  // namespace
+
+int schema_version(Session& session, const std::string& database) {
+    const std::string db = quoted_database(database);
+    auto exists = session.query(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = ?"
+        " AND table_name = 'schema_version'",
+        {database});
+    if (exists.empty()) return 0;
+    auto rows = session.query("SELECT COALESCE(MAX(version), 0) FROM " + db + ".schema_version");
+    return rows.empty() ? 0 : static_cast<int>(rows[0].i64(0));
+}
+
+MigrateReport migrate(Session& session, const std::string& database) {
+    const std::string db = quoted_database(database);
+    MigrationLock lock(session);
+    session.run("CREATE DATABASE IF NOT EXISTS " + db +
+                " CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+    session.run("CREATE TABLE IF NOT EXISTS " + db +
+                ".schema_version (version INT NOT NULL PRIMARY KEY,"
+                " file_name VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL) ENGINE=InnoDB");
+    session.run("USE " + db);
+
+    MigrateReport report;
+    int current = schema_version(session, database);
+    for (const Migration& migration : bundled_migrations()) {
+        if (migration.version <= current) continue;
+        try {
+            // DDL commits implicitly in MariaDB, so a file cannot be rolled
+            // back as a whole; each file is written to be applied once and
+            // its version is recorded right after it succeeds.
+            session.run_script(migration.sql);
+        } catch (const DbError& e) {
+            throw DbError(e.kind(), e.code(),
+                          "migration " + migration.file_name + " failed: " + e.what());
+        }
+        session.exec(
+            "INSERT INTO schema_version (version, file_name, applied_at)"
+            " VALUES (?, ?, UNIX_TIMESTAMP())",
+            {int64_t{migration.version}, migration.file_name});
+        report.applied.push_back(migration.file_name);
+        current = migration.version;
+    }
+    report.version_after = current;
+    return report;
+}
+
+}  // namespace asbb::db

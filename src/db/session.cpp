@@ -1,0 +1,78 @@
+#include "db/session.hpp"
+
+#include <charconv>
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+namespace asbb::db {
+
+DbErrorKind classify_error(unsigned code) {
+    switch (code) {
+        case ER_LOCK_DEADLOCK:
+            return DbErrorKind::kDeadlock;
+        case ER_LOCK_WAIT_TIMEOUT:
+            return DbErrorKind::kLockWaitTimeout;
+        case ER_STATEMENT_TIMEOUT:
+            return DbErrorKind::kStatementTimeout;
+        case ER_DUP_ENTRY:
+        case ER_DUP_ENTRY_WITH_KEY_NAME:
+            return DbErrorKind::kDuplicateKey;
+        case ER_NO_REFERENCED_ROW_2:
+        case ER_ROW_IS_REFERENCED_2:
+        case ER_CONSTRAINT_FAILED:
+        case ER_SIGNAL_EXCEPTION:
+            return DbErrorKind::kConstraint;
+        case CR_CONNECTION_ERROR:
+        case CR_CONN_HOST_ERROR:
+        case CR_SERVER_GONE_ERROR:
+        case CR_SERVER_LOST:
+        case CR_UNKNOWN_HOST:
+        case CR_SERVER_LOST_EXTENDED:
+        case ER_CON_COUNT_ERROR:
+        case ER_SERVER_SHUTDOWN:
+        case ER_CONNECTION_KILLED:
+            return DbErrorKind::kConnection;
+        default:
+            return DbErrorKind::kOther;
+    }
+}
+
+void try_rollback(Session& session) noexcept {
+    try {
+        session.run("ROLLBACK");
+    } catch (...) {
+        // The connection is gone or the transaction already ended; the
+        // error the caller is handling says more than this one would.
+    }
+}
+
+const std::string& Row::str(size_t i) const {
+    const auto& cell = cells_.at(i);
+    if (!cell)
+        throw DbError(DbErrorKind::kOther, 0, "unexpected NULL in column " + std::to_string(i));
+    return *cell;
+}
+
+std::string Row::str_or(size_t i, std::string fallback) const {
+    const auto& cell = cells_.at(i);
+    return cell ? *cell : fallback;
+}
+
+int64_t Row::i64(size_t i) const {
+    const std::string& text = str(i);
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+        throw DbError(DbErrorKind::kOther, 0,
+                      "column " + std::to_string(i) + " is not an integer: '" + text + "'");
+    }
+    return value;
+}
+
+std::optional<int64_t> Row::opt_i64(size_t i) const {
+    if (is_null(i)) return std::nullopt;
+    return i64(i);
+}
+
+}  // namespace asbb::db

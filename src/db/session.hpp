@@ -1,0 +1,108 @@
+// The seam between asbb and its database. Ledger code talks to a Session;
+// production uses MariaSession (MariaDB Connector/C, prepared statements
+// only), tests may wrap it to inject deadlocks, timeouts and lost
+// connections. Values never enter SQL text: they travel as parameters.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace asbb::db {
+
+// What went wrong, in the terms the callers act on.
+enum class DbErrorKind {
+    kConnection,        // could not connect, or the connection broke mid-call
+    kDeadlock,          // 1213: retry the whole transaction
+    kLockWaitTimeout,   // 1205: retry the whole transaction, a bounded number of times
+    kStatementTimeout,  // 1969: max_statement_time hit
+    kDuplicateKey,      // 1062
+    kConstraint,        // foreign key, CHECK, append-only trigger
+    kOther,
+};
+
+class DbError : public std::runtime_error {
+  public:
+    DbError(DbErrorKind kind, unsigned code, const std::string& message)
+        : std::runtime_error(message), kind_(kind), code_(code) {}
+    DbErrorKind kind() const { return kind_; }
+    unsigned code() const { return code_; }
+    bool retryable() const {
+        return kind_ == DbErrorKind::kDeadlock || kind_ == DbErrorKind::kLockWaitTimeout;
+    }
+
+  private:
+    DbErrorKind kind_;
+    unsigned code_;
+};
+
+DbErrorKind classify_error(unsigned code);
+
+using Param = std::variant<std::nullptr_t, int64_t, std::string>;
+using Params = std::vector<Param>;
+
+// One result row; every cell arrives as text (or NULL) and is converted here.
+class Row {
+  public:
+    explicit Row(std::vector<std::optional<std::string>> cells) : cells_(std::move(cells)) {}
+    size_t size() const { return cells_.size(); }
+    bool is_null(size_t i) const { return !cells_.at(i).has_value(); }
+    const std::string& str(size_t i) const;  // throws DbError on NULL
+    std::string str_or(size_t i, std::string fallback) const;
+    int64_t i64(size_t i) const;  // throws DbError on NULL or non-integer
+    std::optional<int64_t> opt_i64(size_t i) const;
+
+  private:
+    std::vector<std::optional<std::string>> cells_;
+};
+
+class Session {
+  public:
+    virtual ~Session() = default;
+    // Runs a statement; returns the number of rows it changed.
+    virtual uint64_t exec(std::string_view sql, const Params& params = {}) = 0;
+    virtual std::vector<Row> query(std::string_view sql, const Params& params = {}) = 0;
+    virtual uint64_t last_insert_id() = 0;
+    // Plain SQL text without parameters (session settings, DDL, BEGIN).
+    virtual void run(std::string_view sql) = 0;
+    // Several statements in one text (migration files).
+    virtual void run_script(std::string_view sql) = 0;
+};
+
+// Rollback that never throws: after a lost connection there is nothing to
+// roll back, and the original error is the one worth reporting.
+void try_rollback(Session& session) noexcept;
+
+// Runs fn inside BEGIN ... COMMIT; on deadlock or lock-wait timeout rolls
+// back and runs it again, at most max_retries more times. Any other error
+// rolls back and propagates. fn must be safe to run again from the start.
+template <class Fn>
+auto in_transaction(Session& session, Fn&& fn, int max_retries = 2) {
+    for (int attempt = 0;; ++attempt) {
+        session.run("START TRANSACTION");
+        try {
+            if constexpr (std::is_void_v<decltype(fn())>) {
+                fn();
+                session.run("COMMIT");
+                return;
+            } else {
+                auto result = fn();
+                session.run("COMMIT");
+                return result;
+            }
+        } catch (const DbError& e) {
+            try_rollback(session);
+            if (!e.retryable() || attempt >= max_retries) throw;
+        } catch (...) {
+            try_rollback(session);
+            throw;
+        }
+    }
+}
+
+}  // namespace asbb::db

@@ -1,0 +1,43 @@
+#include "util/identity.hpp"
+
+#include <pwd.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+namespace asbb {
+
+std::string current_user_name() {
+    uid_t uid = getuid();
+    struct passwd entry;
+    struct passwd* found = nullptr;
+    std::vector<char> buffer(4096);
+    if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+        return found->pw_name;
+    }
+    return "uid:" + std::to_string(uid);
+}
+
+HoldId new_hold_id() {
+    uint8_t bytes[10] = {};
+    size_t filled = 0;
+    while (filled < sizeof bytes) {
+        ssize_t n = getrandom(bytes + filled, sizeof bytes - filled, 0);
+        if (n > 0) filled += static_cast<size_t>(n);
+        // getrandom only fails with EINTR here (the pool is initialized long
+        // before slurmctld runs); loop until the bytes are there.
+    }
+    uint16_t random_hi = 0;
+    uint64_t random_lo = 0;
+    std::memcpy(&random_hi, bytes, sizeof random_hi);
+    std::memcpy(&random_lo, bytes + 2, sizeof random_lo);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+    return make_hold_id(static_cast<uint64_t>(ms), random_hi, random_lo);
+}
+
+}  // namespace asbb

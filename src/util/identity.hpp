@@ -1,0 +1,19 @@
+// Who is acting and fresh randomness: the two facts about the running
+// process that the ledger records.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/hold_id.hpp"
+
+namespace asbb {
+
+// The login name of the real uid ("uid:1234" when it has no passwd entry),
+// recorded as the actor of every journal row the CLI writes.
+std::string current_user_name();
+
+// A new hold id from the wall clock and getrandom(2).
+HoldId new_hold_id();
+
+}  // namespace asbb
