@@ -1,0 +1,292 @@
+// asbb account create|list|show|update|delete|set-limit|deposit|withdraw
+#include <ostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "db/budgets.hpp"
+#include "db/ledger.hpp"
+
+namespace asbb::cli {
+
+namespace {
+
+constexpr const char* kAccountUsage =
+    "usage: asbb account create|list|show|update|delete|set-limit|deposit|withdraw ...";
+
+cxxopts::Options verb_options(const std::string& verb, const std::string& help) {
+    cxxopts::Options options("asbb account " + verb, help);
+    options.add_options()("h,help", "show this help");
+    return options;
+}
+
+bool wants_help(Context& context, cxxopts::Options& options, const cxxopts::ParseResult& parsed) {
+    if (parsed.count("help") == 0) return false;
+    context.out << options.help();
+    return true;
+}
+
+// Tenths of a percent of what was allocated, as "12.5"; "-" without allocation.
+std::string percent_used(Money used, Money allocated) {
+    if (allocated.micro <= 0 || used.micro < 0) return "-";
+    auto tenths = mul_div_round_half_up(used.micro, 1000, 1, allocated.micro);
+    if (!tenths) return "-";
+    return std::to_string(*tenths / 10) + "." + std::to_string(*tenths % 10);
+}
+
+Listing budget_listing(const std::vector<db::Budget>& budgets) {
+    Listing listing;
+    listing.columns = {{"Account", Align::kLeft},
+                       {"Cluster", Align::kLeft},
+                       {"Start", Align::kLeft},
+                       {"End", Align::kLeft},
+                       {"Budget"},
+                       {"Spent"},
+                       {"Held"},
+                       {"Available"},
+                       {"Used%"},
+                       {"Holds"},
+                       {"ID"},
+                       {"Descr", Align::kLeft}};
+    for (const auto& b : budgets) {
+        listing.rows.push_back(
+            {b.account, b.cluster.empty() ? "all" : b.cluster, format_local_date(b.period_start),
+             format_local_date(b.period_end - 1), b.allocated, b.spent, b.held, b.available(),
+             percent_used(b.spent, b.allocated), b.open_holds, b.id, b.description});
+    }
+    return listing;
+}
+
+Listing limit_listing(const std::vector<db::PartitionLimit>& limits) {
+    Listing listing;
+    listing.columns = {{"Account", Align::kLeft},
+                       {"Partition", Align::kLeft},
+                       {"Limit"},
+                       {"Spent"},
+                       {"Held"},
+                       {"Available"}};
+    for (const auto& l : limits) {
+        listing.rows.push_back({l.account, l.partition, l.limit, l.spent, l.held, l.available()});
+    }
+    return listing;
+}
+
+// The budget a per-account verb acts on (see db::find_budget), refusing to
+// guess between clusters.
+db::Budget target_budget(Context& context, const std::string& account,
+                         const std::optional<std::string>& cluster_option) {
+    std::optional<std::string> cluster;
+    if (cluster_option) cluster = *cluster_option == "all" ? "" : parse_cluster(*cluster_option);
+    auto budgets = db::list_budgets(context.session(), account);
+    if (budgets.empty()) user_error("account " + account + " has no budget");
+    if (!cluster) {
+        for (const auto& b : budgets) {
+            if (b.cluster != budgets.front().cluster) {
+                usage_error("account " + account +
+                            " has budgets on several clusters; pass --cluster=NAME (or all)");
+            }
+        }
+    }
+    auto found = db::find_budget(context.session(), account, cluster, context.now_s);
+    if (!found) user_error("account " + account + " has no budget on that cluster");
+    return *found;
+}
+
+int create(Context& context, const Args& args) {
+    auto options = verb_options("create", "Create a budget for a SLURM account");
+    options.add_options()("name", "SLURM account", cxxopts::value<std::string>())(
+        "budget", "allocation in dollars", cxxopts::value<std::string>())(
+        "start", "first day (YYYY-MM-DD)", cxxopts::value<std::string>())(
+        "end", "last day, included (YYYY-MM-DD)", cxxopts::value<std::string>())(
+        "cluster", "cluster (default: all clusters)", cxxopts::value<std::string>())(
+        "description", "free text", cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 0);
+    if (wants_help(context, options, parsed)) return kExitOk;
+
+    db::NewBudget budget;
+    budget.account = parse_account(required_value(parsed, "name"));
+    budget.allocation = parse_amount("budget", required_value(parsed, "budget"), AllowZero::kYes);
+    budget.period_start = parse_instant("start", required_value(parsed, "start"), context.now_s,
+                                        DateEdge::kStartOfDay);
+    budget.period_end =
+        parse_instant("end", required_value(parsed, "end"), context.now_s, DateEdge::kEndOfDay);
+    if (budget.period_end <= budget.period_start) user_error("--end is before --start");
+    budget.cluster = parse_cluster(optional_value(parsed, "cluster").value_or(""));
+    budget.description =
+        parse_text("description", optional_value(parsed, "description").value_or(""));
+    budget.actor = context.actor;
+    budget.now_s = context.now_s;
+
+    auto id = db::create_budget(context.session(), context.slurm_db(), budget);
+    if (!id) user_error(id.error());
+    context.out << "created budget " << *id << " for account " << budget.account << ": "
+                << format_money_dollars(budget.allocation) << " for "
+                << format_period(budget.period_start, budget.period_end) << "\n";
+    return kExitOk;
+}
+
+int list(Context& context, const Args& args) {
+    auto options = verb_options("list", "List budgets");
+    options.add_options()("cluster", "only this cluster's budgets", cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 0);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    auto budgets = db::list_budgets(context.session(), std::nullopt);
+    if (auto cluster = optional_value(parsed, "cluster")) {
+        std::string wanted = *cluster == "all" ? "" : parse_cluster(*cluster);
+        std::erase_if(budgets, [&](const db::Budget& b) { return b.cluster != wanted; });
+    }
+    print_listing(context, budget_listing(budgets));
+    return kExitOk;
+}
+
+int show(Context& context, const Args& args) {
+    auto options = verb_options("show NAME", "Show an account's budgets and partition limits");
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 1);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    if (positional.empty()) usage_error("asbb account show NAME: NAME is missing");
+    const std::string account = parse_account(positional[0]);
+    auto budgets = db::list_budgets(context.session(), account);
+    if (budgets.empty()) user_error("account " + account + " has no budget");
+    std::vector<db::PartitionLimit> limits;
+    for (const auto& b : budgets) {
+        for (auto& l : db::list_limits(context.session(), b.id)) limits.push_back(std::move(l));
+    }
+    print_listing(context, budget_listing(budgets));
+    if (!limits.empty() && !context.output.json) {
+        // The limits table always shows all its columns: format= names the
+        // budget columns.
+        Context limits_context(context.out, context.err);
+        limits_context.output = context.output;
+        limits_context.output.format.reset();
+        if (context.output.mode == TableMode::kTable) context.out << "\n";
+        print_listing(limits_context, limit_listing(limits));
+    }
+    return kExitOk;
+}
+
+int update(Context& context, const Args& args) {
+    auto options = verb_options("update NAME", "Change an account's current budget");
+    options.add_options()("budget", "new total allocation", cxxopts::value<std::string>())(
+        "start", "new first day", cxxopts::value<std::string>())("end", "new last day, included",
+                                                                 cxxopts::value<std::string>())(
+        "description", "new description", cxxopts::value<std::string>())(
+        "cluster", "which cluster's budget", cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 1);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    if (positional.empty()) usage_error("asbb account update NAME: NAME is missing");
+    const std::string account = parse_account(positional[0]);
+
+    db::BudgetChange change;
+    if (auto v = optional_value(parsed, "budget"))
+        change.allocation = parse_amount("budget", *v, AllowZero::kYes);
+    if (auto v = optional_value(parsed, "start")) {
+        change.period_start = parse_instant("start", *v, context.now_s, DateEdge::kStartOfDay);
+    }
+    if (auto v = optional_value(parsed, "end")) {
+        change.period_end = parse_instant("end", *v, context.now_s, DateEdge::kEndOfDay);
+    }
+    if (auto v = optional_value(parsed, "description"))
+        change.description = parse_text("description", *v);
+    if (!change.allocation && !change.period_start && !change.period_end && !change.description) {
+        usage_error("nothing to change: pass --budget, --start, --end or --description");
+    }
+    change.actor = context.actor;
+    change.now_s = context.now_s;
+    db::Budget budget = target_budget(context, account, optional_value(parsed, "cluster"));
+    auto done = db::update_budget(context.session(), budget.id, change);
+    if (!done) user_error(done.error());
+    context.out << "updated budget " << budget.id << " of account " << account << "\n";
+    return kExitOk;
+}
+
+int remove(Context& context, const Args& args) {
+    auto options = verb_options("delete NAME", "Delete an account's current budget");
+    options.add_options()("force", "release open holds first")("cluster", "which cluster's budget",
+                                                               cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 1);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    if (positional.empty()) usage_error("asbb account delete NAME: NAME is missing");
+    const std::string account = parse_account(positional[0]);
+    db::Budget budget = target_budget(context, account, optional_value(parsed, "cluster"));
+    auto done = db::delete_budget(context.session(), budget.id, parsed.count("force") > 0,
+                                  context.actor, context.now_s);
+    if (!done) user_error(done.error());
+    context.out << "deleted budget " << budget.id << " of account " << account << "\n";
+    return kExitOk;
+}
+
+int set_limit(Context& context, const Args& args) {
+    auto options = verb_options("set-limit NAME", "Cap an account's spending on one partition");
+    options.add_options()("partition", "partition", cxxopts::value<std::string>())(
+        "limit", "cap in dollars", cxxopts::value<std::string>())(
+        "cluster", "which cluster's budget", cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 1);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    if (positional.empty()) usage_error("asbb account set-limit NAME: NAME is missing");
+    const std::string account = parse_account(positional[0]);
+    const std::string partition = parse_partition(required_value(parsed, "partition"));
+    const Money limit = parse_amount("limit", required_value(parsed, "limit"), AllowZero::kYes);
+    db::Budget budget = target_budget(context, account, optional_value(parsed, "cluster"));
+    auto done =
+        db::set_partition_limit(context.session(), budget.id, partition, limit, context.now_s);
+    if (!done) user_error(done.error());
+    context.out << "account " << account << " may spend at most " << format_money_dollars(limit)
+                << " on partition " << partition << "\n";
+    return kExitOk;
+}
+
+int move_money(Context& context, const Args& args, bool is_deposit) {
+    const std::string verb = is_deposit ? "deposit" : "withdraw";
+    auto options = verb_options(verb + " NAME AMOUNT",
+                                is_deposit ? "Add money to a budget" : "Take money from a budget");
+    options.add_options()("reason", "why (recorded in the journal)", cxxopts::value<std::string>())(
+        "cluster", "which cluster's budget", cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 2);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    if (positional.size() < 2)
+        usage_error("asbb account " + verb + " NAME AMOUNT: missing argument");
+    const std::string account = parse_account(positional[0]);
+    const Money amount = parse_amount("amount", positional[1], AllowZero::kNo);
+    const std::string reason = parse_text("reason", required_value(parsed, "reason"));
+    db::Budget budget = target_budget(context, account, optional_value(parsed, "cluster"));
+    auto& session = context.session();
+    if (is_deposit) {
+        db::in_transaction(session, [&] {
+            db::deposit(session, budget.id, amount, reason, context.actor, context.now_s);
+        });
+    } else {
+        auto done = db::in_transaction(session, [&] {
+            return db::withdraw(session, budget.id, amount, reason, context.actor, context.now_s);
+        });
+        if (!done) user_error("account " + account + ": " + done.error());
+    }
+    context.out << (is_deposit ? "deposited " : "withdrew ") << format_money_dollars(amount)
+                << (is_deposit ? " to " : " from ") << "account " << account << "\n";
+    return kExitOk;
+}
+
+}  // namespace
+
+int account_command(Context& context, const Args& args) {
+    if (args.empty()) usage_error(kAccountUsage);
+    const std::string& verb = args[0];
+    const Args rest(args.begin() + 1, args.end());
+    if (verb == "create") return create(context, rest);
+    if (verb == "list") return list(context, rest);
+    if (verb == "show") return show(context, rest);
+    if (verb == "update") return update(context, rest);
+    if (verb == "delete") return remove(context, rest);
+    if (verb == "set-limit") return set_limit(context, rest);
+    if (verb == "deposit") return move_money(context, rest, true);
+    if (verb == "withdraw") return move_money(context, rest, false);
+    usage_error("unknown account verb '" + verb + "' (" + kAccountUsage + ")");
+}
+
+}  // namespace asbb::cli

@@ -1,0 +1,43 @@
+// Turning command-line text into checked values. Every helper either returns
+// a valid value or throws CliError with a one-line message naming the option
+// and the text, so a verb validates everything before it touches the ledger.
+#pragma once
+
+#include <cxxopts.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/context.hpp"
+#include "core/money.hpp"
+#include "util/local_time.hpp"
+
+namespace asbb::cli {
+
+// The largest amount asbb accepts in one budget, deposit or limit: one
+// billion dollars. Far above any cloud allocation, far below int64 overflow
+// when a few are summed.
+inline constexpr int64_t kMaxAmountMicro = 1'000'000'000 * kMicroPerUnit;
+
+enum class AllowZero { kNo, kYes };
+
+Money parse_amount(const std::string& option, const std::string& text, AllowZero zero);
+std::string parse_account(const std::string& text);
+std::string parse_partition(const std::string& text);
+std::string parse_cluster(const std::string& text);  // '' stays '' (all clusters)
+std::string parse_text(const std::string& option, const std::string& text);
+int64_t parse_instant(const std::string& option, const std::string& text, int64_t now_s,
+                      DateEdge edge);
+
+// Parses a verb's options with cxxopts. Unknown options, missing values and
+// stray arguments are usage errors (exit 2). positional receives the
+// positional arguments, at most max_positional of them.
+cxxopts::ParseResult parse_options(cxxopts::Options& options, const std::vector<std::string>& args,
+                                   std::vector<std::string>& positional, size_t max_positional);
+
+// The value of a --option given on the command line, if any.
+std::optional<std::string> optional_value(const cxxopts::ParseResult& parsed,
+                                          const std::string& name);
+std::string required_value(const cxxopts::ParseResult& parsed, const std::string& name);
+
+}  // namespace asbb::cli

@@ -1,0 +1,125 @@
+#include "cli/cli.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "db/session.hpp"
+#include "util/identity.hpp"
+#include "util/local_time.hpp"
+
+namespace asbb::cli {
+
+namespace {
+
+constexpr const char* kHelp = R"(usage: asbb [OPTIONS] VERB [ARGS]
+
+Budgets for SLURM jobs that burst to AWS.
+
+Verbs:
+  account create --name=ACCOUNT --budget=AMOUNT --start=DATE --end=DATE
+                 [--cluster=NAME] [--description=TEXT]
+  account list [--cluster=NAME]
+  account show NAME
+  account update NAME [--budget=AMOUNT] [--start=DATE] [--end=DATE] [--description=TEXT]
+  account delete NAME [--force]
+  account set-limit NAME --partition=PARTITION --limit=AMOUNT
+  account deposit NAME AMOUNT --reason=TEXT
+  account withdraw NAME AMOUNT --reason=TEXT
+  check
+  config init [--output=PATH] [--force]
+  config validate [PATH]
+  database migrate
+
+Options (anywhere on the line):
+  -n, --noheader     no header in listings
+  -p, --parsable     '|'-separated output with a trailing '|', exact amounts
+  -P, --parsable2    '|'-separated output without a trailing '|', exact amounts
+  --json             JSON output, exact amounts as strings
+  format=F1[%W],...  choose columns and widths of a listing
+  --config=PATH      config file (default: $ASBB_CONF or /etc/asbb/asbb.conf)
+  -h, --help         this help;  -V, --version  the version
+
+Exit status: 0 ok, 1 user error, 2 usage error, 3 database unavailable.
+See asbb(1).
+)";
+
+bool starts_with_ci(const std::string& text, const std::string& prefix) {
+    if (text.size() < prefix.size()) return false;
+    return std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+    });
+}
+
+// Takes the options every verb shares out of the argument list, wherever
+// they stand (sacctmgr accepts them anywhere too).
+Args take_global_options(Context& context, const Args& args) {
+    Args rest;
+    for (const auto& arg : args) {
+        if (arg == "-n" || arg == "--noheader") {
+            context.output.header = false;
+        } else if (arg == "-p" || arg == "--parsable") {
+            context.output.mode = TableMode::kParsable;
+        } else if (arg == "-P" || arg == "--parsable2") {
+            context.output.mode = TableMode::kParsable2;
+        } else if (arg == "--json") {
+            context.output.json = true;
+        } else if (starts_with_ci(arg, "format=")) {
+            context.output.format = arg.substr(7);
+        } else if (arg.starts_with("--config=")) {
+            context.config_path = arg.substr(9);
+        } else {
+            rest.push_back(arg);
+        }
+    }
+    return rest;
+}
+
+int dispatch(Context& context, const Args& args) {
+    if (args.empty()) usage_error("no verb given (see asbb --help)");
+    const std::string& verb = args[0];
+    const Args rest(args.begin() + 1, args.end());
+    if (verb == "-h" || verb == "--help" || verb == "help") {
+        context.out << kHelp;
+        return kExitOk;
+    }
+    if (verb == "-V" || verb == "--version" || verb == "version") {
+        context.out << "asbb " << ASBB_VERSION << "\n";
+        return kExitOk;
+    }
+    if (verb == "account") return account_command(context, rest);
+    if (verb == "database") return database_command(context, rest);
+    if (verb == "config") return config_command(context, rest);
+    if (verb == "check") return check_command(context, rest);
+    usage_error("unknown verb '" + verb + "' (see asbb --help)");
+}
+
+// One line, whatever the message holds.
+std::string one_line(std::string text) {
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    return text;
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Context context(out, err);
+    try {
+        context.now_s = now_epoch_s();
+        context.actor = current_user_name();
+        return dispatch(context, take_global_options(context, args));
+    } catch (const CliError& e) {
+        err << "asbb: error: " << one_line(e.what()) << "\n";
+        return e.exit_code();
+    } catch (const db::DbError& e) {
+        err << "asbb: error: " << one_line(e.what()) << "\n";
+        return e.kind() == db::DbErrorKind::kConnection ? kExitDbUnavailable : kExitUserError;
+    } catch (const std::exception& e) {
+        err << "asbb: error: " << one_line(e.what()) << "\n";
+        return kExitUserError;
+    }
+}
+
+}  // namespace asbb::cli

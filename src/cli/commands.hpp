@@ -1,0 +1,20 @@
+// The verbs. Each takes the arguments after its own name and returns an exit
+// status; failures are thrown as CliError or db::DbError and reported by the
+// dispatcher in one place.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/context.hpp"
+
+namespace asbb::cli {
+
+using Args = std::vector<std::string>;
+
+int account_command(Context& context, const Args& args);
+int database_command(Context& context, const Args& args);
+int config_command(Context& context, const Args& args);
+int check_command(Context& context, const Args& args);
+
+}  // namespace asbb::cli
