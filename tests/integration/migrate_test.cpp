@@ -1,0 +1,65 @@
+// asbb database migrate: applies the bundled files in order, a second run is
+// a no-op, and a failing file stops the run naming the file.
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "db/migrate.hpp"
+#include "integration/support/test_db.hpp"
+
+namespace asbb::test {
+namespace {
+
+class Migrate : public LedgerTest {};
+
+TEST_F(Migrate, SecondRunAppliesNothing) {
+    // SetUp already migrated db_; migrating again changes nothing.
+    db::ConnectParams admin = server_params();
+    admin.multi_statements = true;
+    db::MariaSession session(admin);
+    auto report = db::migrate(session, db_);
+    EXPECT_TRUE(report.applied.empty());
+    EXPECT_EQ(report.version_after, db::bundled_migrations().back().version);
+    EXPECT_EQ(db::schema_version(session, db_), report.version_after);
+}
+
+TEST_F(Migrate, ThroughTheCliOnAFreshDatabase) {
+    const std::string fresh = db_ + "_fresh";
+    const std::string path = dir_ + "/fresh.conf";
+    {
+        std::ofstream file(path);
+        file << "DbSocket=" << std::getenv("ASBB_TEST_DB_SOCKET")
+             << "\nDbUser=root\nDbName=" << fresh << "\nClusterName=lab\n";
+    }
+    chmod(path.c_str(), 0600);
+    auto first = run_cli({"--config=" + path, "database", "migrate"});
+    EXPECT_EQ(first.status, 0) << first.err;
+    EXPECT_NE(first.out.find("applied 001_ledger.sql"), std::string::npos) << first.out;
+    auto second = run_cli({"--config=" + path, "database", "migrate"});
+    EXPECT_EQ(second.status, 0) << second.err;
+    EXPECT_NE(second.out.find("nothing to do"), std::string::npos) << second.out;
+    session().run("DROP DATABASE `" + fresh + "`");
+}
+
+TEST_F(Migrate, FailingMigrationNamesTheFile) {
+    // A database where the budget table already exists in another shape:
+    // 001 cannot apply, and the error says which file and why.
+    const std::string clash = db_ + "_clash";
+    db::ConnectParams admin = server_params();
+    admin.multi_statements = true;
+    db::MariaSession session(admin);
+    session.run("CREATE DATABASE `" + clash + "`");
+    session.run("CREATE TABLE `" + clash + "`.budget (x INT)");
+    try {
+        db::migrate(session, clash);
+        ADD_FAILURE() << "migrate succeeded on a clashing schema";
+    } catch (const db::DbError& e) {
+        EXPECT_NE(std::string(e.what()).find("001_ledger.sql"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(db::schema_version(session, clash), 0);
+    session.run("DROP DATABASE `" + clash + "`");
+}
+
+}  // namespace
+}  // namespace asbb::test
