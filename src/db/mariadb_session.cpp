@@ -3,6 +3,10 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstring>
 
 namespace asbb::db {
@@ -29,6 +33,15 @@ std::string ConnectParams::where() const {
 }
 
 MariaSession::MariaSession(const ConnectParams& params) : where_(params.where()) {
+    open(params);
+}
+
+MariaSession::MariaSession(const ConnectParams& params, Clock::time_point connect_deadline)
+    : where_(params.where()), deadline_(connect_deadline) {
+    open(params);
+}
+
+void MariaSession::open(const ConnectParams& params) {
     conn_ = mysql_init(nullptr);
     if (conn_ == nullptr) throw DbError(DbErrorKind::kOther, 0, "mysql_init: out of memory");
     unsigned connect_s = static_cast<unsigned>(params.connect_timeout_s);
@@ -40,14 +53,22 @@ MariaSession::MariaSession(const ConnectParams& params) : where_(params.where())
     mysql_optionsv(conn_, MYSQL_OPT_WRITE_TIMEOUT, &write_s);
     mysql_optionsv(conn_, MYSQL_OPT_RECONNECT, &no_reconnect);
     mysql_optionsv(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    mysql_optionsv(conn_, MYSQL_OPT_NONBLOCK, 0);
     unsigned long flags = params.multi_statements ? CLIENT_MULTI_STATEMENTS : 0;
     // Connector/C uses the socket only for host "localhost"; any other host
     // name, even 127.0.0.1, means TCP.
     const char* socket = params.socket.empty() ? nullptr : params.socket.c_str();
     const char* host = socket != nullptr ? "localhost" : params.host.c_str();
     const char* database = params.database.empty() ? nullptr : params.database.c_str();
-    if (mysql_real_connect(conn_, host, params.user.c_str(), params.password.c_str(), database,
-                           static_cast<unsigned>(params.port), socket, flags) == nullptr) {
+    MYSQL* connected = nullptr;
+    drive(
+        [&] {
+            return mysql_real_connect_start(&connected, conn_, host, params.user.c_str(),
+                                            params.password.c_str(), database,
+                                            static_cast<unsigned>(params.port), socket, flags);
+        },
+        [&](int status) { return mysql_real_connect_cont(&connected, conn_, status); });
+    if (connected == nullptr) {
         unsigned code = mysql_errno(conn_);
         std::string message = "cannot connect to MariaDB at " + where_ + ": " + mysql_error(conn_);
         mysql_close(conn_);
@@ -70,33 +91,85 @@ MariaSession::~MariaSession() {
 
 void MariaSession::fail(unsigned code, const std::string& message) {
     DbErrorKind kind = classify_error(code);
+    if (kind == DbErrorKind::kConnection && conn_ != nullptr) {
+        // The library reported the connection broken: nothing more can be
+        // sent on it, so drop it and let the caller open a new one.
+        for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
+        statements_.clear();
+        mysql_close(conn_);
+        conn_ = nullptr;
+    }
     throw DbError(kind, code,
                   kind == DbErrorKind::kConnection
                       ? "lost connection to MariaDB at " + where_ + ": " + message
                       : message);
 }
 
-void MariaSession::fail_stmt(MYSQL_STMT* stmt, std::string_view sql) {
-    unsigned code = mysql_stmt_errno(stmt);
-    std::string message = mysql_stmt_error(stmt);
-    // A statement that failed because the connection broke cannot be reused.
-    if (classify_error(code) == DbErrorKind::kConnection) {
-        auto it = statements_.find(std::string(sql));
-        if (it != statements_.end()) {
-            mysql_stmt_close(it->second);
-            statements_.erase(it);
+void MariaSession::fail_stmt(MYSQL_STMT* stmt) {
+    fail(mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+}
+
+int MariaSession::wait_io(int status) {
+    pollfd waiting{};
+    waiting.fd = mysql_get_socket(conn_);
+    if (status & MYSQL_WAIT_READ) waiting.events |= POLLIN;
+    if (status & MYSQL_WAIT_WRITE) waiting.events |= POLLOUT;
+    if (status & MYSQL_WAIT_EXCEPT) waiting.events |= POLLPRI;
+    for (;;) {
+        int timeout_ms = -1;
+        if (status & MYSQL_WAIT_TIMEOUT) {
+            timeout_ms = static_cast<int>(mysql_get_timeout_value_ms(conn_));
         }
+        bool deadline_binds = false;
+        if (deadline_) {
+            auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now()).count();
+            if (left <= 0) abandon("no answer from MariaDB at " + where_ + " before the deadline");
+            deadline_binds = timeout_ms < 0 || left <= timeout_ms;
+            if (deadline_binds) timeout_ms = static_cast<int>(left);
+        }
+        int ready = ::poll(&waiting, 1, timeout_ms);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0) abandon(std::string("poll: ") + std::strerror(errno));
+        if (ready == 0) {
+            if (deadline_binds)
+                abandon("no answer from MariaDB at " + where_ + " before the deadline");
+            if (status & MYSQL_WAIT_TIMEOUT) return MYSQL_WAIT_TIMEOUT;
+            continue;
+        }
+        int happened = 0;
+        if (waiting.revents & (POLLIN | POLLERR | POLLHUP)) happened |= MYSQL_WAIT_READ;
+        if (waiting.revents & POLLOUT) happened |= MYSQL_WAIT_WRITE;
+        if (waiting.revents & POLLPRI) happened |= MYSQL_WAIT_EXCEPT;
+        return happened;
     }
-    fail(code, message);
+}
+
+void MariaSession::abandon(const std::string& what) {
+    // Mid-protocol the connection is unusable: cut the socket so that
+    // closing it cannot wait on the silent server, then forget it.
+    if (conn_ != nullptr) {
+        int fd = mysql_get_socket(conn_);
+        if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+        for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
+        statements_.clear();
+        mysql_close(conn_);
+        conn_ = nullptr;
+    }
+    throw DbError(DbErrorKind::kConnection, CR_SERVER_LOST, what);
 }
 
 void MariaSession::run(std::string_view sql) {
     if (conn_ == nullptr) fail(CR_SERVER_GONE_ERROR, "no connection");
-    if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) {
-        fail(mysql_errno(conn_), mysql_error(conn_));
-    }
+    int failed = 0;
+    drive([&] { return mysql_real_query_start(&failed, conn_, sql.data(), sql.size()); },
+          [&](int status) { return mysql_real_query_cont(&failed, conn_, status); });
+    if (failed != 0) fail(mysql_errno(conn_), mysql_error(conn_));
     // Drain any result so the connection is ready for the next call.
-    if (MYSQL_RES* result = mysql_store_result(conn_)) mysql_free_result(result);
+    MYSQL_RES* result = nullptr;
+    drive([&] { return mysql_store_result_start(&result, conn_); },
+          [&](int status) { return mysql_store_result_cont(&result, conn_, status); });
+    if (result != nullptr) mysql_free_result(result);
 }
 
 void MariaSession::run_script(std::string_view sql) {
@@ -118,7 +191,10 @@ MYSQL_STMT* MariaSession::prepared(std::string_view sql) {
     if (auto it = statements_.find(key); it != statements_.end()) return it->second;
     MYSQL_STMT* stmt = mysql_stmt_init(conn_);
     if (stmt == nullptr) fail(mysql_errno(conn_), mysql_error(conn_));
-    if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) {
+    int failed = 0;
+    drive([&] { return mysql_stmt_prepare_start(&failed, stmt, sql.data(), sql.size()); },
+          [&](int status) { return mysql_stmt_prepare_cont(&failed, stmt, status); });
+    if (failed != 0) {
         unsigned code = mysql_stmt_errno(stmt);
         std::string message = mysql_stmt_error(stmt);
         mysql_stmt_close(stmt);
@@ -154,8 +230,11 @@ MYSQL_STMT* MariaSession::execute(std::string_view sql, const Params& params) {
             bind.length = &lengths[i];
         }
     }
-    if (!binds.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0) fail_stmt(stmt, sql);
-    if (mysql_stmt_execute(stmt) != 0) fail_stmt(stmt, sql);
+    if (!binds.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0) fail_stmt(stmt);
+    int failed = 0;
+    drive([&] { return mysql_stmt_execute_start(&failed, stmt); },
+          [&](int status) { return mysql_stmt_execute_cont(&failed, stmt, status); });
+    if (failed != 0) fail_stmt(stmt);
     return stmt;
 }
 
@@ -192,14 +271,17 @@ std::vector<Row> MariaSession::query(std::string_view sql, const Params& params)
         binds[c].is_null = &nulls[c];
         binds[c].error = &errors[c];
     }
-    if (mysql_stmt_bind_result(stmt, binds.data()) != 0) fail_stmt(stmt, sql);
-    if (mysql_stmt_store_result(stmt) != 0) fail_stmt(stmt, sql);
+    if (mysql_stmt_bind_result(stmt, binds.data()) != 0) fail_stmt(stmt);
+    int failed = 0;
+    drive([&] { return mysql_stmt_store_result_start(&failed, stmt); },
+          [&](int status) { return mysql_stmt_store_result_cont(&failed, stmt, status); });
+    if (failed != 0) fail_stmt(stmt);
     for (;;) {
         int status = mysql_stmt_fetch(stmt);
         if (status == MYSQL_NO_DATA) break;
         if (status == 1) {
             mysql_stmt_free_result(stmt);
-            fail_stmt(stmt, sql);
+            fail_stmt(stmt);
         }
         std::vector<std::optional<std::string>> cells(columns);
         for (unsigned c = 0; c < columns; ++c) {
@@ -217,7 +299,7 @@ std::vector<Row> MariaSession::query(std::string_view sql, const Params& params)
             again.buffer = full.data();
             again.buffer_length = full.size();
             again.length = &full_length;
-            if (mysql_stmt_fetch_column(stmt, &again, c, 0) != 0) fail_stmt(stmt, sql);
+            if (mysql_stmt_fetch_column(stmt, &again, c, 0) != 0) fail_stmt(stmt);
             full.resize(full_length);
             cells[c] = std::move(full);
         }

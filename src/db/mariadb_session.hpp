@@ -7,7 +7,9 @@
 
 #include <mysql.h>
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -50,14 +52,38 @@ class MariaSession final : public Session {
 
     MYSQL* handle() { return conn_; }
 
+    // Every round trip after this must finish by the deadline; one that does
+    // not abandons the connection (it cannot be trusted mid-protocol) and
+    // throws DbError kConnection. Connector/C's own timeouts take whole
+    // seconds, too coarse for slurmctld, so the I/O is driven here with the
+    // library's non-blocking API and poll(2).
+    using Clock = std::chrono::steady_clock;
+    void set_deadline(std::optional<Clock::time_point> deadline) { deadline_ = deadline; }
+    bool connected() const { return conn_ != nullptr; }
+
+    // Connects with a deadline on the connect itself.
+    MariaSession(const ConnectParams& params, Clock::time_point connect_deadline);
+
   private:
+    void open(const ConnectParams& params);
+    // Waits for the socket as the library asks (status: MYSQL_WAIT_* bits)
+    // and returns what happened, in the same bits.
+    int wait_io(int status);
+    template <class Start, class Cont>
+    void drive(Start&& start, Cont&& cont) {
+        int status = start();
+        while (status != 0) status = cont(wait_io(status));
+    }
+    [[noreturn]] void abandon(const std::string& what);
+
     MYSQL_STMT* prepared(std::string_view sql);
     MYSQL_STMT* execute(std::string_view sql, const Params& params);
     [[noreturn]] void fail(unsigned code, const std::string& message);
-    [[noreturn]] void fail_stmt(MYSQL_STMT* stmt, std::string_view sql);
+    [[noreturn]] void fail_stmt(MYSQL_STMT* stmt);
 
     MYSQL* conn_ = nullptr;
     std::string where_;
+    std::optional<Clock::time_point> deadline_;
     std::unordered_map<std::string, MYSQL_STMT*> statements_;
     uint64_t last_insert_id_ = 0;
 };
