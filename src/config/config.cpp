@@ -274,6 +274,30 @@ const std::vector<KeyInfo>& keys() {
              return set_number(v, 1, 3600, "seconds", c.breaker_s);
          },
          [](const Config& c) { return std::to_string(c.breaker_s); }},
+        {"BudgetedPartitions", "",
+         "Comma-separated partitions that burst to AWS and are budgeted (each needs\n"
+         "a rate: asbb rates set). Jobs on other partitions pass without a database\n"
+         "call. Default: none.",
+         false, "aws-cpu,aws-gpu",
+         [](std::string_view v, Config& c) -> Problem {
+             std::vector<std::string> partitions;
+             size_t start = 0;
+             while (start <= v.size()) {
+                 size_t comma = v.find(',', start);
+                 if (comma == std::string_view::npos) comma = v.size();
+                 auto valid = validate_partition_name(v.substr(start, comma - start));
+                 if (!valid.ok()) return valid.error();
+                 partitions.push_back(valid.value());
+                 start = comma + 1;
+             }
+             c.budgeted_partitions = std::move(partitions);
+             return std::nullopt;
+         },
+         [](const Config& c) {
+             std::string joined;
+             for (const auto& p : c.budgeted_partitions) joined += (joined.empty() ? "" : ",") + p;
+             return joined;
+         }},
         {"SpoolDir", "",
          "Where the plugin records holds it could not write to the database, an\n"
          "absolute path. Default: slurm.conf's StateSaveLocation.",

@@ -41,6 +41,10 @@ struct Config {
     FailPolicy fail_policy = FailPolicy::kClosed;
     int64_t breaker_s = 30;
     std::string spool_dir;  // empty: SLURM's StateSaveLocation
+    // Partitions that burst to AWS. The plugin needs no database to let jobs
+    // on other partitions through, and applies FailPolicy to these when the
+    // database cannot say what they cost.
+    std::vector<std::string> budgeted_partitions;
 
     // Poller.
     int64_t orphan_hold_ttl_s = 600;

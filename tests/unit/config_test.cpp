@@ -26,6 +26,7 @@ bool SameConfig(const Config& a, const Config& b) {
            a.statement_timeout_ms == b.statement_timeout_ms &&
            a.plugin_deadline_ms == b.plugin_deadline_ms && a.fail_policy == b.fail_policy &&
            a.breaker_s == b.breaker_s && a.spool_dir == b.spool_dir &&
+           a.budgeted_partitions == b.budgeted_partitions &&
            a.orphan_hold_ttl_s == b.orphan_hold_ttl_s && a.log_level == b.log_level;
 }
 
@@ -482,13 +483,14 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 13);
+    EXPECT_EQ(uncommented, 14);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;
     want.cluster_name = result.config.cluster_name;
     want.db_socket = result.config.db_socket;
     want.spool_dir = result.config.spool_dir;
+    want.budgeted_partitions = result.config.budgeted_partitions;
     EXPECT_TRUE(SameConfig(result.config, want));
 }
 
@@ -714,4 +716,17 @@ TEST(FileMode, LookupUser) {
 }
 
 }  // namespace
+}  // namespace asbb
+
+namespace asbb {
+TEST(ConfigKeys, BudgetedPartitionsIsACheckedList) {
+    auto good = parse_config_text("BudgetedPartitions=aws-cpu,aws-gpu\n");
+    ASSERT_TRUE(good.ok());
+    EXPECT_EQ(good.config.budgeted_partitions, (std::vector<std::string>{"aws-cpu", "aws-gpu"}));
+    for (const char* bad : {"BudgetedPartitions=aws-cpu,\n", "BudgetedPartitions=aws'gpu\n",
+                            "BudgetedPartitions=,\n"}) {
+        auto result = parse_config_text(bad);
+        EXPECT_FALSE(result.ok()) << bad;
+    }
+}
 }  // namespace asbb
