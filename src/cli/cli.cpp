@@ -31,6 +31,10 @@ Verbs:
   config init [--output=PATH] [--force]
   config validate [PATH]
   database migrate
+  rates set --partition=PARTITION --instance-type=TYPE --node-hour=AMOUNT
+            [--default-time=TIMELIMIT] [--cluster=NAME|all]
+  rates list [--cluster=NAME|all]
+  rates delete --partition=PARTITION [--cluster=NAME|all]
 
 Options (anywhere on the line):
   -n, --noheader     no header in listings
@@ -93,6 +97,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "database") return database_command(context, rest);
     if (verb == "config") return config_command(context, rest);
     if (verb == "check") return check_command(context, rest);
+    if (verb == "rates") return rates_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

@@ -16,5 +16,6 @@ int account_command(Context& context, const Args& args);
 int database_command(Context& context, const Args& args);
 int config_command(Context& context, const Args& args);
 int check_command(Context& context, const Args& args);
+int rates_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

@@ -35,6 +35,11 @@ TEST_F(Migrate, ThroughTheCliOnAFreshDatabase) {
     auto first = run_cli({"--config=" + path, "database", "migrate"});
     EXPECT_EQ(first.status, 0) << first.err;
     EXPECT_NE(first.out.find("applied 001_ledger.sql"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("applied 002_rates.sql"), std::string::npos) << first.out;
+    EXPECT_NE(
+        first.out.find("schema version " + std::to_string(db::bundled_migrations().back().version)),
+        std::string::npos)
+        << first.out;
     auto second = run_cli({"--config=" + path, "database", "migrate"});
     EXPECT_EQ(second.status, 0) << second.err;
     EXPECT_NE(second.out.find("nothing to do"), std::string::npos) << second.out;

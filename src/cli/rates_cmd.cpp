@@ -1,0 +1,166 @@
+// asbb rates set|list|delete: the rate card (what a node-hour of a budgeted
+// partition costs).
+#include <ostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "core/names.hpp"
+#include "core/time_parse.hpp"
+#include "db/rates.hpp"
+#include "db/slurm_tree.hpp"
+#include "util/local_time.hpp"
+
+namespace asbb::cli {
+
+namespace {
+
+constexpr const char* kRatesUsage = "usage: asbb rates set|list|delete ...";
+
+cxxopts::Options verb_options(const std::string& verb, const std::string& help) {
+    cxxopts::Options options("asbb rates " + verb, help);
+    options.add_options()("h,help", "show this help");
+    return options;
+}
+
+bool wants_help(Context& context, cxxopts::Options& options, const cxxopts::ParseResult& parsed) {
+    if (parsed.count("help") == 0) return false;
+    context.out << options.help();
+    return true;
+}
+
+// --cluster=NAME or all (''); absent means all clusters.
+std::string cluster_option(const cxxopts::ParseResult& parsed) {
+    auto value = optional_value(parsed, "cluster");
+    if (!value || *value == "all") return "";
+    return parse_cluster(*value);
+}
+
+std::string cluster_text(const std::string& cluster) {
+    return cluster.empty() ? "all clusters" : "cluster " + cluster;
+}
+
+// An EC2 instance type ("p3.2xlarge"): 1-64 chars of [A-Za-z0-9._-].
+std::string parse_instance_type(const std::string& text) {
+    bool valid = !text.empty() && text.size() <= 64;
+    for (char c : text) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        if (!ok) valid = false;
+    }
+    if (!valid) {
+        user_error("--instance-type: invalid instance type " + quote_input(text) +
+                   ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
+    }
+    return text;
+}
+
+int64_t parse_default_time(const std::string& text) {
+    auto parsed = parse_slurm_time_limit(text);
+    if (!parsed) user_error("--default-time: " + parsed.error());
+    if (parsed->unlimited) {
+        user_error("--default-time: " + quote_input(text) +
+                   " means no limit; a default time limit must be finite");
+    }
+    return parsed->seconds;
+}
+
+Listing rate_listing(const std::vector<db::Rate>& rates) {
+    Listing listing;
+    listing.columns = {{"Cluster", Align::kLeft},
+                       {"Partition", Align::kLeft},
+                       {"InstanceType", Align::kLeft},
+                       {"NodeHour"},
+                       {"DefaultTime"},
+                       {"Updated", Align::kLeft}};
+    for (const auto& r : rates) {
+        listing.rows.push_back(
+            {r.cluster.empty() ? "all" : r.cluster, r.partition, r.instance_type, r.node_hour_price,
+             r.default_time_limit_s ? format_slurm_time_limit(*r.default_time_limit_s)
+                                    : std::string(),
+             format_local_date(r.updated_at)});
+    }
+    return listing;
+}
+
+int set(Context& context, const Args& args) {
+    auto options = verb_options("set", "Set (or replace) the node-hour price of a partition");
+    options.add_options()("partition", "SLURM partition", cxxopts::value<std::string>())(
+        "instance-type", "EC2 instance type of its nodes", cxxopts::value<std::string>())(
+        "node-hour", "price of one node for one hour, in dollars", cxxopts::value<std::string>())(
+        "default-time", "time limit for jobs that give none (SLURM format)",
+        cxxopts::value<std::string>())("cluster", "cluster, or all (default: all)",
+                                       cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 0);
+    if (wants_help(context, options, parsed)) return kExitOk;
+
+    // Every missing option is a usage error, before any value is judged.
+    const std::string partition = required_value(parsed, "partition");
+    const std::string instance_type = required_value(parsed, "instance-type");
+    const std::string node_hour = required_value(parsed, "node-hour");
+    db::Rate rate;
+    rate.partition = parse_partition(partition);
+    rate.instance_type = parse_instance_type(instance_type);
+    rate.node_hour_price = parse_amount("node-hour", node_hour, AllowZero::kYes);
+    if (auto v = optional_value(parsed, "default-time")) {
+        rate.default_time_limit_s = parse_default_time(*v);
+    }
+    rate.cluster = cluster_option(parsed);
+    if (!rate.cluster.empty() &&
+        !db::slurm_cluster_exists(context.session(), context.slurm_db(), rate.cluster)) {
+        user_error("SLURM has no cluster '" + rate.cluster + "'");
+    }
+    db::set_rate(context.session(), rate, context.actor, context.now_s);
+    context.out << "partition " << rate.partition << " on " << cluster_text(rate.cluster)
+                << " costs $" << format_money_exact(rate.node_hour_price) << " per node-hour ("
+                << rate.instance_type << ")\n";
+    return kExitOk;
+}
+
+int list(Context& context, const Args& args) {
+    auto options = verb_options("list", "List the rate card");
+    options.add_options()("cluster", "only this cluster's rates (all: the all-clusters ones)",
+                          cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 0);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    auto rates = db::list_rates(context.session());
+    if (optional_value(parsed, "cluster")) {
+        const std::string wanted = cluster_option(parsed);
+        std::erase_if(rates, [&](const db::Rate& r) { return r.cluster != wanted; });
+    }
+    print_listing(context, rate_listing(rates));
+    return kExitOk;
+}
+
+int remove(Context& context, const Args& args) {
+    auto options = verb_options("delete", "Delete a partition's rate: it is no longer budgeted");
+    options.add_options()("partition", "SLURM partition", cxxopts::value<std::string>())(
+        "cluster", "cluster, or all (default: all)", cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 0);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    const std::string partition = parse_partition(required_value(parsed, "partition"));
+    const std::string cluster = cluster_option(parsed);
+    if (!db::delete_rate(context.session(), cluster, partition)) {
+        user_error("partition " + partition + " has no rate on " + cluster_text(cluster));
+    }
+    context.out << "deleted the rate of partition " << partition << " on " << cluster_text(cluster)
+                << "\n";
+    return kExitOk;
+}
+
+}  // namespace
+
+int rates_command(Context& context, const Args& args) {
+    if (args.empty()) usage_error(kRatesUsage);
+    const std::string& verb = args[0];
+    const Args rest(args.begin() + 1, args.end());
+    if (verb == "set") return set(context, rest);
+    if (verb == "list") return list(context, rest);
+    if (verb == "delete") return remove(context, rest);
+    usage_error("unknown rates verb '" + verb + "' (" + kRatesUsage + ")");
+}
+
+}  // namespace asbb::cli

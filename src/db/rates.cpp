@@ -1,0 +1,56 @@
+#include "db/rates.hpp"
+
+namespace asbb::db {
+
+namespace {
+
+constexpr const char* kRateColumns =
+    "cluster, partition_name, instance_type, node_hour_price_micro, default_time_limit_s,"
+    " updated_at";
+
+Rate rate_from_row(const Row& row) {
+    return Rate{row.str(0), row.str(1), row.str(2), Money{row.i64(3)}, row.opt_i64(4), row.i64(5)};
+}
+
+}  // namespace
+
+void set_rate(Session& session, const Rate& rate, const std::string& actor, int64_t now_s) {
+    Param default_time = nullptr;
+    if (rate.default_time_limit_s) default_time = *rate.default_time_limit_s;
+    session.exec(
+        "INSERT INTO rate (cluster, partition_name, instance_type, node_hour_price_micro,"
+        " default_time_limit_s, updated_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON DUPLICATE KEY UPDATE instance_type = VALUES(instance_type),"
+        " node_hour_price_micro = VALUES(node_hour_price_micro),"
+        " default_time_limit_s = VALUES(default_time_limit_s), updated_at = VALUES(updated_at),"
+        " actor = VALUES(actor)",
+        {rate.cluster, rate.partition, rate.instance_type, rate.node_hour_price.micro, default_time,
+         now_s, actor});
+}
+
+bool delete_rate(Session& session, const std::string& cluster, const std::string& partition) {
+    return session.exec("DELETE FROM rate WHERE cluster = ? AND partition_name = ?",
+                        {cluster, partition}) > 0;
+}
+
+std::vector<Rate> list_rates(Session& session) {
+    std::vector<Rate> rates;
+    for (const auto& row : session.query(std::string("SELECT ") + kRateColumns +
+                                         " FROM rate ORDER BY cluster, partition_name")) {
+        rates.push_back(rate_from_row(row));
+    }
+    return rates;
+}
+
+std::optional<Rate> find_rate(Session& session, const std::string& cluster,
+                              const std::string& partition) {
+    // `cluster = ''` is 0 for the cluster's own row, so that row comes first.
+    auto rows = session.query(std::string("SELECT ") + kRateColumns +
+                                  " FROM rate WHERE partition_name = ? AND cluster IN (?, '')"
+                                  " ORDER BY cluster = '' LIMIT 1",
+                              {partition, cluster});
+    if (rows.empty()) return std::nullopt;
+    return rate_from_row(rows[0]);
+}
+
+}  // namespace asbb::db

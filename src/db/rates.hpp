@@ -1,0 +1,40 @@
+// The rate card: what one node of a budgeted partition costs per hour, per
+// cluster (or for every cluster: cluster = ''). A partition without a rate is
+// not budgeted and its jobs pass the plugin without a database call.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "core/money.hpp"
+#include "db/session.hpp"
+
+namespace asbb::db {
+
+struct Rate {
+    std::string cluster;  // '' = every cluster
+    std::string partition;
+    std::string instance_type;
+    Money node_hour_price;
+    std::optional<int64_t> default_time_limit_s;
+    int64_t updated_at = 0;
+};
+
+// Inserts or replaces the rate of (cluster, partition).
+void set_rate(Session& session, const Rate& rate, const std::string& actor, int64_t now_s);
+
+// Removes a rate: the partition is no longer budgeted. False when none.
+bool delete_rate(Session& session, const std::string& cluster, const std::string& partition);
+
+// All rates, ordered by cluster then partition.
+std::vector<Rate> list_rates(Session& session);
+
+// The rate that applies to a partition on a cluster: the cluster's own one,
+// else the all-clusters one, else none.
+std::optional<Rate> find_rate(Session& session, const std::string& cluster,
+                              const std::string& partition);
+
+}  // namespace asbb::db
