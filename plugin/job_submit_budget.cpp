@@ -1,0 +1,180 @@
+// job_submit/budget: the thin C ABI between slurmctld and asbb's submit
+// engine (src/submit). It copies what the engine needs out of SLURM's
+// job_desc, and turns the decision into a return code, the user's one-line
+// err_msg and an "asbb:hold=<id>" tag in admin_comment (which only plugins
+// and admins can set, so users cannot forge it).
+//
+// Rules for code inside slurmctld: init() never touches the database; no
+// exception crosses this file's functions; nothing here exits or blocks
+// without a deadline (the engine bounds every database call).
+#include <dlfcn.h>
+#include <pwd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <slurm/slurm.h>
+#include <slurm/slurm_errno.h>
+#include <slurm/slurm_version.h>
+#include <slurm/slurmdb.h>
+}
+
+#include "submit/engine.hpp"
+
+#define ASBB_EXPORT extern "C" __attribute__((visibility("default")))
+
+// plugin_version must equal the running SLURM's version exactly, so it comes
+// from the headers the plugin is built against.
+ASBB_EXPORT const char plugin_name[] = "asbb budget holds for jobs that burst to AWS";
+ASBB_EXPORT const char plugin_type[] = "job_submit/budget";
+ASBB_EXPORT const uint32_t plugin_version = SLURM_VERSION_NUMBER;
+
+// Resolved from libslurmfull and slurmctld when the plugin is loaded; they
+// are not in the public headers.
+extern "C" {
+char* slurm_xstrdup(const char* text);
+void slurm_xfree(void** pointer);
+void slurm_info(const char* format, ...) __attribute__((format(printf, 1, 2)));
+void slurm_error(const char* format, ...) __attribute__((format(printf, 1, 2)));
+int assoc_mgr_fill_in_user(void* db_conn, slurmdb_user_rec_t* user, int enforce,
+                           slurmdb_user_rec_t** user_pptr, bool locked);
+}
+
+namespace {
+
+std::unique_ptr<asbb::submit::SubmitEngine> engine;
+
+// Globals of slurmctld, looked up by name: a plugin that referenced them
+// directly would fail to load into any other program.
+template <class T>
+T* slurmctld_global(const char* name) {
+    return static_cast<T*>(dlsym(RTLD_DEFAULT, name));
+}
+
+std::string state_save_location() {
+    auto* conf = slurmctld_global<slurm_conf_t>("slurm_conf");
+    if (conf != nullptr && conf->state_save_location != nullptr) {
+        return conf->state_save_location;
+    }
+    return "/var/spool/slurmctld";
+}
+
+// The user's default account when the job names none (job_desc->account
+// is NULL then); the same lookup job_submit/lua uses.
+std::string default_account(uint32_t uid) {
+    void** db_conn = slurmctld_global<void*>("acct_db_conn");
+    uint16_t* enforce = slurmctld_global<uint16_t>("accounting_enforce");
+    if (db_conn == nullptr || enforce == nullptr) return "";
+    slurmdb_user_rec_t user{};
+    user.uid = uid;
+    if (assoc_mgr_fill_in_user(*db_conn, &user, *enforce, nullptr, false) != SLURM_SUCCESS) {
+        return "";
+    }
+    return user.default_acct != nullptr ? user.default_acct : "";  // points into a cache: copied
+}
+
+std::string default_partition() {
+    char** name = slurmctld_global<char*>("default_part_name");
+    return name != nullptr && *name != nullptr ? *name : "";
+}
+
+std::string user_name(uint32_t uid) {
+    struct passwd entry;
+    struct passwd* found = nullptr;
+    std::vector<char> buffer(4096);
+    if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+        return found->pw_name;
+    }
+    return "uid:" + std::to_string(uid);
+}
+
+std::optional<int64_t> set32(uint32_t value) {
+    if (value == NO_VAL || value == INFINITE) return std::nullopt;
+    return value;
+}
+
+asbb::submit::SubmitInput input_of(const job_desc_msg_t* job) {
+    asbb::submit::SubmitInput in;
+    in.account = job->account != nullptr ? job->account : default_account(job->user_id);
+    in.partition = job->partition != nullptr ? job->partition : default_partition();
+    in.user_name = user_name(job->user_id);
+    in.uid = job->user_id;
+    in.shape.min_nodes = set32(job->min_nodes);
+    in.shape.num_tasks = set32(job->num_tasks);
+    if (job->cpus_per_task != NO_VAL16) in.shape.cpus_per_task = job->cpus_per_task;
+    in.shape.min_cpus = set32(job->min_cpus);
+    in.shape.time_unlimited = job->time_limit == INFINITE;
+    in.shape.time_limit_min = set32(job->time_limit);
+    if (job->array_inx != nullptr) in.shape.array_inx = job->array_inx;
+    return in;
+}
+
+void tag_admin_comment(job_desc_msg_t* job, const std::string& hold_id, bool unsecured) {
+    std::string text = job->admin_comment != nullptr ? job->admin_comment : "";
+    if (!text.empty()) text += " ";
+    text += asbb::submit::SubmitEngine::hold_tag(hold_id);
+    if (unsecured) text += " asbb:unsecured";
+    slurm_xfree(reinterpret_cast<void**>(&job->admin_comment));
+    job->admin_comment = slurm_xstrdup(text.c_str());
+}
+
+}  // namespace
+
+ASBB_EXPORT int init(void) {
+    try {
+        const char* path = std::getenv("ASBB_CONF");
+        engine = std::make_unique<asbb::submit::SubmitEngine>(
+            path != nullptr && *path != '\0' ? path : "/etc/asbb/asbb.conf", state_save_location());
+        slurm_info("job_submit/budget: loaded (SLURM 0x%06x); config is read at the first job",
+                   static_cast<unsigned>(SLURM_VERSION_NUMBER));
+        return SLURM_SUCCESS;
+    } catch (...) {
+        slurm_error("job_submit/budget: init failed: out of memory");
+        return SLURM_ERROR;
+    }
+}
+
+ASBB_EXPORT void fini(void) {
+    engine.reset();
+}
+
+ASBB_EXPORT int job_submit(job_desc_msg_t* job_desc, uint32_t submit_uid, char** err_msg) {
+    (void)submit_uid;
+    try {
+        if (!engine) return SLURM_SUCCESS;
+        auto decision = engine->submit(input_of(job_desc));
+        if (!decision.log.empty()) slurm_info("job_submit/budget: %s", decision.log.c_str());
+        using Verdict = asbb::submit::SubmitDecision::Verdict;
+        switch (decision.verdict) {
+            case Verdict::kPass:
+                return SLURM_SUCCESS;
+            case Verdict::kAccept:
+            case Verdict::kAcceptUnsecured:
+                tag_admin_comment(job_desc, decision.hold_id,
+                                  decision.verdict == Verdict::kAcceptUnsecured);
+                return SLURM_SUCCESS;
+            case Verdict::kReject:
+                if (err_msg != nullptr) *err_msg = slurm_xstrdup(decision.message.c_str());
+                return ESLURM_ACCOUNTING_POLICY;
+        }
+        return SLURM_SUCCESS;
+    } catch (...) {
+        // Only allocation can fail out here; refuse rather than let a job
+        // through unbudgeted.
+        slurm_error("job_submit/budget: out of memory while checking a job");
+        if (err_msg != nullptr) *err_msg = slurm_xstrdup("asbb: internal error; try again");
+        return ESLURM_ACCOUNTING_POLICY;
+    }
+}
+
+// 22.05 signature: no err_msg (added in 23.02). Resizing a pending job's hold
+// is not implemented yet; changes pass through unchecked.
+ASBB_EXPORT int job_modify(job_desc_msg_t* job_desc, void* job_ptr, uint32_t submit_uid) {
+    (void)job_desc;
+    (void)job_ptr;
+    (void)submit_uid;
+    return SLURM_SUCCESS;
+}

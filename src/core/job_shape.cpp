@@ -1,0 +1,93 @@
+#include "core/job_shape.hpp"
+
+#include <charconv>
+#include <vector>
+
+namespace asbb {
+
+namespace {
+
+// SLURM's own limit on array indices (MaxArraySize is at most 4000001).
+constexpr int64_t kMaxArrayIndex = 4'000'001;
+
+std::optional<int64_t> number(std::string_view text) {
+    int64_t value = 0;
+    if (text.empty()) return std::nullopt;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+    return value;
+}
+
+Error bad_array(std::string_view spec) {
+    return make_error("cannot read the array spec '" + std::string(spec.substr(0, 64)) + "'");
+}
+
+}  // namespace
+
+Expected<int64_t> count_array_tasks(std::string_view array_inx) {
+    if (array_inx.empty()) return int64_t{1};
+    std::string_view spec = array_inx;
+    if (auto percent = spec.find('%'); percent != std::string_view::npos) {
+        if (!number(spec.substr(percent + 1))) return bad_array(array_inx);
+        spec = spec.substr(0, percent);
+    }
+    int64_t total = 0;
+    size_t start = 0;
+    while (start <= spec.size()) {
+        size_t comma = spec.find(',', start);
+        if (comma == std::string_view::npos) comma = spec.size();
+        std::string_view item = spec.substr(start, comma - start);
+        int64_t step = 1;
+        if (auto colon = item.find(':'); colon != std::string_view::npos) {
+            auto parsed = number(item.substr(colon + 1));
+            if (!parsed || *parsed == 0) return bad_array(array_inx);
+            step = *parsed;
+            item = item.substr(0, colon);
+        }
+        auto dash = item.find('-');
+        auto first = number(item.substr(0, dash));
+        auto last = dash == std::string_view::npos ? first : number(item.substr(dash + 1));
+        if (!first || !last || *last < *first || *last > kMaxArrayIndex)
+            return bad_array(array_inx);
+        total += (*last - *first) / step + 1;
+        start = comma + 1;
+    }
+    return total;
+}
+
+Expected<int64_t> resolve_nodes(const SubmitShape& submit, const PartitionShape& partition) {
+    if (submit.min_nodes && *submit.min_nodes > 0) return *submit.min_nodes;
+    int64_t cpus = 0;
+    if (submit.num_tasks && *submit.num_tasks > 0) {
+        cpus = *submit.num_tasks * std::max<int64_t>(submit.cpus_per_task.value_or(1), 1);
+    }
+    if (submit.min_cpus) cpus = std::max(cpus, *submit.min_cpus);
+    if (cpus <= 0 || !partition.cpus_per_node || *partition.cpus_per_node <= 0) return int64_t{1};
+    return (cpus + *partition.cpus_per_node - 1) / *partition.cpus_per_node;
+}
+
+Expected<JobShape> resolve_job_shape(const SubmitShape& submit, const PartitionShape& partition,
+                                     const std::string& partition_name) {
+    JobShape shape;
+    auto nodes = resolve_nodes(submit, partition);
+    if (!nodes) return make_error(nodes.error());
+    shape.nodes = *nodes;
+    if (submit.time_unlimited) {
+        return make_error("jobs on " + partition_name +
+                          " are charged by the hour: pass a finite --time");
+    }
+    if (submit.time_limit_min && *submit.time_limit_min > 0) {
+        shape.time_limit_s = *submit.time_limit_min * 60;
+    } else if (partition.default_time_limit_s) {
+        shape.time_limit_s = *partition.default_time_limit_s;
+    } else {
+        return make_error("jobs on " + partition_name +
+                          " need a time limit to be budgeted: pass --time");
+    }
+    auto tasks = count_array_tasks(submit.array_inx);
+    if (!tasks) return make_error(tasks.error());
+    shape.array_tasks = *tasks;
+    return shape;
+}
+
+}  // namespace asbb

@@ -1,0 +1,74 @@
+// The decision job_submit/budget makes for one submission, in C++ and free
+// of SLURM headers: plugin/ turns SLURM's job_desc into a SubmitInput and the
+// SubmitDecision back into a return code, an err_msg and an admin_comment.
+//
+// Inside slurmctld every call runs with the controller's locks held, so:
+// the config is read on the first submission (never in init), jobs on
+// partitions that are not budgeted return before any database call, all
+// database work for one call shares one deadline, and after a database
+// failure a circuit breaker applies FailPolicy at once for BreakerSeconds.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/job_shape.hpp"
+#include "db/mariadb_session.hpp"
+
+namespace asbb::submit {
+
+struct SubmitInput {
+    std::string account;    // as given, or the user's default account; any case
+    std::string partition;  // as given (may be a comma list), or the default partition
+    std::string user_name;
+    uint32_t uid = 0;
+    SubmitShape shape;
+};
+
+struct SubmitDecision {
+    enum class Verdict {
+        kPass,             // not budgeted: nothing to hold
+        kAccept,           // hold placed
+        kAcceptUnsecured,  // FailPolicy=open: accepted, hold spooled for the poller
+        kReject,
+    };
+    Verdict verdict = Verdict::kPass;
+    std::string message;  // for kReject: the one line the user sees
+    std::string hold_id;  // for kAccept / kAcceptUnsecured
+    std::string log;      // one line for slurmctld's log, may be empty
+};
+
+class SubmitEngine {
+  public:
+    // config_path: asbb.conf; fallback_spool_dir: SLURM's StateSaveLocation.
+    SubmitEngine(std::string config_path, std::string fallback_spool_dir);
+    ~SubmitEngine();
+
+    // Never throws.
+    SubmitDecision submit(const SubmitInput& input) noexcept;
+
+    // admin_comment tag for a hold: "asbb:hold=<id>".
+    static std::string hold_tag(const std::string& hold_id);
+
+  private:
+    using Clock = std::chrono::steady_clock;
+
+    SubmitDecision decide(const SubmitInput& input);
+    SubmitDecision on_database_failure(const SubmitInput& input, const std::string& partition,
+                                       const std::string& why);
+    db::MariaSession& session(Clock::time_point deadline);
+
+    std::mutex mutex_;  // one connection: calls for one controller are serialized
+    std::string config_path_;
+    std::string fallback_spool_dir_;
+    std::optional<Config> config_;
+    std::unique_ptr<db::MariaSession> session_;
+    Clock::time_point breaker_open_until_{};
+};
+
+}  // namespace asbb::submit

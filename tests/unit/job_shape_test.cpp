@@ -1,0 +1,74 @@
+#include "core/job_shape.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/rejection.hpp"
+
+namespace asbb {
+namespace {
+
+TEST(ArrayTasks, EveryFormSbatchTakes) {
+    EXPECT_EQ(*count_array_tasks(""), 1);
+    EXPECT_EQ(*count_array_tasks("0-9"), 10);
+    EXPECT_EQ(*count_array_tasks("0-9%2"), 10);
+    EXPECT_EQ(*count_array_tasks("1,3,5-7"), 5);
+    EXPECT_EQ(*count_array_tasks("0-15:4"), 4);
+    EXPECT_EQ(*count_array_tasks("7"), 1);
+    for (const char* bad : {"9-0", "a", "1,,2", "0-9%", "0-3:0", "-1", "0-99999999"}) {
+        EXPECT_FALSE(count_array_tasks(bad).ok()) << bad;
+    }
+}
+
+TEST(Nodes, FromNodesElseCpusAtThePartitionsCpusPerNode) {
+    SubmitShape submit;
+    submit.min_nodes = 3;
+    EXPECT_EQ(*resolve_nodes(submit, {4, std::nullopt}), 3);
+    SubmitShape tasks;
+    tasks.num_tasks = 8;
+    EXPECT_EQ(*resolve_nodes(tasks, {4, std::nullopt}), 2);
+    tasks.cpus_per_task = 2;
+    EXPECT_EQ(*resolve_nodes(tasks, {4, std::nullopt}), 4);
+    EXPECT_EQ(*resolve_nodes(tasks, {}), 1);  // unknown node size: one node
+    SubmitShape nothing;
+    EXPECT_EQ(*resolve_nodes(nothing, {4, std::nullopt}), 1);
+}
+
+TEST(JobShape, TimeFromTheJobElseThePartitionDefaultElseRefused) {
+    SubmitShape submit;
+    submit.time_limit_min = 90;
+    submit.array_inx = "0-9";
+    auto shape = resolve_job_shape(submit, {}, "aws-gpu");
+    ASSERT_TRUE(shape.ok());
+    EXPECT_EQ(shape->time_limit_s, 5400);
+    EXPECT_EQ(shape->array_tasks, 10);
+
+    SubmitShape no_time;
+    auto defaulted = resolve_job_shape(no_time, {std::nullopt, 3600}, "aws-cpu");
+    ASSERT_TRUE(defaulted.ok());
+    EXPECT_EQ(defaulted->time_limit_s, 3600);
+
+    auto refused = resolve_job_shape(no_time, {}, "aws-gpu");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().find("--time"), std::string::npos);
+
+    SubmitShape unlimited;
+    unlimited.time_unlimited = true;
+    EXPECT_FALSE(resolve_job_shape(unlimited, {std::nullopt, 3600}, "aws-gpu").ok());
+}
+
+TEST(Rejection, NamesTheLevelTheAmountsAndThePeriod) {
+    ShortfallText text{ShortLevel::kAncestor, "physics", "aws-gpu", "2025-01-01..2025-12-31",
+                       Money{120'500'000}};
+    EXPECT_EQ(insufficient_funds_message(Money{432'000'000}, Money{360'000'000}, 1'200'000, text),
+              "asbb: job needs $432.00 (est. $360.00 \xc3\x97 1.2) on aws-gpu but parent account "
+              "physics has $120.50 available (budget 2025-01-01..2025-12-31)");
+    text.level = ShortLevel::kPartitionLimit;
+    EXPECT_NE(insufficient_funds_message(Money{1}, Money{1}, 1'000'000, text)
+                  .find("partition limit of account physics on aws-gpu"),
+              std::string::npos);
+    EXPECT_NE(no_active_period_message("proj001", "2024-01-01..2024-12-31").find("proj001"),
+              std::string::npos);
+}
+
+}  // namespace
+}  // namespace asbb
