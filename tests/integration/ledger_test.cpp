@@ -223,6 +223,35 @@ TEST_F(LedgerOps, CheckDetectsABalanceAlteredBehindItsBack) {
     EXPECT_NE(result.err.find("1 balance(s) differ"), std::string::npos);
 }
 
+TEST_F(LedgerOps, AdjustMovesSpentOnEveryLevelOfTheHold) {
+    const int64_t physics = make_budget("physics", 500 * kDollar);
+    const int64_t proj = make_budget("proj001", 100 * kDollar);
+    auto request = hold_request("proj001", 40 * kDollar);
+    ASSERT_EQ(db::place_hold(session(), slurm(), request).outcome, db::HoldOutcome::kPlaced);
+    db::ChargeRequest charge;
+    charge.hold_id = request.id.hex();
+    charge.actual = Money{25 * kDollar};
+    charge.cluster = "lab";
+    charge.job_db_inx = 5;
+    charge.now_s = now_s_;
+    db::in_transaction(session(), [&] { return db::charge_hold(session(), charge); });
+    // A late actual-cost file says the run cost $2.50 less.
+    bool adjusted = db::in_transaction(session(), [&] {
+        return db::adjust_spent(session(), request.id.hex(), Money{-2'500'000}, "cost file", "t",
+                                now_s_);
+    });
+    EXPECT_TRUE(adjusted);
+    for (int64_t id : {physics, proj}) {
+        EXPECT_EQ(scalar("SELECT spent_micro FROM budget WHERE id = ?", {id}), 22'500'000);
+    }
+    EXPECT_EQ(scalar("SELECT charged_micro FROM hold"), 22'500'000);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'adjust'"), 1);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+    EXPECT_FALSE(db::in_transaction(session(), [&] {
+        return db::adjust_spent(session(), std::string(32, '0'), Money{1}, "x", "t", now_s_);
+    }));
+}
+
 TEST_F(LedgerOps, JournalIsAppendOnlyInTheServer) {
     make_budget("proj001", 50 * kDollar);
     EXPECT_THROW(session().exec("UPDATE journal SET amount_micro = 1"), db::DbError);
