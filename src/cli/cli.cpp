@@ -32,7 +32,7 @@ Verbs:
   config validate [PATH]
   database migrate
   rates set --partition=PARTITION --instance-type=TYPE --node-hour=AMOUNT
-            [--default-time=TIMELIMIT] [--cluster=NAME|all]
+            [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
 

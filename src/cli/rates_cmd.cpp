@@ -1,5 +1,6 @@
 // asbb rates set|list|delete: the rate card (what a node-hour of a budgeted
 // partition costs).
+#include <charconv>
 #include <ostream>
 
 #include "cli/args.hpp"
@@ -65,6 +66,17 @@ int64_t parse_default_time(const std::string& text) {
     return parsed->seconds;
 }
 
+// 1 to 100000: no instance type has more, and 0 would divide by nothing.
+int64_t parse_cpus_per_node(const std::string& text) {
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > 100'000) {
+        user_error("--cpus-per-node: " + quote_input(text) +
+                   " is not a whole number from 1 to 100000");
+    }
+    return value;
+}
+
 Listing rate_listing(const std::vector<db::Rate>& rates) {
     Listing listing;
     listing.columns = {{"Cluster", Align::kLeft},
@@ -72,13 +84,14 @@ Listing rate_listing(const std::vector<db::Rate>& rates) {
                        {"InstanceType", Align::kLeft},
                        {"NodeHour"},
                        {"DefaultTime"},
+                       {"CPUsPerNode"},
                        {"Updated", Align::kLeft}};
     for (const auto& r : rates) {
         listing.rows.push_back(
             {r.cluster.empty() ? "all" : r.cluster, r.partition, r.instance_type, r.node_hour_price,
              r.default_time_limit_s ? format_slurm_time_limit(*r.default_time_limit_s)
                                     : std::string(),
-             format_local_date(r.updated_at)});
+             r.cpus_per_node ? Cell{*r.cpus_per_node} : Cell{}, format_local_date(r.updated_at)});
     }
     return listing;
 }
@@ -90,7 +103,9 @@ int set(Context& context, const Args& args) {
         "node-hour", "price of one node for one hour, in dollars", cxxopts::value<std::string>())(
         "default-time", "time limit for jobs that give none (SLURM format)",
         cxxopts::value<std::string>())("cluster", "cluster, or all (default: all)",
-                                       cxxopts::value<std::string>());
+                                       cxxopts::value<std::string>())(
+        "cpus-per-node", "CPUs of one node (sizes jobs that give -n but not -N)",
+        cxxopts::value<std::string>());
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -105,6 +120,9 @@ int set(Context& context, const Args& args) {
     rate.node_hour_price = parse_amount("node-hour", node_hour, AllowZero::kYes);
     if (auto v = optional_value(parsed, "default-time")) {
         rate.default_time_limit_s = parse_default_time(*v);
+    }
+    if (auto v = optional_value(parsed, "cpus-per-node")) {
+        rate.cpus_per_node = parse_cpus_per_node(*v);
     }
     rate.cluster = cluster_option(parsed);
     if (!rate.cluster.empty() &&

@@ -6,10 +6,11 @@ namespace {
 
 constexpr const char* kRateColumns =
     "cluster, partition_name, instance_type, node_hour_price_micro, default_time_limit_s,"
-    " updated_at";
+    " updated_at, cpus_per_node";
 
 Rate rate_from_row(const Row& row) {
-    return Rate{row.str(0), row.str(1), row.str(2), Money{row.i64(3)}, row.opt_i64(4), row.i64(5)};
+    return Rate{row.str(0),     row.str(1), row.str(2),    Money{row.i64(3)},
+                row.opt_i64(4), row.i64(5), row.opt_i64(6)};
 }
 
 }  // namespace
@@ -17,15 +18,17 @@ Rate rate_from_row(const Row& row) {
 void set_rate(Session& session, const Rate& rate, const std::string& actor, int64_t now_s) {
     Param default_time = nullptr;
     if (rate.default_time_limit_s) default_time = *rate.default_time_limit_s;
+    Param cpus = nullptr;
+    if (rate.cpus_per_node) cpus = *rate.cpus_per_node;
     session.exec(
         "INSERT INTO rate (cluster, partition_name, instance_type, node_hour_price_micro,"
-        " default_time_limit_s, updated_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " default_time_limit_s, updated_at, actor, cpus_per_node) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON DUPLICATE KEY UPDATE instance_type = VALUES(instance_type),"
         " node_hour_price_micro = VALUES(node_hour_price_micro),"
         " default_time_limit_s = VALUES(default_time_limit_s), updated_at = VALUES(updated_at),"
-        " actor = VALUES(actor)",
+        " actor = VALUES(actor), cpus_per_node = VALUES(cpus_per_node)",
         {rate.cluster, rate.partition, rate.instance_type, rate.node_hour_price.micro, default_time,
-         now_s, actor});
+         now_s, actor, cpus});
 }
 
 bool delete_rate(Session& session, const std::string& cluster, const std::string& partition) {

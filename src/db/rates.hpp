@@ -21,6 +21,7 @@ struct Rate {
     Money node_hour_price;
     std::optional<int64_t> default_time_limit_s;
     int64_t updated_at = 0;
+    std::optional<int64_t> cpus_per_node;  // of the instance type; sizes -n without -N
 };
 
 // Inserts or replaces the rate of (cluster, partition).

@@ -138,7 +138,7 @@ SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
                 rate_partition = p;
             }
         }
-        PartitionShape partition_shape{std::nullopt, rate->default_time_limit_s};
+        PartitionShape partition_shape{rate->cpus_per_node, rate->default_time_limit_s};
         auto shape = resolve_job_shape(input.shape, partition_shape, rate_partition);
         if (!shape) return reject("asbb: " + shape.error());
         auto size = size_hold(*shape, rate->node_hour_price, c.hold_factor_ppm);

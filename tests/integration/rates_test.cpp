@@ -128,12 +128,13 @@ TEST_F(Rates, SetReplacesTheRate) {
 }
 
 TEST_F(Rates, ClusterSpecificRateBeatsTheAllClustersOne) {
-    db::Rate all{"", "aws-gpu", "p3.2xlarge", Money{3'060'000}, 3600, 0};
-    db::Rate lab{"lab", "aws-gpu", "p3.2xlarge", Money{2'500'000}, std::nullopt, 0};
+    db::Rate all{"", "aws-gpu", "p3.2xlarge", Money{3'060'000}, 3600, 0, 8};
+    db::Rate lab{"lab", "aws-gpu", "p3.2xlarge", Money{2'500'000}, std::nullopt, 0, std::nullopt};
     db::set_rate(session(), all, "test", now_s_);
     auto only_all = db::find_rate(session(), "lab", "aws-gpu");
     ASSERT_TRUE(only_all.has_value());
     EXPECT_EQ(only_all->cluster, "");
+    EXPECT_EQ(only_all->cpus_per_node, std::optional<int64_t>{8});
     db::set_rate(session(), lab, "test", now_s_);
 
     auto on_lab = db::find_rate(session(), "lab", "aws-gpu");
