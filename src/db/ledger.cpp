@@ -406,3 +406,148 @@ bool adjust_spent(Session& session, const std::string& hold_id, Money delta,
 }
 
 }  // namespace asbb::db
+
+namespace asbb::db {
+
+bool link_hold(Session& session, const std::string& hold_id, const std::string& cluster,
+               int64_t job_id, int64_t now_s) {
+    session.exec(
+        "UPDATE hold SET state = 'linked', job_id = ?, updated_at = ? WHERE id = ? AND cluster = ?"
+        " AND state = 'pending'",
+        {job_id, now_s, hold_id, cluster});
+    auto rows = session.query(
+        "SELECT 1 FROM hold WHERE id = ? AND job_id = ? AND state IN ('linked', 'charged')",
+        {hold_id, job_id});
+    return !rows.empty();
+}
+
+std::optional<OpenHoldInfo> find_open_hold_for_job(Session& session, const std::string& cluster,
+                                                   int64_t job_id) {
+    auto rows = session.query(
+        "SELECT id, account, partition_name, nodes, time_limit_s, array_tasks,"
+        " node_hour_price_micro, hold_factor_ppm, amount_micro, held_micro, charged_micro"
+        " FROM hold WHERE cluster = ? AND job_id = ? AND state IN ('pending', 'linked')"
+        " ORDER BY created_at DESC LIMIT 1",
+        {cluster, job_id});
+    if (rows.empty()) return std::nullopt;
+    const Row& r = rows[0];
+    return OpenHoldInfo{
+        r.str(0),        r.str(1), r.str(2),        JobShape{r.i64(3), r.i64(4), r.i64(5)},
+        Money{r.i64(6)}, r.i64(7), Money{r.i64(8)}, Money{r.i64(9)},
+        Money{r.i64(10)}};
+}
+
+namespace {
+
+struct ResizeRefused {
+    Shortfall shortfall;
+    HoldSize size;
+};
+
+}  // namespace
+
+ResizeResult resize_hold(Session& session, const std::string& hold_id, const JobShape& shape,
+                         const std::string& actor, int64_t now_s) {
+    try {
+        return in_transaction(session, [&]() -> ResizeResult {
+            auto rows = session.query(
+                "SELECT state, held_micro, charged_micro, amount_micro, node_hour_price_micro,"
+                " hold_factor_ppm, partition_name, user_name, job_id FROM hold WHERE id = ?"
+                " FOR UPDATE",
+                {hold_id});
+            if (rows.empty()) return {ResizeOutcome::kNotOpen, std::nullopt, {}};
+            const Row& h = rows[0];
+            const std::string state = h.str(0);
+            // Once a run has been charged the hold is being drawn down; its
+            // size is the poller's business from then on.
+            if ((state != "pending" && state != "linked") || h.i64(2) != 0) {
+                return {ResizeOutcome::kNotOpen, std::nullopt, {}};
+            }
+            auto size = size_hold(shape, Money{h.i64(4)}, h.i64(5));
+            if (!size) throw DbError(DbErrorKind::kOther, 0, size.error());
+            const int64_t delta = size->hold.micro - h.i64(1);
+            if (delta == 0) return {ResizeOutcome::kUnchanged, std::nullopt, *size};
+
+            std::vector<HoldLevel> levels = load_hold_levels(session, hold_id);
+            if (delta > 0) {
+                // Grow like a new hold: every level must have the difference.
+                std::vector<int64_t> budget_ids;
+                std::vector<std::pair<int64_t, int64_t>> limit_ids;  // limit, budget
+                for (const auto& level : levels) {
+                    budget_ids.push_back(level.budget_id);
+                    if (level.partition_limit_id) {
+                        limit_ids.emplace_back(*level.partition_limit_id, level.budget_id);
+                    }
+                }
+                std::sort(budget_ids.begin(), budget_ids.end());
+                std::sort(limit_ids.begin(), limit_ids.end());
+                auto refuse = [&](int64_t budget_id, bool at_limit, int64_t limit_id) {
+                    auto b = session.query(
+                        "SELECT account, period_start, period_end,"
+                        " allocated_micro - spent_micro - held_micro FROM budget WHERE id = ?",
+                        {budget_id});
+                    Money available{b.at(0).i64(3)};
+                    if (at_limit) {
+                        available = Money{session
+                                              .query("SELECT limit_micro - spent_micro - held_micro"
+                                                     " FROM partition_limit WHERE id = ?",
+                                                     {limit_id})
+                                              .at(0)
+                                              .i64(0)};
+                    }
+                    const bool own = budget_id == levels.front().budget_id;
+                    throw ResizeRefused{
+                        Shortfall{at_limit ? LevelKind::kPartitionLimit
+                                           : (own ? LevelKind::kAccount : LevelKind::kAncestor),
+                                  b.at(0).str(0), at_limit ? h.str(6) : "", available,
+                                  b.at(0).i64(1), b.at(0).i64(2)},
+                        *size};
+                };
+                for (int64_t id : budget_ids) {
+                    if (session.exec("UPDATE budget SET held_micro = held_micro + ?, updated_at = ?"
+                                     " WHERE id = ? AND allocated_micro - spent_micro - held_micro"
+                                     " >= ?",
+                                     {delta, now_s, id, delta}) != 1) {
+                        refuse(id, false, 0);
+                    }
+                }
+                for (const auto& [limit_id, budget_id] : limit_ids) {
+                    if (session.exec("UPDATE partition_limit SET held_micro = held_micro + ?,"
+                                     " updated_at = ? WHERE id = ? AND"
+                                     " limit_micro - spent_micro - held_micro >= ?",
+                                     {delta, now_s, limit_id, delta}) != 1) {
+                        refuse(budget_id, true, limit_id);
+                    }
+                }
+            } else {
+                apply_level_deltas(session, levels, delta, 0, now_s);
+            }
+            JournalEntry entry;
+            entry.now_s = now_s;
+            entry.kind = delta > 0 ? "hold" : "release";
+            entry.budget_id = levels.front().budget_id;
+            entry.hold_id = hold_id;
+            entry.amount_micro = delta > 0 ? delta : -delta;
+            entry.held_delta_micro = delta;
+            entry.partition = h.str(6);
+            entry.user_name = h.str(7);
+            entry.job_id = h.opt_i64(8);
+            entry.actor = actor;
+            entry.reason = "hold resized to " + format_money_exact(size->hold) + " for " +
+                           std::to_string(shape.nodes) + " node(s), " +
+                           std::to_string(shape.time_limit_s) + " s, " +
+                           std::to_string(shape.array_tasks) + " task(s)";
+            insert_journal(session, entry);
+            session.exec(
+                "UPDATE hold SET nodes = ?, time_limit_s = ?, array_tasks = ?, estimate_micro = ?,"
+                " amount_micro = ?, held_micro = ?, updated_at = ? WHERE id = ?",
+                {shape.nodes, shape.time_limit_s, shape.array_tasks, size->estimate.micro,
+                 size->hold.micro, size->hold.micro, now_s, hold_id});
+            return {ResizeOutcome::kResized, std::nullopt, *size};
+        });
+    } catch (const ResizeRefused& refused) {
+        return {ResizeOutcome::kInsufficient, refused.shortfall, refused.size};
+    }
+}
+
+}  // namespace asbb::db

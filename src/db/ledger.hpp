@@ -117,3 +117,44 @@ bool adjust_spent(Session& session, const std::string& hold_id, Money delta,
                   const std::string& reason, const std::string& actor, int64_t now_s);
 
 }  // namespace asbb::db
+
+namespace asbb::db {
+
+// Records which SLURM job a hold belongs to (the poller sees the job's
+// asbb:hold tag in slurmctld). pending -> linked; a no-op when the hold is
+// already linked to that job. False when the hold is unknown or closed.
+bool link_hold(Session& session, const std::string& hold_id, const std::string& cluster,
+               int64_t job_id, int64_t now_s);
+
+struct OpenHoldInfo {
+    std::string id;
+    std::string account;
+    std::string partition;
+    JobShape shape;
+    Money node_hour_price;
+    int64_t hold_factor_ppm = 0;
+    Money amount;
+    Money held;
+    Money charged;
+};
+
+// The open (pending or linked) hold of a job, if it has one.
+std::optional<OpenHoldInfo> find_open_hold_for_job(Session& session, const std::string& cluster,
+                                                   int64_t job_id);
+
+enum class ResizeOutcome { kResized, kUnchanged, kInsufficient, kNotOpen };
+
+struct ResizeResult {
+    ResizeOutcome outcome = ResizeOutcome::kResized;
+    std::optional<Shortfall> shortfall;
+    HoldSize size;  // the new estimate and hold
+};
+
+// Resizes an open hold that nothing has been charged against yet to a new
+// job shape, at the price the hold locked. A larger hold must fit at every
+// level (as when placing it); a smaller one gives the difference back.
+// Its own transaction.
+ResizeResult resize_hold(Session& session, const std::string& hold_id, const JobShape& shape,
+                         const std::string& actor, int64_t now_s);
+
+}  // namespace asbb::db

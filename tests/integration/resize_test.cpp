@@ -1,0 +1,91 @@
+// Linking holds to jobs and resizing a pending job's hold when its time
+// limit or node count changes (job_modify).
+#include "db/check.hpp"
+#include "integration/support/test_db.hpp"
+
+namespace asbb::test {
+namespace {
+
+constexpr int64_t kDollar = 1'000'000;
+
+class Resize : public LedgerTest {
+  protected:
+    // A hold at $1 per node-hour for 1 node, 1 hour, factor 1.2: $1.20.
+    db::HoldRequest placed(const std::string& account) {
+        auto request = hold_request(account, 0);
+        request.node_hour_price = Money{kDollar};
+        request.hold_factor_ppm = 1'200'000;
+        request.shape = JobShape{1, 3600, 1};
+        request.size = *size_hold(request.shape, request.node_hour_price, request.hold_factor_ppm);
+        EXPECT_EQ(db::place_hold(session(), slurm(), request).outcome, db::HoldOutcome::kPlaced);
+        return request;
+    }
+};
+
+TEST_F(Resize, LinkFindsTheHoldByJobId) {
+    make_budget("proj001", 100 * kDollar);
+    auto request = placed("proj001");
+    EXPECT_FALSE(db::find_open_hold_for_job(session(), "lab", 77).has_value());
+    EXPECT_TRUE(db::link_hold(session(), request.id.hex(), "lab", 77, now_s_));
+    EXPECT_TRUE(db::link_hold(session(), request.id.hex(), "lab", 77, now_s_));  // idempotent
+    auto found = db::find_open_hold_for_job(session(), "lab", 77);
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->id, request.id.hex());
+    EXPECT_EQ(found->held.micro, 1'200'000);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM hold WHERE state = 'linked'"), 1);
+    EXPECT_FALSE(db::link_hold(session(), std::string(32, 'f'), "lab", 78, now_s_));
+}
+
+TEST_F(Resize, LongerTimeLimitGrowsTheHoldAtEveryLevel) {
+    const int64_t physics = make_budget("physics", 100 * kDollar);
+    const int64_t proj = make_budget("proj001", 100 * kDollar);
+    auto request = placed("proj001");
+    auto result = db::resize_hold(session(), request.id.hex(), JobShape{2, 7200, 1}, "t", now_s_);
+    ASSERT_EQ(result.outcome, db::ResizeOutcome::kResized);
+    EXPECT_EQ(result.size.hold.micro, 4'800'000);  // 2 nodes x 2 h x $1 x 1.2
+    for (int64_t id : {physics, proj}) {
+        EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE id = ?", {id}), 4'800'000);
+    }
+    EXPECT_EQ(scalar("SELECT amount_micro FROM hold"), 4'800'000);
+    EXPECT_EQ(scalar("SELECT time_limit_s FROM hold"), 7200);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Resize, ShorterTimeLimitGivesTheDifferenceBack) {
+    const int64_t proj = make_budget("proj001", 100 * kDollar);
+    auto request = placed("proj001");
+    auto result = db::resize_hold(session(), request.id.hex(), JobShape{1, 1800, 1}, "t", now_s_);
+    ASSERT_EQ(result.outcome, db::ResizeOutcome::kResized);
+    EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE id = ?", {proj}), 600'000);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'release'"), 1);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Resize, GrowthBeyondAnyLevelIsRefusedAndChangesNothing) {
+    make_budget("physics", 3 * kDollar);
+    const int64_t proj = make_budget("proj001", 100 * kDollar);
+    auto request = placed("proj001");
+    auto result =
+        db::resize_hold(session(), request.id.hex(), JobShape{1, 4 * 3600, 1}, "t", now_s_);
+    ASSERT_EQ(result.outcome, db::ResizeOutcome::kInsufficient);
+    EXPECT_EQ(result.shortfall->account, "physics");
+    EXPECT_EQ(result.shortfall->kind, db::LevelKind::kAncestor);
+    EXPECT_EQ(result.shortfall->available.micro, 3 * kDollar - 1'200'000);
+    EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE id = ?", {proj}), 1'200'000);
+    EXPECT_EQ(scalar("SELECT amount_micro FROM hold"), 1'200'000);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Resize, ClosedOrChargedHoldsAreNotResized) {
+    make_budget("proj001", 100 * kDollar);
+    auto request = placed("proj001");
+    db::in_transaction(session(), [&] {
+        return db::release_hold(session(), request.id.hex(), db::ReleaseKind::kRelease, "x", "t",
+                                now_s_);
+    });
+    EXPECT_EQ(db::resize_hold(session(), request.id.hex(), JobShape{1, 60, 1}, "t", now_s_).outcome,
+              db::ResizeOutcome::kNotOpen);
+}
+
+}  // namespace
+}  // namespace asbb::test
