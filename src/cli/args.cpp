@@ -54,6 +54,16 @@ int64_t parse_instant(const std::string& option, const std::string& text, int64_
 
 cxxopts::ParseResult parse_options(cxxopts::Options& options, const std::vector<std::string>& args,
                                    std::vector<std::string>& positional, size_t max_positional) {
+    // cxxopts matches each argument with std::regex, whose libstdc++
+    // implementation recurses once per character: a long enough argument
+    // overflows the stack. Nothing asbb takes is anywhere near this long.
+    for (const auto& arg : args) {
+        if (arg.size() > kMaxArgumentBytes) {
+            const std::string name = arg.substr(0, std::min<size_t>(arg.find('='), 40));
+            user_error("invalid argument " + name + "...: longer than " +
+                       std::to_string(kMaxArgumentBytes) + " bytes");
+        }
+    }
     options.add_options()("positional", "", cxxopts::value<std::vector<std::string>>());
     options.parse_positional({"positional"});
     std::vector<std::string> argv_text;

@@ -21,6 +21,9 @@ inline constexpr int64_t kMaxAmountMicro = 1'000'000'000 * kMicroPerUnit;
 
 enum class AllowZero { kNo, kYes };
 
+// Longest single command-line argument accepted (see parse_options).
+inline constexpr size_t kMaxArgumentBytes = 4096;
+
 Money parse_amount(const std::string& option, const std::string& text, AllowZero zero);
 std::string parse_account(const std::string& text);
 std::string parse_partition(const std::string& text);

@@ -118,6 +118,9 @@ TEST_F(CliAccount, BadInputIsRefusedWithOneLineAndChangesNothing) {
     expect_refused(create("ch\\em", "100", "2025-01-01", "2025-12-31"), "invalid");
     expect_refused(create("chem%", "100", "2025-01-01", "2025-12-31"), "invalid");
     expect_refused(create("ch\xc3\xa9m", "100", "2025-01-01", "2025-12-31"), "invalid");
+    expect_refused(create(std::string(300, 'a'), "100", "2025-01-01", "2025-12-31"), "64");
+    expect_refused(create(std::string(1024 * 1024, 'a'), "100", "2025-01-01", "2025-12-31"),
+                   "longer than");
     expect_refused(create(std::string(10 * 1024, 'a'), "100", "2025-01-01", "2025-12-31"),
                    "invalid");
     expect_refused({"account", "create", "--name=chem", "--budget=100", "--start=2025-01-01",
