@@ -170,11 +170,30 @@ ASBB_EXPORT int job_submit(job_desc_msg_t* job_desc, uint32_t submit_uid, char**
     }
 }
 
-// 22.05 signature: no err_msg (added in 23.02). Resizing a pending job's hold
-// is not implemented yet; changes pass through unchecked.
+// 22.05 signature: no err_msg (added in 23.02), so a refusal reaches the
+// user as "Access/permission denied" and the reason goes to slurmctld's log.
+// job_ptr is SLURM's internal job_record_t, opaque with public headers: the
+// job is found through its hold, which the poller links to the job id.
 ASBB_EXPORT int job_modify(job_desc_msg_t* job_desc, void* job_ptr, uint32_t submit_uid) {
-    (void)job_desc;
     (void)job_ptr;
     (void)submit_uid;
-    return SLURM_SUCCESS;
+    try {
+        if (!engine || job_desc->job_id_str == nullptr) return SLURM_SUCCESS;
+        char* end = nullptr;
+        unsigned long job_id = std::strtoul(job_desc->job_id_str, &end, 10);
+        if (end == job_desc->job_id_str || job_id == 0) return SLURM_SUCCESS;
+        asbb::submit::ModifyInput in;
+        in.job_id = static_cast<int64_t>(job_id);
+        in.time_unlimited = job_desc->time_limit == INFINITE;
+        in.time_limit_min = set32(job_desc->time_limit);
+        in.min_nodes = set32(job_desc->min_nodes);
+        if (job_desc->account != nullptr) in.account = job_desc->account;
+        if (job_desc->partition != nullptr) in.partition = job_desc->partition;
+        auto decision = engine->modify(in);
+        if (!decision.log.empty()) slurm_info("job_submit/budget: %s", decision.log.c_str());
+        return decision.allow ? SLURM_SUCCESS : ESLURM_ACCESS_DENIED;
+    } catch (...) {
+        slurm_error("job_submit/budget: out of memory while checking a job change");
+        return ESLURM_ACCESS_DENIED;
+    }
 }

@@ -481,28 +481,9 @@ ResizeResult resize_hold(Session& session, const std::string& hold_id, const Job
                 }
                 std::sort(budget_ids.begin(), budget_ids.end());
                 std::sort(limit_ids.begin(), limit_ids.end());
-                auto refuse = [&](int64_t budget_id, bool at_limit, int64_t limit_id) {
-                    auto b = session.query(
-                        "SELECT account, period_start, period_end,"
-                        " allocated_micro - spent_micro - held_micro FROM budget WHERE id = ?",
-                        {budget_id});
-                    Money available{b.at(0).i64(3)};
-                    if (at_limit) {
-                        available = Money{session
-                                              .query("SELECT limit_micro - spent_micro - held_micro"
-                                                     " FROM partition_limit WHERE id = ?",
-                                                     {limit_id})
-                                              .at(0)
-                                              .i64(0)};
-                    }
-                    const bool own = budget_id == levels.front().budget_id;
-                    throw ResizeRefused{
-                        Shortfall{at_limit ? LevelKind::kPartitionLimit
-                                           : (own ? LevelKind::kAccount : LevelKind::kAncestor),
-                                  b.at(0).str(0), at_limit ? h.str(6) : "", available,
-                                  b.at(0).i64(1), b.at(0).i64(2)},
-                        *size};
-                };
+                // Which level to name is decided after the rollback, as for
+                // a new hold: the one closest to the job that is short.
+                auto refuse = [&](int64_t, bool, int64_t) { throw ResizeRefused{{}, *size}; };
                 for (int64_t id : budget_ids) {
                     if (session.exec("UPDATE budget SET held_micro = held_micro + ?, updated_at = ?"
                                      " WHERE id = ? AND allocated_micro - spent_micro - held_micro"
@@ -546,7 +527,24 @@ ResizeResult resize_hold(Session& session, const std::string& hold_id, const Job
             return {ResizeOutcome::kResized, std::nullopt, *size};
         });
     } catch (const ResizeRefused& refused) {
-        return {ResizeOutcome::kInsufficient, refused.shortfall, refused.size};
+        // The hold's levels in path order (level 0 is the job's own account).
+        auto rows = session.query(
+            "SELECT l.budget_id, b.account, b.period_start, b.period_end, l.partition_limit_id,"
+            " h.partition_name, h.held_micro FROM hold_level l JOIN budget b ON b.id = l.budget_id"
+            " JOIN hold h ON h.id = l.hold_id WHERE l.hold_id = ? ORDER BY l.level_no",
+            {hold_id});
+        std::vector<BudgetLevel> levels;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const Row& r = rows[i];
+            levels.push_back({r.i64(0), r.str(1),
+                              i == 0 ? LevelKind::kAccount : LevelKind::kAncestor, r.i64(2),
+                              r.i64(3), r.opt_i64(4)});
+        }
+        if (levels.empty()) return {ResizeOutcome::kNotOpen, std::nullopt, refused.size};
+        const int64_t growth = refused.size.hold.micro - rows[0].i64(6);
+        auto verdict =
+            diagnose_refusal(session, LevelShort{levels, 0, false}, growth, rows[0].str(5));
+        return {ResizeOutcome::kInsufficient, verdict.shortfall, refused.size};
     }
 }
 

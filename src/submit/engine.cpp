@@ -91,16 +91,22 @@ db::MariaSession& SubmitEngine::session(Clock::time_point deadline) {
     return *session_;
 }
 
+bool SubmitEngine::load_config(std::string& error) {
+    if (config_) return true;
+    auto loaded = load_config_file(config_path_);
+    if (!loaded) {
+        error = loaded.error();
+        return false;
+    }
+    config_ = std::move(loaded).value();
+    return true;
+}
+
 SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
-    if (!config_) {
-        auto loaded = load_config_file(config_path_);
-        if (!loaded) {
-            // Without its config the plugin cannot tell budgeted partitions
-            // from the rest; refusing keeps AWS money safe and is loud.
-            return reject("asbb: the budget plugin is misconfigured; ask your admin",
-                          loaded.error());
-        }
-        config_ = std::move(loaded).value();
+    if (std::string error; !load_config(error)) {
+        // Without its config the plugin cannot tell budgeted partitions
+        // from the rest; refusing keeps AWS money safe and is loud.
+        return reject("asbb: the budget plugin is misconfigured; ask your admin", error);
     }
     const Config& c = *config_;
 
@@ -227,6 +233,104 @@ SubmitDecision SubmitEngine::on_database_failure(const SubmitInput& input,
     return {Verdict::kAcceptUnsecured, "", hold.hold_id,
             "database unavailable (FailPolicy=open): accepted, hold " + hold.hold_id +
                 " spooled to " + spool_file(dir) + ": " + why};
+}
+
+ModifyDecision SubmitEngine::modify(const ModifyInput& input) noexcept {
+    if (!input.touches_money()) return {};
+    try {
+        std::lock_guard<std::mutex> guard(mutex_);
+        return decide_modify(input);
+    } catch (const std::exception& e) {
+        return {false, std::string("job_modify refused after an unexpected error: ") + e.what()};
+    } catch (...) {
+        return {false, "job_modify refused after an unexpected error"};
+    }
+}
+
+ModifyDecision SubmitEngine::decide_modify(const ModifyInput& input) {
+    const std::string job = "job " + std::to_string(input.job_id);
+    if (std::string error; !load_config(error)) return {false, job + ": refused: " + error};
+    const Config& c = *config_;
+    const auto now = Clock::now();
+    const bool closed = c.fail_policy == FailPolicy::kClosed;
+    if (now < breaker_open_until_) {
+        // The database cannot say whether this job holds money; the policy
+        // decides, as for submissions.
+        return {!closed, job + ": database unavailable (circuit breaker open), change " +
+                             (closed ? "refused" : "allowed unchecked")};
+    }
+    try {
+        db::MariaSession& db = session(now + std::chrono::milliseconds(c.plugin_deadline_ms));
+        auto hold = db::find_open_hold_for_job(db, c.cluster_name, input.job_id);
+        if (!hold) return {true, ""};  // no hold linked: not budgeted (or not linked yet)
+        if (input.partition && *input.partition != hold->partition) {
+            return {false, job + ": moving a budgeted job to partition " + *input.partition +
+                               " is refused; cancel and resubmit it"};
+        }
+        if (input.time_unlimited) {
+            return {false, job + ": a budgeted job needs a finite time limit"};
+        }
+        JobShape shape = hold->shape;
+        if (input.time_limit_min) shape.time_limit_s = *input.time_limit_min * 60;
+        if (input.min_nodes && *input.min_nodes > 0) shape.nodes = *input.min_nodes;
+
+        const int64_t now_s = now_epoch_s();
+        auto account = input.account ? normalize_account_name(*input.account)
+                                     : Expected<std::string>(hold->account);
+        if (!account) return {false, job + ": " + account.error()};
+        if (*account != hold->account) {
+            // A new account means new levels: place a new hold there (it
+            // must fit), then give the old one back.
+            db::HoldRequest request;
+            request.id = new_hold_id();
+            request.cluster = c.cluster_name;
+            request.account = *account;
+            request.partition = hold->partition;
+            request.shape = shape;
+            request.node_hour_price = hold->node_hour_price;
+            request.hold_factor_ppm = hold->hold_factor_ppm;
+            auto size = size_hold(shape, hold->node_hour_price, hold->hold_factor_ppm);
+            if (!size) return {false, job + ": " + size.error()};
+            request.size = *size;
+            request.now_s = now_s;
+            request.actor = "plugin";
+            auto placed = db::place_hold(db, {c.slurm_db_name}, request);
+            if (placed.outcome != db::HoldOutcome::kPlaced &&
+                placed.outcome != db::HoldOutcome::kNotBudgeted) {
+                return {false, job + ": move to account " + *account +
+                                   " refused: the new account's budget cannot hold " +
+                                   format_money_exact(size->hold)};
+            }
+            if (placed.outcome == db::HoldOutcome::kPlaced) {
+                db::link_hold(db, request.id.hex(), c.cluster_name, input.job_id, now_s);
+            }
+            db::in_transaction(db, [&] {
+                return db::release_hold(db, hold->id, db::ReleaseKind::kRelease,
+                                        "job moved to account " + *account, "plugin", now_s);
+            });
+            return {true, job + ": hold moved from " + hold->account + " to " + *account};
+        }
+        auto resized = db::resize_hold(db, hold->id, shape, "plugin", now_s);
+        switch (resized.outcome) {
+            case db::ResizeOutcome::kResized:
+                return {true, job + ": hold " + hold->id + " resized to " +
+                                  format_money_exact(resized.size.hold)};
+            case db::ResizeOutcome::kUnchanged:
+            case db::ResizeOutcome::kNotOpen:
+                return {true, ""};
+            case db::ResizeOutcome::kInsufficient:
+                return {false, job + ": change refused: the hold would grow to " +
+                                   format_money_exact(resized.size.hold) + " but " +
+                                   resized.shortfall->account + " has " +
+                                   format_money_exact(resized.shortfall->available) + " available"};
+        }
+        return {true, ""};
+    } catch (const db::DbError& e) {
+        session_.reset();
+        breaker_open_until_ = Clock::now() + std::chrono::seconds(c.breaker_s);
+        return {!closed, job + ": database unavailable (" + std::string(e.what()) + "), change " +
+                             (closed ? "refused" : "allowed unchecked")};
+    }
 }
 
 }  // namespace asbb::submit

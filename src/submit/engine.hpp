@@ -43,6 +43,25 @@ struct SubmitDecision {
     std::string log;      // one line for slurmctld's log, may be empty
 };
 
+// What job_modify may change that moves money. Unset: unchanged.
+struct ModifyInput {
+    int64_t job_id = 0;
+    std::optional<int64_t> time_limit_min;
+    bool time_unlimited = false;
+    std::optional<int64_t> min_nodes;
+    std::optional<std::string> account;
+    std::optional<std::string> partition;
+
+    bool touches_money() const {
+        return time_limit_min || time_unlimited || min_nodes || account || partition;
+    }
+};
+
+struct ModifyDecision {
+    bool allow = true;
+    std::string log;  // one line for slurmctld's log (the user sees no text in 22.05)
+};
+
 class SubmitEngine {
   public:
     // config_path: asbb.conf; fallback_spool_dir: SLURM's StateSaveLocation.
@@ -52,6 +71,10 @@ class SubmitEngine {
     // Never throws.
     SubmitDecision submit(const SubmitInput& input) noexcept;
 
+    // Resizes or moves the hold of a job whose time limit, node count or
+    // account changes; refuses a change the budget cannot cover. Never throws.
+    ModifyDecision modify(const ModifyInput& input) noexcept;
+
     // admin_comment tag for a hold: "asbb:hold=<id>".
     static std::string hold_tag(const std::string& hold_id);
 
@@ -59,6 +82,8 @@ class SubmitEngine {
     using Clock = std::chrono::steady_clock;
 
     SubmitDecision decide(const SubmitInput& input);
+    ModifyDecision decide_modify(const ModifyInput& input);
+    bool load_config(std::string& error);
     SubmitDecision on_database_failure(const SubmitInput& input, const std::string& partition,
                                        const std::string& why);
     db::MariaSession& session(Clock::time_point deadline);

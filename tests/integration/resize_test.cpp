@@ -76,6 +76,18 @@ TEST_F(Resize, GrowthBeyondAnyLevelIsRefusedAndChangesNothing) {
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 
+TEST_F(Resize, WhenSeveralLevelsAreShortTheJobsOwnAccountIsNamed) {
+    make_budget("physics", 3 * kDollar);  // created first: locked first
+    make_budget("proj001", 2 * kDollar);
+    auto request = placed("proj001");
+    auto result =
+        db::resize_hold(session(), request.id.hex(), JobShape{1, 4 * 3600, 1}, "t", now_s_);
+    ASSERT_EQ(result.outcome, db::ResizeOutcome::kInsufficient);
+    EXPECT_EQ(result.shortfall->account, "proj001");
+    EXPECT_EQ(result.shortfall->kind, db::LevelKind::kAccount);
+    EXPECT_EQ(result.shortfall->available.micro, 800'000);
+}
+
 TEST_F(Resize, ClosedOrChargedHoldsAreNotResized) {
     make_budget("proj001", 100 * kDollar);
     auto request = placed("proj001");
