@@ -60,3 +60,15 @@ Expected<HoldId> parse_hold_id(std::string_view text) {
 }
 
 }  // namespace asbb
+
+namespace asbb {
+
+std::string hold_id_in_comment(std::string_view admin_comment) {
+    constexpr std::string_view kTag = "asbb:hold=";
+    const size_t at = admin_comment.find(kTag);
+    if (at == std::string_view::npos) return "";
+    auto id = parse_hold_id(admin_comment.substr(at + kTag.size(), 32));
+    return id ? id->hex() : "";
+}
+
+}  // namespace asbb

@@ -28,3 +28,11 @@ HoldId make_hold_id(uint64_t unix_ms, uint16_t random_hi, uint64_t random_lo);
 Expected<HoldId> parse_hold_id(std::string_view text);
 
 }  // namespace asbb
+
+namespace asbb {
+
+// The hold id in a job's admin_comment ("... asbb:hold=<32 hex> ..."), as the
+// plugin wrote it; empty when there is none or it is malformed.
+std::string hold_id_in_comment(std::string_view admin_comment);
+
+}  // namespace asbb

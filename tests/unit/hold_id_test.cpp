@@ -101,3 +101,18 @@ TEST(HoldId, ParseRefusesBadText) {
 
 }  // namespace
 }  // namespace asbb
+
+namespace asbb {
+namespace {
+
+TEST(HoldTag, FoundInAdminCommentWhateverSurroundsIt) {
+    const std::string id = make_hold_id(1'700'000'000'000, 7, 9).hex();
+    EXPECT_EQ(hold_id_in_comment("asbb:hold=" + id), id);
+    EXPECT_EQ(hold_id_in_comment("site note asbb:hold=" + id + " asbb:unsecured"), id);
+    EXPECT_EQ(hold_id_in_comment(""), "");
+    EXPECT_EQ(hold_id_in_comment("asbb:hold=xyz"), "");
+    EXPECT_EQ(hold_id_in_comment("asbb:hold=" + id.substr(0, 31)), "");
+}
+
+}  // namespace
+}  // namespace asbb

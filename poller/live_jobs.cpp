@@ -1,0 +1,37 @@
+#include "live_jobs.hpp"
+
+extern "C" {
+#include <slurm/slurm.h>
+#include <slurm/slurm_errno.h>
+}
+
+#include <mutex>
+
+#include "core/hold_id.hpp"
+
+namespace asbb::poller {
+
+Expected<std::vector<LiveJob>> load_live_jobs() {
+    // slurm_init reads slurm.conf ($SLURM_CONF) once per process.
+    static std::once_flag initialized;
+    std::call_once(initialized, [] { slurm_init(nullptr); });
+    job_info_msg_t* jobs = nullptr;
+    if (slurm_load_jobs(0, &jobs, SHOW_ALL) != SLURM_SUCCESS) {
+        return make_error(std::string("cannot list jobs from slurmctld: ") +
+                          slurm_strerror(slurm_get_errno()));
+    }
+    std::vector<LiveJob> live;
+    live.reserve(jobs->record_count);
+    for (uint32_t i = 0; i < jobs->record_count; ++i) {
+        const slurm_job_info_t& job = jobs->job_array[i];
+        LiveJob entry;
+        entry.job_id = job.array_job_id != 0 ? job.array_job_id : job.job_id;
+        entry.state = job.job_state & JOB_STATE_BASE;
+        if (job.admin_comment != nullptr) entry.hold_id = hold_id_in_comment(job.admin_comment);
+        live.push_back(std::move(entry));
+    }
+    slurm_free_job_info_msg(jobs);
+    return live;
+}
+
+}  // namespace asbb::poller
