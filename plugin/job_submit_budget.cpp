@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <pwd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -145,8 +146,17 @@ ASBB_EXPORT int job_submit(job_desc_msg_t* job_desc, uint32_t submit_uid, char**
     (void)submit_uid;
     try {
         if (!engine) return SLURM_SUCCESS;
+        const auto start = std::chrono::steady_clock::now();
         auto decision = engine->submit(input_of(job_desc));
-        if (!decision.log.empty()) slurm_info("job_submit/budget: %s", decision.log.c_str());
+        if (!decision.log.empty()) {
+            // The time spent is logged with every decision that touched the
+            // budget: it is time slurmctld spent holding its locks.
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count();
+            slurm_info("job_submit/budget: %s (%lld us)", decision.log.c_str(),
+                       static_cast<long long>(us));
+        }
         using Verdict = asbb::submit::SubmitDecision::Verdict;
         switch (decision.verdict) {
             case Verdict::kPass:
