@@ -125,7 +125,34 @@ SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
         return on_database_failure(input, partition, "circuit breaker open after a failure");
     }
     const auto deadline = now + std::chrono::milliseconds(c.plugin_deadline_ms);
-    try {
+    // Made once, outside the retry: a retry after a lost reply must find the
+    // hold it may already have placed instead of placing a second one.
+    const HoldId hold_id = new_hold_id();
+    for (int attempt = 0;; ++attempt) {
+        const bool reused = session_ && session_->connected();
+        try {
+            return decide_with_database(input, budgeted, hold_id, deadline);
+        } catch (const db::DbError& e) {
+            session_.reset();
+            // A kept connection may have died while idle (MariaDB restarted):
+            // that is not an outage, so try once more on a new connection
+            // if the deadline allows.
+            if (attempt == 0 && reused && e.kind() == db::DbErrorKind::kConnection &&
+                Clock::now() < deadline) {
+                continue;
+            }
+            breaker_open_until_ = Clock::now() + std::chrono::seconds(c.breaker_s);
+            return on_database_failure(input, partition, e.what());
+        }
+    }
+}
+
+SubmitDecision SubmitEngine::decide_with_database(const SubmitInput& input,
+                                                  const std::vector<std::string>& budgeted,
+                                                  const HoldId& hold_id,
+                                                  Clock::time_point deadline) {
+    const Config& c = *config_;
+    {
         db::MariaSession& db = session(deadline);
         // Of several budgeted partitions the job may run in, hold for the
         // dearest: SLURM picks one later.
@@ -153,7 +180,7 @@ SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
         if (!account) return {};  // SLURM itself refuses accounts it does not know
 
         db::HoldRequest request;
-        request.id = new_hold_id();
+        request.id = hold_id;
         request.cluster = c.cluster_name;
         request.account = *account;
         request.partition = rate_partition;
@@ -190,10 +217,6 @@ SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
                 break;
         }
         return reject("asbb: could not place the budget hold; try again");
-    } catch (const db::DbError& e) {
-        session_.reset();
-        breaker_open_until_ = Clock::now() + std::chrono::seconds(c.breaker_s);
-        return on_database_failure(input, partition, e.what());
     }
 }
 

@@ -15,8 +15,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
+#include "core/hold_id.hpp"
 #include "core/job_shape.hpp"
 #include "db/mariadb_session.hpp"
 
@@ -82,6 +84,10 @@ class SubmitEngine {
     using Clock = std::chrono::steady_clock;
 
     SubmitDecision decide(const SubmitInput& input);
+    // The part of decide() that talks to the database; throws db::DbError.
+    SubmitDecision decide_with_database(const SubmitInput& input,
+                                        const std::vector<std::string>& budgeted,
+                                        const HoldId& hold_id, Clock::time_point deadline);
     ModifyDecision decide_modify(const ModifyInput& input);
     bool load_config(std::string& error);
     SubmitDecision on_database_failure(const SubmitInput& input, const std::string& partition,
