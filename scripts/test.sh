@@ -1,9 +1,10 @@
 #!/bin/bash
 # test.sh -- the test command: installs what is missing (Debian 12, as root),
 # builds asbb twice (plain, and with AddressSanitizer + UBSan), starts a
-# private MariaDB server on loopback under a temporary directory, and runs
-# every test with ctest in both builds. Exits non-zero on any failure; the
-# server is stopped on every exit path.
+# private MariaDB server and a local SLURM cluster (scripts/local-cluster.sh,
+# with the plain build's plugin) on loopback under a temporary directory, and
+# runs every test with ctest in both builds (the e2e tests in the plain build
+# only). Exits non-zero on any failure; the servers are stopped on every exit path.
 #
 #   scripts/test.sh            everything
 #   ASBB_TEST_SANITIZE=0 ...   skip the sanitizer build (quicker local runs)
@@ -22,6 +23,7 @@ TMP=$(mktemp -d /tmp/asbb-test.XXXXXX)
 chmod 0755 "$TMP"
 cleanup() {
 	local rc=$?
+	bash "$ROOT/scripts/local-cluster.sh" "$TMP/cluster" stop > /dev/null || true
 	bash "$ROOT/scripts/lib/private-mariadb.sh" "$TMP/mariadb" stop || true
 	if [ $rc = 0 ]; then rm -rf "$TMP"; else echo "test.sh: failed (rc=$rc); logs kept in $TMP" >&2; fi
 	exit $rc
@@ -45,6 +47,15 @@ export ASBB_TEST_DB_SOCKET=$TMP/mariadb/mysqld.sock
 export ASBB_TEST_DB_PORT=$PORT
 export ASBB_TEST_TMP=$TMP
 
+# The e2e tests (label e2e) need a real SLURM cluster running the plugin of the
+# plain build. Its ports, BASE+6..BASE+24 with BASE in 40000-59900, stay clear
+# of the MariaDB above (20000-39999).
+CLUSTER_BASE=$(( (40000 + RANDOM % 20000) / 100 * 100 ))
+log "starting a local SLURM cluster (port base $CLUSTER_BASE) with the plugin"
+ASBB_PLUGIN_SO=$BUILD/plugin/job_submit_budget.so ASBB_PORT_BASE=$CLUSTER_BASE \
+	bash "$ROOT/scripts/local-cluster.sh" "$TMP/cluster" start > "$TMP/local-cluster.log"
+export ASBB_E2E_DIR=$TMP/cluster
+
 log "running the tests (plain build)"
 ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS"
 
@@ -53,6 +64,6 @@ if [ "${ASBB_TEST_SANITIZE:-1}" = 1 ]; then
 	build "$BUILD-asan" -DASBB_SANITIZE=ON
 	log "running the tests (sanitizer build)"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --test-dir "$BUILD-asan" --output-on-failure -j "$JOBS"
+		ctest --test-dir "$BUILD-asan" --output-on-failure -j "$JOBS" -LE e2e
 fi
 log "all tests passed"
