@@ -1,0 +1,221 @@
+#!/bin/bash
+# failure_test.sh -- job_submit/budget when things go wrong, on a real cluster:
+# issue 3's acceptance points 5 and 6.
+#   5. MariaDB frozen with SIGSTOP: FailPolicy=closed rejects within the
+#      deadline, open accepts and spools; no submission spends longer than the
+#      deadline + 100 ms in the plugin, and once the breaker is open each
+#      spends under 5 ms. slurmctld restarts fine with MariaDB down.
+#   6. 200 concurrent sbatch from two users against a budget that fits
+#      exactly K jobs: exactly K accepted.
+# Times are the plugin's own, from the "(N us)" it logs with each decision:
+# the time slurmctld spent inside it with its locks held.
+#
+#   ASBB_E2E_DIR=/tmp/c ASBB_BIN=build/src/asbb bash tests/e2e/failure_test.sh
+#
+# It changes FailPolicy in the cluster's asbb.conf and restarts slurmctld;
+# both are put back at the end. Run it alone (ctest: RUN_SERIAL).
+set -uo pipefail
+
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_init
+
+readonly TAG='asbb e2e failure_test'
+readonly DEADLINE_MS=200
+readonly K=37
+readonly CTLD_LOG=$ASBB_CLUSTER_DIR/log/slurmctld.log
+readonly MARIADB_PID_FILE=$ASBB_CLUSTER_DIR/run/pids/mariadbd.pid
+# 1 node x $0.17 x 1 h x 1.2 = $0.204 per job
+readonly JOB=(-p aws-cpu -N1 -t 60 --hold -J e2e-failure --wrap 'sleep 1')
+readonly HOLD_MICRO=204000
+
+set_policy() { # set_policy open|closed: rewrite asbb.conf and reload the plugin
+	sed -i "s/^FailPolicy=.*/FailPolicy=$1/" "$ASBB_CONF"
+	grep -q '^PluginDeadline=' "$ASBB_CONF" || echo "PluginDeadline=$DEADLINE_MS" >>"$ASBB_CONF"
+	bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" restart-ctld >/dev/null ||
+		e2e_die "restart-ctld failed"
+}
+
+freeze_db() { kill -STOP "$(cat "$MARIADB_PID_FILE")"; }
+thaw_db() { kill -CONT "$(cat "$MARIADB_PID_FILE")" 2>/dev/null || true; }
+
+delete_our_budgets() {
+	local a
+	for a in proj001 proj002 physics chem; do
+		[ "$(e2e_sql "SELECT COUNT(*) FROM budget WHERE status='active' AND account='$a'
+			AND description='$TAG' AND period_start <= UNIX_TIMESTAMP()
+			AND period_end > UNIX_TIMESTAMP()")" = 0 ] && continue
+		e2e_asbb account delete "$a" --force >/dev/null || e2e_fail "cleanup: delete $a"
+	done
+}
+
+CLEANED=0
+cleanup() {
+	[ "$CLEANED" = 0 ] || return 0
+	CLEANED=1
+	thaw_db
+	e2e_db_up || e2e_db_start || true
+	timeout 30 scancel -n e2e-failure 2>/dev/null || true
+	set_policy closed
+	delete_our_budgets
+}
+trap cleanup EXIT
+
+# Decision times (us) logged by the plugin after line $1 of slurmctld.log.
+plugin_times_since() {
+	tail -n +"$(($1 + 1))" "$CTLD_LOG" | grep 'job_submit/budget:' |
+		sed -n 's/.*(\([0-9]*\) us)$/\1/p'
+}
+log_lines() { wc -l <"$CTLD_LOG"; }
+max_of() { sort -n | tail -n 1; }
+
+setup() {
+	e2e_asbb database migrate >/dev/null || e2e_die "migrate failed"
+	e2e_asbb rates set --partition=aws-cpu --instance-type=c5.xlarge --node-hour=0.17 \
+		--cpus-per-node=4 --default-time=1:00:00 >/dev/null || e2e_die "rates"
+	local foreign today tomorrow
+	foreign=$(e2e_sql "SELECT COUNT(*) FROM budget WHERE status='active' AND description <> '$TAG'
+		AND account IN ('root','physics','proj001','proj002','chem')
+		AND period_end > UNIX_TIMESTAMP() AND period_start < UNIX_TIMESTAMP() + 2 * 86400")
+	[ "$foreign" = 0 ] || e2e_die "budgets not made by this test exist on the demo tree"
+	delete_our_budgets
+	today=$(date +%F) tomorrow=$(date -d tomorrow +%F)
+	local physics_micro=$((K * HOLD_MICRO))
+	e2e_asbb account create --name=physics \
+		--budget="$(printf '%d.%06d' $((physics_micro / 1000000)) $((physics_micro % 1000000)))" \
+		--start="$today" --end="$tomorrow" --description="$TAG" >/dev/null || e2e_die "physics"
+	# chem takes the jobs of point 5, so physics is untouched before the race
+	e2e_asbb account create --name=chem --budget=1000 --start="$today" --end="$tomorrow" \
+		--description="$TAG" >/dev/null || e2e_die "chem"
+	e2e_asbb account create --name=proj001 --budget=1000 --start="$today" --end="$tomorrow" \
+		--description="$TAG" >/dev/null || e2e_die "proj001"
+	e2e_asbb account create --name=proj002 --budget=1000 --start="$today" --end="$tomorrow" \
+		--description="$TAG" >/dev/null || e2e_die "proj002"
+}
+
+# ------------------------------------------------------------ point 5
+
+check_frozen_closed() {
+	set_policy closed
+	local mark times first rest
+	# one job first, so the plugin has a kept connection to the (then) frozen server
+	e2e_sbatch carol -A chem "${JOB[@]}"
+	[ "$E2E_RC" = 0 ] || e2e_fail "closed: warm-up job accepted" "$E2E_ERR"
+	mark=$(log_lines)
+	freeze_db
+	local i rejected=0
+	for i in $(seq 10); do
+		e2e_sbatch carol -A chem "${JOB[@]}"
+		[ "$E2E_RC" != 0 ] && grep -q 'budget service is unavailable' <<<"$E2E_ERR" &&
+			rejected=$((rejected + 1))
+	done
+	thaw_db
+	e2e_check_eq "closed, DB frozen: 10 of 10 rejected as unavailable" "$rejected" 10
+	times=$(plugin_times_since "$mark")
+	first=$(head -n 1 <<<"$times")
+	rest=$(tail -n +2 <<<"$times" | max_of)
+	e2e_log "closed: first decision ${first} us, slowest after it ${rest} us"
+	if [ -n "$first" ] && [ "$first" -le $(((DEADLINE_MS + 100) * 1000)) ]; then
+		e2e_pass "closed: the first submission gave up within the deadline + 100 ms (${first} us)"
+	else
+		e2e_fail "closed: first submission within $((DEADLINE_MS + 100)) ms" "took '${first}' us"
+	fi
+	if [ "$(wc -l <<<"$times")" = 10 ] && [ -n "$rest" ] && [ "$rest" -lt 5000 ]; then
+		e2e_pass "closed: with the breaker open each submission took under 5 ms (max ${rest} us)"
+	else
+		e2e_fail "closed: breaker-open submissions under 5 ms" "times: $(tr '\n' ' ' <<<"$times")"
+	fi
+}
+
+check_frozen_open() {
+	set_policy open
+	local spool=$ASBB_CLUSTER_DIR/spool/asbb/unsecured-holds.jsonl before after mark times
+	before=$( [ -f "$spool" ] && wc -l <"$spool" || echo 0)
+	e2e_sbatch carol -A chem "${JOB[@]}" # warm the connection
+	mark=$(log_lines)
+	freeze_db
+	local i accepted=0 tagged=0 jobs=()
+	for i in $(seq 5); do
+		e2e_sbatch carol -A chem "${JOB[@]}"
+		if [ "$E2E_RC" = 0 ]; then
+			accepted=$((accepted + 1))
+			jobs+=("$E2E_JOB")
+		fi
+	done
+	thaw_db
+	e2e_check_eq "open, DB frozen: 5 of 5 accepted" "$accepted" 5
+	after=$( [ -f "$spool" ] && wc -l <"$spool" || echo 0)
+	e2e_check_eq "open: one spooled hold per accepted job" "$((after - before))" 5
+	local job id
+	for job in "${jobs[@]}"; do
+		id=$(e2e_hold_id "$job")
+		if [ -n "$id" ] && grep -q "\"hold_id\":\"$id\"" "$spool" &&
+			e2e_admin_comment "$job" | grep -q 'asbb:unsecured'; then
+			tagged=$((tagged + 1))
+		fi
+	done
+	e2e_check_eq "open: each job is tagged unsecured with the spooled hold id" "$tagged" 5
+	times=$(plugin_times_since "$mark")
+	if [ -n "$times" ] && [ "$(max_of <<<"$times")" -le $(((DEADLINE_MS + 100) * 1000)) ]; then
+		e2e_pass "open: no decision took longer than the deadline + 100 ms"
+	else
+		e2e_fail "open: decisions within the deadline + 100 ms" "times: $(tr '\n' ' ' <<<"$times")"
+	fi
+}
+
+check_restart_without_db() {
+	set_policy closed
+	e2e_db_stop
+	if bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" restart-ctld >/dev/null &&
+		timeout 10 scontrol ping | grep -q 'is UP'; then
+		e2e_pass "slurmctld restarts with MariaDB down"
+	else
+		e2e_fail "slurmctld restarts with MariaDB down"
+	fi
+	e2e_sbatch carol -p local -t 1 --hold -J e2e-failure --wrap true
+	e2e_check_eq "local partition accepted while MariaDB is down" "$E2E_RC" 0
+	e2e_sbatch carol -A chem "${JOB[@]}"
+	e2e_check_match "aws-cpu refused as unavailable while MariaDB is down" "$E2E_ERR" \
+		'budget service is unavailable'
+	e2e_db_start
+}
+
+# ------------------------------------------------------------ point 6
+
+check_concurrent_exactly_k() {
+	# a fresh plugin, so the breaker from the checks above is closed
+	set_policy closed
+	local dir i
+	dir=$(mktemp -d)
+	chmod 755 "$dir"
+	for i in $(seq 100); do
+		runuser -u alice -- env SLURM_CONF="$SLURM_CONF" SBATCH_OUTPUT="$SBATCH_OUTPUT" \
+			sbatch --parsable -A proj001 "${JOB[@]}" >"$dir/a$i" 2>&1 &
+		runuser -u bob -- env SLURM_CONF="$SLURM_CONF" SBATCH_OUTPUT="$SBATCH_OUTPUT" \
+			sbatch --parsable -A proj002 "${JOB[@]}" >"$dir/b$i" 2>&1 &
+	done
+	wait
+	local accepted refused other
+	accepted=$(grep -lE '^[0-9]+$' "$dir"/* | wc -l)
+	refused=$(grep -l 'parent account physics has' "$dir"/* | wc -l)
+	other=$((200 - accepted - refused))
+	e2e_log "200 concurrent sbatch: $accepted accepted, $refused refused for physics, $other other"
+	e2e_check_eq "200 concurrent sbatch: exactly K=$K accepted" "$accepted" "$K"
+	e2e_check_eq "200 concurrent sbatch: every other one refused for physics' budget" "$refused" \
+		$((200 - K))
+	e2e_check_eq "physics holds exactly K holds" \
+		"$(e2e_sql "SELECT held_micro FROM budget WHERE account='physics' AND status='active'
+			AND description='$TAG'")" $((K * HOLD_MICRO))
+	local check
+	check=$(e2e_asbb check 2>&1)
+	e2e_check_match "asbb check clean after the race" "$check" 'ledger ok'
+	rm -rf "$dir"
+}
+
+setup
+check_frozen_closed
+check_frozen_open
+check_restart_without_db
+check_concurrent_exactly_k
+cleanup
+e2e_summary
