@@ -8,13 +8,11 @@
 // exception crosses this file's functions; nothing here exits or blocks
 // without a deadline (the engine bounds every database call).
 #include <dlfcn.h>
-#include <pwd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
-#include <vector>
 
 extern "C" {
 #include <slurm/slurm.h>
@@ -24,6 +22,7 @@ extern "C" {
 }
 
 #include "submit/engine.hpp"
+#include "util/identity.hpp"
 
 #define ASBB_EXPORT extern "C" __attribute__((visibility("default")))
 
@@ -82,16 +81,6 @@ std::string default_partition() {
     return name != nullptr && *name != nullptr ? *name : "";
 }
 
-std::string user_name(uint32_t uid) {
-    struct passwd entry;
-    struct passwd* found = nullptr;
-    std::vector<char> buffer(4096);
-    if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
-        return found->pw_name;
-    }
-    return "uid:" + std::to_string(uid);
-}
-
 std::optional<int64_t> set32(uint32_t value) {
     if (value == NO_VAL || value == INFINITE) return std::nullopt;
     return value;
@@ -101,7 +90,7 @@ asbb::submit::SubmitInput input_of(const job_desc_msg_t* job) {
     asbb::submit::SubmitInput in;
     in.account = job->account != nullptr ? job->account : default_account(job->user_id);
     in.partition = job->partition != nullptr ? job->partition : default_partition();
-    in.user_name = user_name(job->user_id);
+    in.user_name = asbb::user_name_of(job->user_id);
     in.uid = job->user_id;
     in.shape.min_nodes = set32(job->min_nodes);
     in.shape.num_tasks = set32(job->num_tasks);

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "config/config.hpp"
+#include "db/connect.hpp"
 #include "db/ledger.hpp"
 #include "db/mariadb_session.hpp"
 #include "live_jobs.hpp"
@@ -22,17 +23,7 @@ int link_live_jobs(const asbb::Config& config) {
         spdlog::error("{}", live.error());
         return 3;
     }
-    asbb::db::ConnectParams params;
-    params.host = config.db_host;
-    params.port = config.db_port;
-    params.socket = config.db_socket;
-    params.user = config.db_user;
-    params.password = config.db_pass;
-    params.database = config.db_name;
-    params.connect_timeout_s = config.connect_timeout_s;
-    params.lock_wait_timeout_s = config.lock_wait_timeout_s;
-    params.statement_timeout_ms = config.statement_timeout_ms;
-    asbb::db::MariaSession session(params);
+    asbb::db::MariaSession session(asbb::db::connect_params_for(config));
     int seen = 0;
     int linked = 0;
     const int64_t now_s = asbb::now_epoch_s();

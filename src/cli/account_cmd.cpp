@@ -15,15 +15,7 @@ constexpr const char* kAccountUsage =
     "usage: asbb account create|list|show|update|delete|set-limit|deposit|withdraw ...";
 
 cxxopts::Options verb_options(const std::string& verb, const std::string& help) {
-    cxxopts::Options options("asbb account " + verb, help);
-    options.add_options()("h,help", "show this help");
-    return options;
-}
-
-bool wants_help(Context& context, cxxopts::Options& options, const cxxopts::ParseResult& parsed) {
-    if (parsed.count("help") == 0) return false;
-    context.out << options.help();
-    return true;
+    return command_options("asbb account " + verb, help);
 }
 
 // Tenths of a percent of what was allocated, as "12.5"; "-" without allocation.

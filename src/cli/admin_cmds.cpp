@@ -19,14 +19,10 @@ namespace asbb::cli {
 
 int database_command(Context& context, const Args& args) {
     if (args.empty() || args[0] != "migrate") usage_error("usage: asbb database migrate");
-    cxxopts::Options options("asbb database migrate", "Create or upgrade asbb's tables");
-    options.add_options()("h,help", "show this help");
+    auto options = command_options("asbb database migrate", "Create or upgrade asbb's tables");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, Args(args.begin() + 1, args.end()), positional, 0);
-    if (parsed.count("help") > 0) {
-        context.out << options.help();
-        return kExitOk;
-    }
+    if (wants_help(context, options, parsed)) return kExitOk;
     auto session = context.admin_session();
     auto report = db::migrate(*session, context.config().db_name);
     for (const auto& file : report.applied) context.out << "applied " << file << "\n";
@@ -39,16 +35,12 @@ int database_command(Context& context, const Args& args) {
 namespace {
 
 int config_init(Context& context, const Args& args) {
-    cxxopts::Options options("asbb config init", "Write a commented asbb.conf");
-    options.add_options()("h,help", "show this help")(
-        "output", "where to write (default: $ASBB_CONF or /etc/asbb/asbb.conf)",
-        cxxopts::value<std::string>())("force", "replace an existing file");
+    auto options = command_options("asbb config init", "Write a commented asbb.conf");
+    options.add_options()("output", "where to write (default: $ASBB_CONF or /etc/asbb/asbb.conf)",
+                          cxxopts::value<std::string>())("force", "replace an existing file");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
-    if (parsed.count("help") > 0) {
-        context.out << options.help();
-        return kExitOk;
-    }
+    if (wants_help(context, options, parsed)) return kExitOk;
     std::string path =
         optional_value(parsed, "output")
             .value_or(context.config_path.empty() ? default_config_path() : context.config_path);
@@ -75,14 +67,10 @@ int config_init(Context& context, const Args& args) {
 }
 
 int config_validate(Context& context, const Args& args) {
-    cxxopts::Options options("asbb config validate", "Check an asbb.conf");
-    options.add_options()("h,help", "show this help");
+    auto options = command_options("asbb config validate", "Check an asbb.conf");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
-    if (parsed.count("help") > 0) {
-        context.out << options.help();
-        return kExitOk;
-    }
+    if (wants_help(context, options, parsed)) return kExitOk;
     std::string path = !positional.empty()           ? positional[0]
                        : context.config_path.empty() ? default_config_path()
                                                      : context.config_path;
@@ -113,14 +101,10 @@ int config_command(Context& context, const Args& args) {
 }
 
 int check_command(Context& context, const Args& args) {
-    cxxopts::Options options("asbb check", "Recompute every balance from the journal");
-    options.add_options()("h,help", "show this help");
+    auto options = command_options("asbb check", "Recompute every balance from the journal");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
-    if (parsed.count("help") > 0) {
-        context.out << options.help();
-        return kExitOk;
-    }
+    if (wants_help(context, options, parsed)) return kExitOk;
     auto mismatches = db::check_ledger(context.session());
     if (mismatches.empty()) {
         if (!context.output.json) {

@@ -86,6 +86,18 @@ cxxopts::ParseResult parse_options(cxxopts::Options& options, const std::vector<
     }
 }
 
+cxxopts::Options command_options(const std::string& command, const std::string& help) {
+    cxxopts::Options options(command, help);
+    options.add_options()("h,help", "show this help");
+    return options;
+}
+
+bool wants_help(Context& context, cxxopts::Options& options, const cxxopts::ParseResult& parsed) {
+    if (parsed.count("help") == 0) return false;
+    context.out << options.help();
+    return true;
+}
+
 std::optional<std::string> optional_value(const cxxopts::ParseResult& parsed,
                                           const std::string& name) {
     if (parsed.count(name) == 0) return std::nullopt;

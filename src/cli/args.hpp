@@ -38,6 +38,12 @@ int64_t parse_instant(const std::string& option, const std::string& text, int64_
 cxxopts::ParseResult parse_options(cxxopts::Options& options, const std::vector<std::string>& args,
                                    std::vector<std::string>& positional, size_t max_positional);
 
+// Options of one command ("asbb account create"), with -h/--help.
+cxxopts::Options command_options(const std::string& command, const std::string& help);
+
+// Prints the command's help when -h/--help was given; true if it did.
+bool wants_help(Context& context, cxxopts::Options& options, const cxxopts::ParseResult& parsed);
+
 // The value of a --option given on the command line, if any.
 std::optional<std::string> optional_value(const cxxopts::ParseResult& parsed,
                                           const std::string& name);

@@ -1,5 +1,7 @@
 #include "cli/context.hpp"
 
+#include "db/connect.hpp"
+
 namespace asbb::cli {
 
 const Config& Context::config() {
@@ -13,23 +15,7 @@ const Config& Context::config() {
 }
 
 db::ConnectParams Context::connect_params() {
-    const Config& c = config();
-    db::ConnectParams params;
-    params.host = c.db_host;
-    params.port = c.db_port;
-    params.socket = c.db_socket;
-    params.user = c.db_user;
-    params.password = c.db_pass;
-    params.database = c.db_name;
-    params.connect_timeout_s = c.connect_timeout_s;
-    params.lock_wait_timeout_s = c.lock_wait_timeout_s;
-    params.statement_timeout_ms = c.statement_timeout_ms;
-    // The socket timeouts must outlast the server's own statement limit, so
-    // that a slow statement ends with the server's clear message instead.
-    const int statement_s = static_cast<int>(c.statement_timeout_ms / 1000) + 5;
-    params.read_timeout_s = statement_s;
-    params.write_timeout_s = statement_s;
-    return params;
+    return db::connect_params_for(config());
 }
 
 db::Session& Context::session() {

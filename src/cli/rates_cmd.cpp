@@ -19,15 +19,7 @@ namespace {
 constexpr const char* kRatesUsage = "usage: asbb rates set|list|delete ...";
 
 cxxopts::Options verb_options(const std::string& verb, const std::string& help) {
-    cxxopts::Options options("asbb rates " + verb, help);
-    options.add_options()("h,help", "show this help");
-    return options;
-}
-
-bool wants_help(Context& context, cxxopts::Options& options, const cxxopts::ParseResult& parsed) {
-    if (parsed.count("help") == 0) return false;
-    context.out << options.help();
-    return true;
+    return command_options("asbb rates " + verb, help);
 }
 
 // --cluster=NAME or all (''); absent means all clusters.

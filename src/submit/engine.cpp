@@ -6,6 +6,7 @@
 #include "core/hold_sizing.hpp"
 #include "core/names.hpp"
 #include "core/rejection.hpp"
+#include "db/connect.hpp"
 #include "db/ledger.hpp"
 #include "db/rates.hpp"
 #include "submit/spool.hpp"
@@ -74,13 +75,7 @@ db::MariaSession& SubmitEngine::session(Clock::time_point deadline) {
     if (!session_ || !session_->connected()) {
         session_.reset();
         const Config& c = *config_;
-        db::ConnectParams params;
-        params.host = c.db_host;
-        params.port = c.db_port;
-        params.socket = c.db_socket;
-        params.user = c.db_user;
-        params.password = c.db_pass;
-        params.database = c.db_name;
+        db::ConnectParams params = db::connect_params_for(c);
         // The server gives up on a statement or a lock at about the same
         // time the client does, so no work outlives the submission.
         params.lock_wait_timeout_s = 1;

@@ -11,7 +11,10 @@
 namespace asbb {
 
 std::string current_user_name() {
-    uid_t uid = getuid();
+    return user_name_of(getuid());
+}
+
+std::string user_name_of(uint32_t uid) {
     struct passwd entry;
     struct passwd* found = nullptr;
     std::vector<char> buffer(4096);

@@ -13,6 +13,10 @@ namespace asbb {
 // recorded as the actor of every journal row the CLI writes.
 std::string current_user_name();
 
+// The login name of any uid, the same way ("uid:N" without a passwd entry).
+// getpwuid_r: safe in multi-threaded slurmctld.
+std::string user_name_of(uint32_t uid);
+
 // A new hold id from the wall clock and getrandom(2).
 HoldId new_hold_id();
 
