@@ -26,7 +26,7 @@ Expected<std::vector<LiveJob>> load_live_jobs() {
         const slurm_job_info_t& job = jobs->job_array[i];
         LiveJob entry;
         entry.job_id = job.array_job_id != 0 ? job.array_job_id : job.job_id;
-        entry.state = job.job_state & JOB_STATE_BASE;
+        entry.state = job.job_state;
         if (job.admin_comment != nullptr) entry.hold_id = hold_id_in_comment(job.admin_comment);
         live.push_back(std::move(entry));
     }

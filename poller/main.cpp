@@ -1,46 +1,74 @@
-// asbb-poller: keeps the ledger in step with SLURM. This first version links
-// the holds of live jobs to their job ids (so job_modify can find a job's
-// hold); charging finished jobs and expiring orphans come next.
+// asbb-poller: keeps the ledger in step with SLURM (see asbb-poller(8)).
+// --once for the systemd timer, --daemon to loop; SIGTERM ends the loop
+// after the pass in progress; a lock file keeps two pollers off one cluster.
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstring>
 #include <cxxopts.hpp>
 #include <iostream>
+#include <thread>
 
 #include "config/config.hpp"
+#include "core/time_parse.hpp"
 #include "db/connect.hpp"
-#include "db/ledger.hpp"
 #include "db/mariadb_session.hpp"
 #include "live_jobs.hpp"
+#include "reconcile.hpp"
 #include "util/local_time.hpp"
 
 namespace {
 
-int link_live_jobs(const asbb::Config& config) {
+volatile std::sig_atomic_t stop_requested = 0;
+void request_stop(int) {
+    stop_requested = 1;
+}
+
+// Returns the descriptor holding the lock, or -1 when another poller has it.
+int take_lock(const std::string& path) {
+    // The lock lives beside the plugin's spool; make the directory on a
+    // fresh install (the parent is SLURM's StateSaveLocation or similar).
+    ::mkdir(path.substr(0, path.rfind('/')).c_str(), 0700);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw std::runtime_error("cannot open lock file " + path + ": " + std::strerror(errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// One pass; false when the database could not be used.
+bool one_pass(const asbb::Config& config) {
     const auto start = std::chrono::steady_clock::now();
-    auto live = asbb::poller::load_live_jobs();
-    if (!live) {
-        spdlog::error("{}", live.error());
-        return 3;
+    std::optional<std::vector<asbb::poller::LiveJob>> live;
+    if (auto loaded = asbb::poller::load_live_jobs()) {
+        live = std::move(loaded).value();
+    } else {
+        spdlog::warn("{}; charging only, no hold is closed or expired this pass", loaded.error());
     }
-    asbb::db::MariaSession session(asbb::db::connect_params_for(config));
-    int seen = 0;
-    int linked = 0;
-    const int64_t now_s = asbb::now_epoch_s();
-    for (const auto& job : *live) {
-        if (job.hold_id.empty()) continue;
-        ++seen;
-        if (asbb::db::link_hold(session, job.hold_id, config.cluster_name, job.job_id, now_s)) {
-            ++linked;
-        } else {
-            spdlog::warn("job {}: hold {} is unknown or closed", job.job_id, job.hold_id);
-        }
+    try {
+        asbb::db::MariaSession session(asbb::db::connect_params_for(config));
+        asbb::poller::PassOptions options;
+        options.cluster = config.cluster_name;
+        options.slurm = {config.slurm_db_name};
+        options.orphan_hold_ttl_s = config.orphan_hold_ttl_s;
+        auto report = asbb::poller::reconcile_pass(session, options, live, asbb::now_epoch_s());
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+        spdlog::info("{}", asbb::poller::describe(report, ms));
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::error("pass failed: {}", e.what());
+        return false;
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-    spdlog::info("live jobs {}, with holds {}, linked {}, {} ms", live->size(), seen, linked, ms);
-    return 0;
 }
 
 }  // namespace
@@ -48,8 +76,13 @@ int link_live_jobs(const asbb::Config& config) {
 int main(int argc, char** argv) {
     cxxopts::Options options("asbb-poller", "Keep asbb's ledger in step with SLURM");
     options.add_options()("once", "one pass, then exit (for the systemd timer)")(
+        "daemon", "pass after pass until SIGTERM")(
+        "interval", "time between passes with --daemon (e.g. 60s, 5m)",
+        cxxopts::value<std::string>()->default_value("60s"))(
         "config", "asbb.conf (default: $ASBB_CONF or /etc/asbb/asbb.conf)",
-        cxxopts::value<std::string>())("h,help", "show this help")("V,version", "show the version");
+        cxxopts::value<std::string>())("lock-file", "default: SpoolDir/poller.lock",
+                                       cxxopts::value<std::string>())("h,help", "show this help")(
+        "V,version", "show the version");
     try {
         auto parsed = options.parse(argc, argv);
         if (parsed.count("help")) {
@@ -60,8 +93,14 @@ int main(int argc, char** argv) {
             std::cout << "asbb-poller " << ASBB_VERSION << "\n";
             return 0;
         }
-        if (!parsed.count("once")) {
-            std::cerr << "asbb-poller: error: only --once is implemented so far\n";
+        const bool daemon = parsed.count("daemon") > 0;
+        if (daemon == (parsed.count("once") > 0)) {
+            std::cerr << "asbb-poller: error: give exactly one of --once and --daemon\n";
+            return 2;
+        }
+        auto interval = asbb::parse_duration_seconds(parsed["interval"].as<std::string>());
+        if (!interval) {
+            std::cerr << "asbb-poller: error: --interval: " << interval.error() << "\n";
             return 2;
         }
         const std::string path = parsed.count("config") ? parsed["config"].as<std::string>()
@@ -71,7 +110,30 @@ int main(int argc, char** argv) {
             std::cerr << "asbb-poller: error: " << config.error() << "\n";
             return 1;
         }
-        return link_live_jobs(*config);
+        const std::string lock_path =
+            parsed.count("lock-file")
+                ? parsed["lock-file"].as<std::string>()
+                : (config->spool_dir.empty() ? "/run/lock" : config->spool_dir) + "/asbb-poller-" +
+                      config->cluster_name + ".lock";
+        if (take_lock(lock_path) < 0) {
+            std::cerr << "asbb-poller: error: another poller holds " << lock_path << "\n";
+            return 1;
+        }
+        if (!daemon) return one_pass(*config) ? 0 : 3;
+
+        std::signal(SIGTERM, request_stop);
+        std::signal(SIGINT, request_stop);
+        spdlog::info("asbb-poller {} for cluster {}, every {} s", ASBB_VERSION,
+                     config->cluster_name, *interval);
+        while (!stop_requested) {
+            one_pass(*config);
+            for (int64_t waited_ms = 0; waited_ms < *interval * 1000 && !stop_requested;
+                 waited_ms += 200) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            }
+        }
+        spdlog::info("asbb-poller stopping");
+        return 0;
     } catch (const cxxopts::exceptions::exception& e) {
         std::cerr << "asbb-poller: error: " << e.what() << "\n";
         return 2;

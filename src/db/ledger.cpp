@@ -283,10 +283,14 @@ HoldResult place_hold(Session& session, const SlurmDbName& slurm, const HoldRequ
 ChargeResult charge_hold(Session& session, const ChargeRequest& request) {
     auto hold = lock_hold(session, request.hold_id);
     if (!hold) return {ChargeOutcome::kUnknownHold, {}, {}, {}};
-    if (!is_open(*hold)) return {ChargeOutcome::kHoldClosed, {}, {}, {}};
+    // Money a job spent is recorded even when its hold has already ended
+    // (expired, released, or closed before a late row arrived): it is charged
+    // in full as an overrun, since nothing is held for it any more.
+    const bool open = is_open(*hold);
     if (request.job_id) hold->job_id = request.job_id;
 
-    const int64_t from_hold = std::clamp<int64_t>(request.actual.micro, 0, hold->held_micro);
+    const int64_t from_hold =
+        open ? std::clamp<int64_t>(request.actual.micro, 0, hold->held_micro) : 0;
     JournalEntry charge = hold_entry(*hold, request.hold_id, "charge", request.now_s);
     charge.amount_micro = request.actual.micro;
     charge.held_delta_micro = -from_hold;
@@ -306,10 +310,10 @@ ChargeResult charge_hold(Session& session, const ChargeRequest& request) {
     }
     apply_level_deltas(session, hold->levels, -from_hold, request.actual.micro, request.now_s);
 
-    ChargeResult result{ChargeOutcome::kCharged, request.actual, Money{0},
-                        Money{request.actual.micro - from_hold}};
+    ChargeResult result{open ? ChargeOutcome::kCharged : ChargeOutcome::kChargedAfterClose,
+                        request.actual, Money{0}, Money{request.actual.micro - from_hold}};
     int64_t still_held = hold->held_micro - from_hold;
-    if (request.final_charge && still_held > 0) {
+    if (open && request.final_charge && still_held > 0) {
         JournalEntry release = hold_entry(*hold, request.hold_id, "release", request.now_s);
         release.amount_micro = still_held;
         release.held_delta_micro = -still_held;
@@ -325,7 +329,7 @@ ChargeResult charge_hold(Session& session, const ChargeRequest& request) {
         "UPDATE hold SET held_micro = ?, charged_micro = charged_micro + ?, job_id = ?,"
         " state = IF(?, 'charged', state), updated_at = ? WHERE id = ?",
         {still_held, request.actual.micro, optional_param(hold->job_id),
-         int64_t{request.final_charge ? 1 : 0}, request.now_s, request.hold_id});
+         int64_t{open && request.final_charge ? 1 : 0}, request.now_s, request.hold_id});
     return result;
 }
 
@@ -341,9 +345,11 @@ ReleaseResult release_hold(Session& session, const std::string& hold_id, Release
     entry.reason = reason;
     insert_journal(session, entry);
     apply_level_deltas(session, hold->levels, -hold->held_micro, 0, now_s);
-    session.exec(
-        "UPDATE hold SET held_micro = 0, state = ?, updated_at = ? WHERE id = ?",
-        {std::string(kind == ReleaseKind::kExpire ? "expired" : "released"), now_s, hold_id});
+    const char* state = kind == ReleaseKind::kExpire  ? "expired"
+                        : kind == ReleaseKind::kClose ? "charged"
+                                                      : "released";
+    session.exec("UPDATE hold SET held_micro = 0, state = ?, updated_at = ? WHERE id = ?",
+                 {std::string(state), now_s, hold_id});
     return {true, Money{hold->held_micro}};
 }
 

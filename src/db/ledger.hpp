@@ -78,7 +78,12 @@ struct ChargeRequest {
     int64_t now_s = 0;
 };
 
-enum class ChargeOutcome { kCharged, kAlreadyCharged, kUnknownHold, kHoldClosed };
+enum class ChargeOutcome {
+    kCharged,
+    kChargedAfterClose,  // the hold had ended: charged in full as an overrun
+    kAlreadyCharged,     // this job row was charged before: nothing written
+    kUnknownHold,
+};
 
 struct ChargeResult {
     ChargeOutcome outcome = ChargeOutcome::kCharged;
@@ -92,7 +97,10 @@ struct ChargeResult {
 // AWS, so the budget may go negative and refuse the next holds.
 ChargeResult charge_hold(Session& session, const ChargeRequest& request);
 
-enum class ReleaseKind { kRelease, kExpire };
+// kRelease: given back unused (state released); kExpire: never became a job
+// (state expired); kClose: the rest after the job's runs were charged (state
+// charged).
+enum class ReleaseKind { kRelease, kExpire, kClose };
 
 struct ReleaseResult {
     bool done = false;  // false: unknown hold or already closed

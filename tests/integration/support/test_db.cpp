@@ -40,6 +40,14 @@ CREATE TABLE lab_assoc_table (creation_time BIGINT UNSIGNED NOT NULL, mod_time B
   parent_acct TINYTEXT NOT NULL DEFAULT '', lft INT NOT NULL, rgt INT NOT NULL,
   PRIMARY KEY (id_assoc), UNIQUE KEY udex (user(42), acct(42), `partition`(42)), KEY lft (lft))
   DEFAULT CHARSET=latin1;
+CREATE TABLE lab_job_table (job_db_inx BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  mod_time BIGINT UNSIGNED NOT NULL DEFAULT 0, deleted TINYINT DEFAULT 0, account TINYTEXT,
+  admin_comment TEXT, id_assoc INT UNSIGNED NOT NULL, id_job INT UNSIGNED NOT NULL,
+  id_array_job INT UNSIGNED NOT NULL DEFAULT 0, id_array_task INT UNSIGNED NOT NULL DEFAULT 4294967294,
+  state INT UNSIGNED NOT NULL, time_submit BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  time_start BIGINT UNSIGNED NOT NULL DEFAULT 0, time_end BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  nodes_alloc INT UNSIGNED NOT NULL DEFAULT 0, `partition` TINYTEXT NOT NULL,
+  PRIMARY KEY (job_db_inx), UNIQUE KEY (id_job, time_submit)) DEFAULT CHARSET=latin1;
 INSERT INTO cluster_table VALUES (0, 0, 0, 'lab');
 INSERT INTO acct_table (creation_time, mod_time, name, description, organization) VALUES
   (0, 0, 'root', 'root', 'root'), (0, 0, 'physics', 'physics', 'physics'),

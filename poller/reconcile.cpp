@@ -1,0 +1,239 @@
+#include "reconcile.hpp"
+
+#include <set>
+#include <unordered_set>
+
+#include "core/hold_id.hpp"
+#include "core/hold_sizing.hpp"
+#include "core/job_run.hpp"
+#include "db/ledger.hpp"
+#include "db/slurm_jobs.hpp"
+
+namespace asbb::poller {
+
+namespace {
+
+constexpr const char* kActor = "poller";
+
+void link_live_holds(db::Session& session, const PassOptions& options,
+                     const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
+    // Only pending holds need a link; asking for them first keeps a pass
+    // over thousands of live jobs to one query when nothing is new.
+    std::unordered_set<std::string> pending;
+    for (const auto& row : session.query(
+             "SELECT id FROM hold WHERE cluster = ? AND state = 'pending' AND job_id IS NULL",
+             {options.cluster})) {
+        pending.insert(row.str(0));
+    }
+    for (const auto& job : live) {
+        if (job.hold_id.empty() || !pending.contains(job.hold_id)) continue;
+        if (db::link_hold(session, job.hold_id, options.cluster, job.job_id, now_s)) {
+            ++report.linked;
+        }
+    }
+}
+
+// The hold a run is charged to: the one named in its admin_comment, else the
+// one linked to its job (a requeued run's row has no admin_comment yet).
+std::optional<std::pair<std::string, Money>> hold_of(db::Session& session,
+                                                     const PassOptions& options,
+                                                     const JobRun& run) {
+    std::vector<db::Row> rows;
+    if (std::string id = hold_id_in_comment(run.admin_comment); !id.empty()) {
+        rows = session.query("SELECT id, node_hour_price_micro FROM hold WHERE id = ?", {id});
+    }
+    if (rows.empty()) {
+        rows = session.query(
+            "SELECT id, node_hour_price_micro FROM hold WHERE cluster = ? AND job_id = ?"
+            " ORDER BY created_at DESC LIMIT 1",
+            {options.cluster, hold_job_id(run)});
+    }
+    if (rows.empty()) return std::nullopt;
+    return std::make_pair(rows[0].str(0), Money{rows[0].i64(1)});
+}
+
+void charge_run(db::Session& session, const PassOptions& options, const JobRun& run, int64_t now_s,
+                PassReport& report) {
+    auto hold = hold_of(session, options, run);
+    if (!hold) {
+        ++report.runs_without_hold;
+        return;
+    }
+    const int64_t elapsed_s = run_elapsed_s(run);
+    auto cost = actual_cost(elapsed_s, run.nodes_alloc, hold->second);
+    if (!cost)
+        throw db::DbError(db::DbErrorKind::kOther, 0,
+                          "job " + std::to_string(run.job_id) + ": " + cost.error());
+    db::ChargeRequest charge;
+    charge.hold_id = hold->first;
+    charge.actual = *cost;
+    charge.cluster = options.cluster;
+    charge.job_id = hold_job_id(run);
+    charge.job_db_inx = run.job_db_inx;
+    charge.final_charge = false;  // the hold is closed once the job has ended
+    charge.reason = "job " + std::to_string(run.job_id) + ": " + std::to_string(elapsed_s) +
+                    " s x " + std::to_string(run.nodes_alloc) + " node(s)";
+    charge.actor = kActor;
+    charge.now_s = now_s;
+    auto result = db::charge_hold(session, charge);
+    switch (result.outcome) {
+        case db::ChargeOutcome::kCharged:
+        case db::ChargeOutcome::kChargedAfterClose:
+            ++report.runs_charged;
+            report.charged = Money{report.charged.micro + cost->micro};
+            break;
+        case db::ChargeOutcome::kAlreadyCharged:
+            ++report.runs_already_charged;
+            break;
+        case db::ChargeOutcome::kUnknownHold:
+            ++report.runs_without_hold;
+            break;
+    }
+}
+
+// Reads and charges job rows, one transaction per batch together with the
+// poller's position, so a crash anywhere leaves either the whole batch or
+// none of it (and the unique charge key makes a rerun a no-op either way).
+void charge_finished_runs(db::Session& session, const PassOptions& options, int64_t now_s,
+                          PassReport& report) {
+    session.exec(
+        "INSERT IGNORE INTO poller_state (cluster, high_water_inx, updated_at)"
+        " VALUES (?, 0, ?)",
+        {options.cluster, now_s});
+    bool first_batch = true;
+    for (;;) {
+        const int64_t new_rows = db::in_transaction(session, [&]() -> int64_t {
+            int64_t high_water = session
+                                     .query(
+                                         "SELECT high_water_inx FROM poller_state"
+                                         " WHERE cluster = ? FOR UPDATE",
+                                         {options.cluster})
+                                     .at(0)
+                                     .i64(0);
+            std::vector<JobRun> runs;
+            if (first_batch) {
+                // Runs that were still going last time, read again by id.
+                std::vector<int64_t> open;
+                for (const auto& row :
+                     session.query("SELECT job_db_inx FROM poller_open_run WHERE cluster = ?",
+                                   {options.cluster})) {
+                    open.push_back(row.i64(0));
+                }
+                for (size_t at = 0; at < open.size(); at += 1000) {
+                    std::vector<int64_t> chunk(open.begin() + static_cast<std::ptrdiff_t>(at),
+                                               open.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                  at + 1000, open.size())));
+                    for (auto& run :
+                         db::runs_by_inx(session, options.slurm, options.cluster, chunk)) {
+                        runs.push_back(std::move(run));
+                    }
+                }
+            }
+            auto fresh = db::runs_after(session, options.slurm, options.cluster, high_water,
+                                        options.batch_rows);
+            const auto fresh_count = static_cast<int64_t>(fresh.size());
+            for (auto& run : fresh) {
+                high_water = std::max(high_water, run.job_db_inx);
+                runs.push_back(std::move(run));
+            }
+            for (const auto& run : runs) {
+                ++report.runs_read;
+                if (run_is_over(run)) {
+                    charge_run(session, options, run, now_s, report);
+                    session.exec("DELETE FROM poller_open_run WHERE cluster = ? AND job_db_inx = ?",
+                                 {options.cluster, run.job_db_inx});
+                } else {
+                    session.exec(
+                        "INSERT IGNORE INTO poller_open_run (cluster, job_db_inx)"
+                        " VALUES (?, ?)",
+                        {options.cluster, run.job_db_inx});
+                }
+            }
+            session.exec(
+                "UPDATE poller_state SET high_water_inx = ?, updated_at = ?"
+                " WHERE cluster = ?",
+                {high_water, now_s, options.cluster});
+            return fresh_count;
+        });
+        first_batch = false;
+        if (new_rows < options.batch_rows) break;
+    }
+}
+
+// Holds whose job has ended and been charged give back what is left.
+void close_ended_holds(db::Session& session, const PassOptions& options,
+                       const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
+    std::set<int64_t> active;
+    for (const auto& job : live) {
+        if (job_still_active(job.state)) active.insert(job.job_id);
+    }
+    auto rows = session.query(
+        "SELECT h.id, h.job_id FROM hold h WHERE h.cluster = ? AND h.state IN ('pending', 'linked')"
+        " AND h.job_id IS NOT NULL"
+        " AND EXISTS (SELECT 1 FROM journal j WHERE j.hold_id = h.id AND j.kind = 'charge')",
+        {options.cluster});
+    for (const auto& row : rows) {
+        if (active.contains(row.i64(1))) continue;
+        auto released = db::in_transaction(session, [&] {
+            return db::release_hold(session, row.str(0), db::ReleaseKind::kClose,
+                                    "job " + std::to_string(row.i64(1)) + " ended", kActor, now_s);
+        });
+        if (released.done) {
+            ++report.holds_closed;
+            report.released = Money{report.released.micro + released.released.micro};
+        }
+    }
+}
+
+// Holds that never became a job (sbatch --test-only, a job SLURM refused
+// after the plugin accepted it) expire after the TTL.
+void expire_orphans(db::Session& session, const PassOptions& options,
+                    const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
+    std::unordered_set<std::string> referenced;
+    for (const auto& job : live) {
+        if (!job.hold_id.empty()) referenced.insert(job.hold_id);
+    }
+    auto rows = session.query(
+        "SELECT id FROM hold WHERE cluster = ? AND state = 'pending' AND job_id IS NULL"
+        " AND created_at < ?",
+        {options.cluster, now_s - options.orphan_hold_ttl_s});
+    for (const auto& row : rows) {
+        if (referenced.contains(row.str(0))) continue;
+        auto expired = db::in_transaction(session, [&] {
+            return db::release_hold(session, row.str(0), db::ReleaseKind::kExpire,
+                                    "no job after the orphan TTL", kActor, now_s);
+        });
+        if (expired.done) {
+            ++report.holds_expired;
+            report.released = Money{report.released.micro + expired.released.micro};
+        }
+    }
+}
+
+}  // namespace
+
+PassReport reconcile_pass(db::Session& session, const PassOptions& options,
+                          const std::optional<std::vector<LiveJob>>& live, int64_t now_s) {
+    PassReport report;
+    if (live) link_live_holds(session, options, *live, now_s, report);
+    charge_finished_runs(session, options, now_s, report);
+    // Closing and expiring need to know what slurmctld still runs: without
+    // that, every hold is left as it is.
+    if (live) {
+        close_ended_holds(session, options, *live, now_s, report);
+        expire_orphans(session, options, *live, now_s, report);
+    }
+    return report;
+}
+
+std::string describe(const PassReport& r, int64_t elapsed_ms) {
+    return "runs read " + std::to_string(r.runs_read) + ", charged " +
+           std::to_string(r.runs_charged) + " (" + format_money_exact(r.charged) +
+           "), already charged " + std::to_string(r.runs_already_charged) + ", without hold " +
+           std::to_string(r.runs_without_hold) + "; holds linked " + std::to_string(r.linked) +
+           ", closed " + std::to_string(r.holds_closed) + ", expired " +
+           std::to_string(r.holds_expired) + " (released " + format_money_exact(r.released) +
+           "); " + std::to_string(elapsed_ms) + " ms";
+}
+
+}  // namespace asbb::poller

@@ -1,0 +1,39 @@
+#include "core/job_run.hpp"
+
+namespace asbb {
+
+namespace {
+
+// From slurm.h (enum job_states and the flag bits); repeated here because the
+// core includes no SLURM header.
+constexpr uint32_t kStateBaseMask = 0xff;
+constexpr uint32_t kStateComplete = 3;
+constexpr uint32_t kStateLastFinal = 11;  // JOB_OOM
+constexpr uint32_t kStateSuspended = 2;
+constexpr uint32_t kFlagRequeue = 1u << 10;
+constexpr uint32_t kFlagConfiguring = 1u << 14;
+constexpr uint32_t kFlagCompleting = 1u << 15;
+
+}  // namespace
+
+bool run_is_over(const JobRun& run) {
+    const uint32_t base = run.state & kStateBaseMask;
+    if (base >= kStateComplete && base <= kStateLastFinal) return true;
+    return (run.state & kFlagRequeue) != 0 && run.time_end > 0;
+}
+
+bool job_still_active(uint32_t state) {
+    if ((state & kStateBaseMask) <= kStateSuspended) return true;
+    return (state & (kFlagRequeue | kFlagConfiguring | kFlagCompleting)) != 0;
+}
+
+int64_t run_elapsed_s(const JobRun& run) {
+    if (run.time_start <= 0 || run.time_end <= run.time_start) return 0;
+    return run.time_end - run.time_start;
+}
+
+int64_t hold_job_id(const JobRun& run) {
+    return run.array_job_id > 0 ? run.array_job_id : run.job_id;
+}
+
+}  // namespace asbb

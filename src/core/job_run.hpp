@@ -1,0 +1,40 @@
+// One run of a job as slurmdbd records it (a row of <cluster>_job_table),
+// and what the poller may conclude from it. Pure: the rows are read
+// elsewhere (src/db/slurm_jobs.hpp) and the states are SLURM's numbers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace asbb {
+
+struct JobRun {
+    int64_t job_db_inx = 0;  // slurmdbd's row id: one per run (a requeue adds a row)
+    int64_t job_id = 0;
+    int64_t array_job_id = 0;  // 0 when not an array task
+    uint32_t state = 0;        // SLURM's job_state, flags included
+    int64_t time_start = 0;    // epoch s, 0 when it never started
+    int64_t time_end = 0;      // epoch s, 0 while it runs
+    int64_t nodes_alloc = 0;
+    std::string admin_comment;
+    std::string partition;
+    std::string account;  // from the association, not the row's account column
+};
+
+// A run is over when its base state is final (COMPLETE and after), or when it
+// was requeued (SLURM marks the old run JOB_REQUEUE with the base state back
+// to PENDING, and writes the next run as a new row).
+bool run_is_over(const JobRun& run);
+
+// A live job (as slurmctld reports it) that may still run and be charged:
+// pending, running, suspended, configuring, completing or being requeued.
+bool job_still_active(uint32_t state);
+
+// Seconds the run held its nodes: 0 when it never started.
+int64_t run_elapsed_s(const JobRun& run);
+
+// The job a hold is linked to for this run: the array's id for array tasks
+// (one hold covers the whole array), else the job id.
+int64_t hold_job_id(const JobRun& run);
+
+}  // namespace asbb

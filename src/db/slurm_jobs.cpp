@@ -1,0 +1,49 @@
+#include "db/slurm_jobs.hpp"
+
+namespace asbb::db {
+
+namespace {
+
+std::string job_select(const SlurmDbName& slurm, const std::string& cluster) {
+    std::string jobs = assoc_table(slurm, cluster);
+    jobs.replace(jobs.rfind("_assoc_table"), 12, "_job_table");
+    return "SELECT j.job_db_inx, j.id_job, j.id_array_job, j.state, j.time_start, j.time_end,"
+           " j.nodes_alloc, COALESCE(j.admin_comment, ''), j.`partition`, COALESCE(a.acct, '')"
+           " FROM " + jobs + " j LEFT JOIN " + assoc_table(slurm, cluster) +
+           " a ON a.id_assoc = j.id_assoc";
+}
+
+std::vector<JobRun> to_runs(const std::vector<Row>& rows) {
+    std::vector<JobRun> runs;
+    runs.reserve(rows.size());
+    for (const auto& r : rows) {
+        runs.push_back(JobRun{r.i64(0), r.i64(1), r.i64(2), static_cast<uint32_t>(r.i64(3)),
+                              r.i64(4), r.i64(5), r.i64(6), r.str(7), r.str_or(8, ""), r.str(9)});
+    }
+    return runs;
+}
+
+}  // namespace
+
+std::vector<JobRun> runs_after(Session& session, const SlurmDbName& slurm,
+                               const std::string& cluster, int64_t after_inx, int64_t limit) {
+    return to_runs(session.query(
+        job_select(slurm, cluster) + " WHERE j.job_db_inx > ? ORDER BY j.job_db_inx LIMIT ?",
+        {after_inx, limit}));
+}
+
+std::vector<JobRun> runs_by_inx(Session& session, const SlurmDbName& slurm,
+                                const std::string& cluster, const std::vector<int64_t>& inx) {
+    if (inx.empty()) return {};
+    std::string list = "(";
+    Params params;
+    for (size_t i = 0; i < inx.size(); ++i) {
+        list += i == 0 ? "?" : ", ?";
+        params.emplace_back(inx[i]);
+    }
+    return to_runs(session.query(
+        job_select(slurm, cluster) + " WHERE j.job_db_inx IN " + list + ") ORDER BY j.job_db_inx",
+        params));
+}
+
+}  // namespace asbb::db

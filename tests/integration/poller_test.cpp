@@ -1,0 +1,179 @@
+// The poller's pass against a real MariaDB: job rows as slurmdbd 22.05 writes
+// them (see notes/slurm-lab-findings.md §5-6) are inserted into a job table
+// of that shape; the pass charges each run once at its hold's locked price,
+// closes the holds of ended jobs, expires orphans, and survives reruns.
+#include "db/check.hpp"
+#include "integration/support/test_db.hpp"
+#include "reconcile.hpp"
+
+namespace asbb::test {
+namespace {
+
+constexpr int64_t kDollar = 1'000'000;
+constexpr uint32_t kPending = 0, kRunning = 1, kComplete = 3, kCancelled = 4, kRequeued = 1024;
+
+class Poller : public LedgerTest {
+  protected:
+    // A hold on proj001 at $3.60 per node-hour (1 micro-dollar per node-second).
+    db::HoldRequest placed(int64_t nodes, int64_t seconds, int64_t tasks = 1) {
+        auto request = hold_request("proj001", 0);
+        request.node_hour_price = Money{3'600'000};
+        request.hold_factor_ppm = 1'200'000;
+        request.shape = JobShape{nodes, seconds, tasks};
+        request.size = *size_hold(request.shape, request.node_hour_price, request.hold_factor_ppm);
+        EXPECT_EQ(db::place_hold(session(), slurm(), request).outcome, db::HoldOutcome::kPlaced);
+        return request;
+    }
+
+    int64_t insert_run(int64_t job_id, uint32_t state, int64_t start, int64_t end, int64_t nodes,
+                       const std::string& comment, int64_t array_job = 0) {
+        session().exec("INSERT INTO `" + slurm_db_ +
+                           "`.lab_job_table (admin_comment, id_assoc, id_job, id_array_job, state,"
+                           " time_submit, time_start, time_end, nodes_alloc, `partition`)"
+                           " VALUES (?, 3, ?, ?, ?, ?, ?, ?, ?, 'aws-cpu')",
+                       {comment.empty() ? db::Param{nullptr} : db::Param{comment}, job_id,
+                        array_job, int64_t{state}, next_submit_++, start, end, nodes});
+        return static_cast<int64_t>(session().last_insert_id());
+    }
+
+    void finish(int64_t inx, uint32_t state, int64_t start, int64_t end,
+                const std::string& comment) {
+        session().exec("UPDATE `" + slurm_db_ +
+                           "`.lab_job_table SET state = ?, time_start = ?, time_end = ?,"
+                           " admin_comment = ? WHERE job_db_inx = ?",
+                       {int64_t{state}, start, end, comment, inx});
+    }
+
+    poller::PassReport pass(
+        const std::optional<std::vector<poller::LiveJob>>& live = std::vector<poller::LiveJob>{}) {
+        poller::PassOptions options;
+        options.cluster = "lab";
+        options.slurm = slurm();
+        options.batch_rows = 3;  // several batches even in small tests
+        options.orphan_hold_ttl_s = 600;
+        return poller::reconcile_pass(session(), options, live, now_s_);
+    }
+
+    static std::string tag(const db::HoldRequest& r) { return "asbb:hold=" + r.id.hex(); }
+    int64_t spent() { return scalar("SELECT spent_micro FROM budget WHERE account = 'proj001'"); }
+    int64_t held() { return scalar("SELECT held_micro FROM budget WHERE account = 'proj001'"); }
+    std::string state_of(const db::HoldRequest& r) {
+        return session().query("SELECT state FROM hold WHERE id = ?", {r.id.hex()}).at(0).str(0);
+    }
+
+    int64_t next_submit_ = 1'700'000'000;
+};
+
+TEST_F(Poller, FinishedJobIsChargedElapsedTimesNodesAtTheLockedPriceAndTheRestReleased) {
+    make_budget("physics", 1000 * kDollar);
+    make_budget("proj001", 100 * kDollar);
+    auto hold = placed(2, 3600);  // holds 2 x 3600 x $0.001 x 1.2 = $8.64
+    insert_run(41, kComplete, 1000, 1600, 2, tag(hold));
+    auto report = pass();
+    EXPECT_EQ(report.runs_charged, 1);
+    EXPECT_EQ(spent(), 1200 * 1000);  // 600 s x 2 nodes x $0.001
+    EXPECT_EQ(held(), 0);
+    EXPECT_EQ(state_of(hold), "charged");
+    EXPECT_EQ(scalar("SELECT spent_micro FROM budget WHERE account = 'physics'"), 1'200'000);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+
+    auto again = pass();  // nothing new: nothing charged twice
+    EXPECT_EQ(again.runs_charged, 0);
+    EXPECT_EQ(spent(), 1'200'000);
+    session().exec("UPDATE poller_state SET high_water_inx = 0");  // a lost watermark
+    auto rerun = pass();
+    EXPECT_EQ(rerun.runs_already_charged, 1);
+    EXPECT_EQ(spent(), 1'200'000);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'charge'"), 1);
+}
+
+TEST_F(Poller, RunsThatFinishOutOfOrderAreEachChargedOnce) {
+    make_budget("proj001", 100 * kDollar);
+    auto slow = placed(1, 3600);
+    auto fast = placed(1, 3600);
+    const int64_t slow_row = insert_run(50, kRunning, 1000, 0, 1, "");
+    insert_run(51, kComplete, 1000, 1100, 1, tag(fast));
+    std::vector<poller::LiveJob> live{{50, kRunning, slow.id.hex()}};
+    auto first = pass(live);
+    EXPECT_EQ(first.runs_charged, 1);
+    EXPECT_EQ(spent(), 100'000);
+    EXPECT_EQ(state_of(slow), "linked");  // linked from the live job, still held
+    finish(slow_row, kComplete, 1000, 1500, tag(slow));
+    auto second = pass();
+    EXPECT_EQ(second.runs_charged, 1);
+    EXPECT_EQ(spent(), 600'000);
+    EXPECT_EQ(held(), 0);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Poller, RequeuedJobIsChargedForEachRunAgainstOneHold) {
+    make_budget("proj001", 100 * kDollar);
+    auto hold = placed(1, 3600);
+    std::vector<poller::LiveJob> pending{{60, kPending, hold.id.hex()}};
+    pass(pending);  // links the hold to job 60
+    // slurmdbd: the first run's row marked requeued (no admin_comment yet),
+    // the next run a new row.
+    insert_run(60, kRequeued, 1000, 1200, 1, "");
+    const int64_t second_run = insert_run(60, kPending, 0, 0, 1, "");
+    auto during = pass(pending);
+    EXPECT_EQ(during.runs_charged, 1);
+    EXPECT_EQ(spent(), 200'000);
+    EXPECT_EQ(state_of(hold), "linked");  // the job is still going: nothing released
+    finish(second_run, kComplete, 1300, 1600, tag(hold));
+    auto after = pass();
+    EXPECT_EQ(after.runs_charged, 1);
+    EXPECT_EQ(spent(), 500'000);
+    EXPECT_EQ(held(), 0);
+    EXPECT_EQ(state_of(hold), "charged");
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Poller, JobCancelledBeforeItStartedCostsNothingAndReleasesAll) {
+    make_budget("proj001", 100 * kDollar);
+    auto hold = placed(4, 7200);
+    insert_run(70, kCancelled, 0, 1500, 0, tag(hold));
+    pass();
+    EXPECT_EQ(spent(), 0);
+    EXPECT_EQ(held(), 0);
+    EXPECT_EQ(state_of(hold), "charged");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'release'"), 1);
+}
+
+TEST_F(Poller, ArrayTasksDrawDownOneHold) {
+    make_budget("proj001", 100 * kDollar);
+    auto hold = placed(1, 600, 3);  // 3 tasks x 600 s
+    std::vector<poller::LiveJob> running{{80, kRunning, hold.id.hex()}};
+    pass(running);
+    insert_run(81, kComplete, 1000, 1100, 1, tag(hold), 80);
+    insert_run(82, kComplete, 1000, 1200, 1, tag(hold), 80);
+    pass(running);
+    EXPECT_EQ(spent(), 300'000);
+    EXPECT_EQ(held(), 2'160'000 - 300'000);  // the rest stays held while tasks run
+    insert_run(83, kComplete, 1000, 1050, 1, tag(hold), 80);
+    pass();
+    EXPECT_EQ(spent(), 350'000);
+    EXPECT_EQ(held(), 0);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Poller, OrphanedHoldsExpireAfterTheTtlButNotWhileSlurmctldIsUnknown) {
+    make_budget("proj001", 100 * kDollar);
+    auto old_orphan = placed(1, 3600);
+    auto young = placed(1, 3600);
+    auto old_but_live = placed(1, 3600);
+    session().exec("UPDATE hold SET created_at = ? WHERE id IN (?, ?)",
+                   {now_s_ - 3600, old_orphan.id.hex(), old_but_live.id.hex()});
+    auto unknown = pass(std::nullopt);  // slurmctld could not be asked
+    EXPECT_EQ(unknown.holds_expired, 0);
+    // a job pending longer than the TTL whose hold the poller has not linked
+    std::vector<poller::LiveJob> live{{90, kPending, old_but_live.id.hex()}};
+    auto known = pass(live);
+    EXPECT_EQ(known.holds_expired, 1);
+    EXPECT_EQ(state_of(old_orphan), "expired");
+    EXPECT_EQ(state_of(young), "pending");
+    EXPECT_NE(state_of(old_but_live), "expired");
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+}  // namespace
+}  // namespace asbb::test

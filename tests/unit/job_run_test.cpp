@@ -1,0 +1,53 @@
+#include "core/job_run.hpp"
+
+#include <gtest/gtest.h>
+
+namespace asbb {
+namespace {
+
+JobRun run(uint32_t state, int64_t start, int64_t end) {
+    JobRun r;
+    r.state = state;
+    r.time_start = start;
+    r.time_end = end;
+    return r;
+}
+
+TEST(JobRun, FinalStatesAndRequeuedRunsAreOver) {
+    EXPECT_FALSE(run_is_over(run(0, 0, 0)));          // pending
+    EXPECT_FALSE(run_is_over(run(1, 100, 0)));        // running
+    EXPECT_FALSE(run_is_over(run(2, 100, 0)));        // suspended
+    for (uint32_t state = 3; state <= 11; ++state) {  // COMPLETE .. OOM
+        EXPECT_TRUE(run_is_over(run(state, 100, 200))) << state;
+    }
+    EXPECT_TRUE(run_is_over(run(1024, 100, 104)));  // requeued run, as slurmdbd wrote it
+    EXPECT_FALSE(run_is_over(run(1024, 0, 0)));
+    EXPECT_TRUE(run_is_over(run(4 | 0x8000, 0, 50)));  // a flag on a final state
+}
+
+TEST(JobRun, LiveJobsThatMayStillRun) {
+    EXPECT_TRUE(job_still_active(0));
+    EXPECT_TRUE(job_still_active(1));
+    EXPECT_TRUE(job_still_active(2));
+    EXPECT_TRUE(job_still_active(3 | 0x8000));  // completing
+    EXPECT_FALSE(job_still_active(3));
+    EXPECT_FALSE(job_still_active(4));
+}
+
+TEST(JobRun, ElapsedIsZeroForRunsThatNeverStarted) {
+    EXPECT_EQ(run_elapsed_s(run(4, 0, 50)), 0);  // cancelled while pending
+    EXPECT_EQ(run_elapsed_s(run(3, 100, 160)), 60);
+    EXPECT_EQ(run_elapsed_s(run(3, 100, 90)), 0);  // clock went backwards
+}
+
+TEST(JobRun, ArrayTasksBelongToTheArraysHold) {
+    JobRun task;
+    task.job_id = 12;
+    task.array_job_id = 10;
+    EXPECT_EQ(hold_job_id(task), 10);
+    task.array_job_id = 0;
+    EXPECT_EQ(hold_job_id(task), 12);
+}
+
+}  // namespace
+}  // namespace asbb
