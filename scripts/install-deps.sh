@@ -14,6 +14,8 @@ PKGS=(
 	slurmctld slurmd slurmdbd slurm-client
 	# man page checks
 	groff-base man-db
+	# systemd-analyze verify of the units in etc/
+	systemd
 	# tools used by the test and demo scripts
 	procps psmisc iproute2 passwd util-linux
 )
