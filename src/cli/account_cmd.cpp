@@ -18,12 +18,12 @@ cxxopts::Options verb_options(const std::string& verb, const std::string& help) 
     return command_options("asbb account " + verb, help);
 }
 
-// Tenths of a percent of what was allocated, as "12.5"; "-" without allocation.
+// Tenths of a percent of what was allocated, as "12.5%"; "-" without allocation.
 std::string percent_used(Money used, Money allocated) {
     if (allocated.micro <= 0 || used.micro < 0) return "-";
     auto tenths = mul_div_round_half_up(used.micro, 1000, 1, allocated.micro);
     if (!tenths) return "-";
-    return std::to_string(*tenths / 10) + "." + std::to_string(*tenths % 10);
+    return std::to_string(*tenths / 10) + "." + std::to_string(*tenths % 10) + "%";
 }
 
 Listing budget_listing(const std::vector<db::Budget>& budgets) {
@@ -36,7 +36,7 @@ Listing budget_listing(const std::vector<db::Budget>& budgets) {
                        {"Spent"},
                        {"Held"},
                        {"Available"},
-                       {"Used%"},
+                       {"Used"},
                        {"Holds"},
                        {"ID"},
                        {"Descr", Align::kLeft}};
@@ -146,8 +146,14 @@ int show(Context& context, const Args& args) {
     for (const auto& b : budgets) {
         for (auto& l : db::list_limits(context.session(), b.id)) limits.push_back(std::move(l));
     }
+    if (context.output.json) {
+        // One document: the budgets and the partition limits under their names.
+        print_json_object(context, {{"budgets", budget_listing(budgets)},
+                                    {"partition_limits", limit_listing(limits)}});
+        return kExitOk;
+    }
     print_listing(context, budget_listing(budgets));
-    if (!limits.empty() && !context.output.json) {
+    if (!limits.empty()) {
         // The limits table always shows all its columns: format= names the
         // budget columns.
         Context limits_context(context.out, context.err);

@@ -19,10 +19,10 @@ std::string cell_text(const Cell& cell, bool exact) {
     return "";
 }
 
-void write_json(Context& context, const Listing& listing, const std::vector<ColumnChoice>& chosen) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
-    writer.SetIndent(' ', 2);
+using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void write_rows(JsonWriter& writer, const Listing& listing,
+                const std::vector<ColumnChoice>& chosen) {
     writer.StartArray();
     for (const auto& row : listing.rows) {
         writer.StartObject();
@@ -44,6 +44,20 @@ void write_json(Context& context, const Listing& listing, const std::vector<Colu
         writer.EndObject();
     }
     writer.EndArray();
+}
+
+std::vector<ColumnChoice> chosen_columns(Context& context, const Listing& listing) {
+    if (!context.output.format) return default_choice(listing.columns);
+    auto parsed = parse_format_spec(*context.output.format, listing.columns);
+    if (!parsed) usage_error(parsed.error());
+    return std::move(parsed).value();
+}
+
+void write_json(Context& context, const Listing& listing, const std::vector<ColumnChoice>& chosen) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.SetIndent(' ', 2);
+    write_rows(writer, listing, chosen);
     context.out << buffer.GetString() << '\n';
 }
 
@@ -71,13 +85,24 @@ std::string json_key(const std::string& column_name) {
     return key;
 }
 
-void print_listing(Context& context, const Listing& listing) {
-    std::vector<ColumnChoice> chosen = default_choice(listing.columns);
-    if (context.output.format) {
-        auto parsed = parse_format_spec(*context.output.format, listing.columns);
-        if (!parsed) usage_error(parsed.error());
-        chosen = std::move(parsed).value();
+void print_json_object(Context& context,
+                       const std::vector<std::pair<std::string, Listing>>& listings) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.SetIndent(' ', 2);
+    writer.StartObject();
+    for (size_t i = 0; i < listings.size(); ++i) {
+        const auto& [name, listing] = listings[i];
+        writer.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+        write_rows(writer, listing,
+                   i == 0 ? chosen_columns(context, listing) : default_choice(listing.columns));
     }
+    writer.EndObject();
+    context.out << buffer.GetString() << '\n';
+}
+
+void print_listing(Context& context, const Listing& listing) {
+    const std::vector<ColumnChoice> chosen = chosen_columns(context, listing);
     if (context.output.json) {
         write_json(context, listing, chosen);
         return;

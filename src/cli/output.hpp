@@ -26,6 +26,11 @@ struct Listing {
 // unknown field in format= is a usage error listing the valid fields.
 void print_listing(Context& context, const Listing& listing);
 
+// Several listings as one JSON object of arrays ({"budgets": [...], ...});
+// format= applies to the first one.
+void print_json_object(Context& context,
+                       const std::vector<std::pair<std::string, Listing>>& listings);
+
 // JSON key for a column name: "Available" -> "available", "Used%" -> "used_pct".
 std::string json_key(const std::string& column_name);
 

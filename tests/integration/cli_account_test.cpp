@@ -77,6 +77,10 @@ TEST_F(CliAccount, CreateListShowUpdateDepositWithdrawDelete) {
     auto json = asbb({"account", "list", "--json", "format=Account,Budget"});
     EXPECT_NE(json.out.find("\"budget\": \"60000.00\""), std::string::npos) << json.out;
 
+    auto shown_json = asbb({"account", "show", "proj001", "--json", "format=Account,Used"});
+    EXPECT_NE(shown_json.out.find("\"partition_limits\": ["), std::string::npos) << shown_json.out;
+    EXPECT_NE(shown_json.out.find("\"used\": \"0.0%\""), std::string::npos) << shown_json.out;
+
     auto table = asbb({"account", "show", "proj001", "format=Account,Budget"});
     EXPECT_NE(table.out.find("aws-gpu"), std::string::npos) << table.out;
     EXPECT_NE(table.out.find("10000.00"), std::string::npos) << table.out;
