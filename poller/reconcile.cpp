@@ -40,7 +40,10 @@ std::optional<std::pair<std::string, Money>> hold_of(db::Session& session,
                                                      const JobRun& run) {
     std::vector<db::Row> rows;
     if (std::string id = hold_id_in_comment(run.admin_comment); !id.empty()) {
-        rows = session.query("SELECT id, node_hour_price_micro FROM hold WHERE id = ?", {id});
+        // The tag names the hold made at submit; a job moved to another
+        // account since is charged to the hold that replaced it.
+        rows = session.query("SELECT id, node_hour_price_micro FROM hold WHERE id = ?",
+                             {db::current_hold_id(session, id)});
     }
     if (rows.empty()) {
         rows = session.query(

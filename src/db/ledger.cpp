@@ -280,6 +280,46 @@ HoldResult place_hold(Session& session, const SlurmDbName& slurm, const HoldRequ
     }
 }
 
+HoldResult move_hold(Session& session, const SlurmDbName& slurm, const std::string& old_hold_id,
+                     int64_t job_id, const HoldRequest& request) {
+    std::vector<std::string> path = account_path(session, slurm, request.cluster, request.account);
+    if (path.empty()) return {HoldOutcome::kUnknownAccount, std::nullopt, 0};
+    try {
+        return in_transaction(session, [&]() -> HoldResult {
+            auto old_hold = lock_hold(session, old_hold_id);
+            if (!old_hold || !is_open(*old_hold)) {
+                throw HoldRefused{{HoldOutcome::kIdConflict, std::nullopt, 0}};
+            }
+            HoldResult placed = place_hold_in_transaction(session, path, request);
+            if (placed.outcome != HoldOutcome::kPlaced &&
+                placed.outcome != HoldOutcome::kNotBudgeted) {
+                throw HoldRefused{placed};
+            }
+            const bool budgeted = placed.outcome == HoldOutcome::kPlaced;
+            JournalEntry entry = hold_entry(*old_hold, old_hold_id, "release", request.now_s);
+            entry.amount_micro = old_hold->held_micro;
+            entry.held_delta_micro = -old_hold->held_micro;
+            entry.actor = request.actor;
+            entry.reason = "job moved to account " + request.account;
+            insert_journal(session, entry);
+            apply_level_deltas(session, old_hold->levels, -old_hold->held_micro, 0, request.now_s);
+            session.exec(
+                "UPDATE hold SET held_micro = 0, state = 'released', superseded_by = ?,"
+                " updated_at = ? WHERE id = ?",
+                {budgeted ? Param{request.id.hex()} : Param{nullptr}, request.now_s, old_hold_id});
+            if (budgeted) {
+                session.exec("UPDATE hold SET state = 'linked', job_id = ? WHERE id = ?",
+                             {job_id, request.id.hex()});
+            }
+            return placed;
+        });
+    } catch (const HoldRefused& refused) {
+        return refused.result;
+    } catch (const LevelShort& short_level) {
+        return diagnose_refusal(session, short_level, request.size.hold.micro, request.partition);
+    }
+}
+
 ChargeResult charge_hold(Session& session, const ChargeRequest& request) {
     auto hold = lock_hold(session, request.hold_id);
     if (!hold) return {ChargeOutcome::kUnknownHold, {}, {}, {}};
@@ -414,6 +454,17 @@ bool adjust_spent(Session& session, const std::string& hold_id, Money delta,
 }  // namespace asbb::db
 
 namespace asbb::db {
+
+std::string current_hold_id(Session& session, const std::string& hold_id) {
+    std::string current = hold_id;
+    // A chain is as long as the job's account moves; bound it all the same.
+    for (int hops = 0; hops < 100; ++hops) {
+        auto rows = session.query("SELECT superseded_by FROM hold WHERE id = ?", {current});
+        if (rows.empty() || rows[0].is_null(0)) return current;
+        current = rows[0].str(0);
+    }
+    return current;
+}
 
 bool link_hold(Session& session, const std::string& hold_id, const std::string& cluster,
                int64_t job_id, int64_t now_s) {

@@ -66,6 +66,18 @@ struct HoldResult {
 // concurrent holds cannot deadlock in a cycle.
 HoldResult place_hold(Session& session, const SlurmDbName& slurm, const HoldRequest& request);
 
+// Moves the open hold of a job to another account (scontrol update
+// Account=): in one transaction, a new hold (request) is placed on the new
+// account's levels and the old one released and pointed at it. Refused as
+// a whole when the new account cannot hold it (outcome kInsufficient etc.);
+// kNotBudgeted: the new account has no budget, the old hold is released.
+HoldResult move_hold(Session& session, const SlurmDbName& slurm, const std::string& old_hold_id,
+                     int64_t job_id, const HoldRequest& request);
+
+// The hold that now stands for this one: itself, or the end of the chain of
+// holds it was moved to.
+std::string current_hold_id(Session& session, const std::string& hold_id);
+
 struct ChargeRequest {
     std::string hold_id;  // 32 hex digits
     Money actual;         // what the run cost

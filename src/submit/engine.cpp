@@ -312,20 +312,13 @@ ModifyDecision SubmitEngine::decide_modify(const ModifyInput& input) {
             request.size = *size;
             request.now_s = now_s;
             request.actor = "plugin";
-            auto placed = db::place_hold(db, {c.slurm_db_name}, request);
-            if (placed.outcome != db::HoldOutcome::kPlaced &&
-                placed.outcome != db::HoldOutcome::kNotBudgeted) {
+            auto moved = db::move_hold(db, {c.slurm_db_name}, hold->id, input.job_id, request);
+            if (moved.outcome != db::HoldOutcome::kPlaced &&
+                moved.outcome != db::HoldOutcome::kNotBudgeted) {
                 return {false, job + ": move to account " + *account +
                                    " refused: the new account's budget cannot hold " +
                                    format_money_exact(size->hold)};
             }
-            if (placed.outcome == db::HoldOutcome::kPlaced) {
-                db::link_hold(db, request.id.hex(), c.cluster_name, input.job_id, now_s);
-            }
-            db::in_transaction(db, [&] {
-                return db::release_hold(db, hold->id, db::ReleaseKind::kRelease,
-                                        "job moved to account " + *account, "plugin", now_s);
-            });
             return {true, job + ": hold moved from " + hold->account + " to " + *account};
         }
         auto resized = db::resize_hold(db, hold->id, shape, "plugin", now_s);

@@ -156,6 +156,24 @@ TEST_F(Poller, ArrayTasksDrawDownOneHold) {
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 
+TEST_F(Poller, AJobMovedToAnotherAccountIsChargedThere) {
+    make_budget("proj001", 100 * kDollar);
+    const int64_t chem = make_budget("chem", 100 * kDollar);
+    auto old_hold = placed(1, 3600);
+    ASSERT_TRUE(db::link_hold(session(), old_hold.id.hex(), "lab", 95, now_s_));
+    auto new_hold = old_hold;
+    new_hold.id = make_hold_id(1, 2, 3);
+    new_hold.account = "chem";
+    ASSERT_EQ(db::move_hold(session(), slurm(), old_hold.id.hex(), 95, new_hold).outcome,
+              db::HoldOutcome::kPlaced);
+    insert_run(95, kComplete, 1000, 1100, 1, tag(old_hold));  // the tag made at submit
+    pass();
+    EXPECT_EQ(spent(), 0);
+    EXPECT_EQ(scalar("SELECT spent_micro FROM budget WHERE id = ?", {chem}), 100'000);
+    EXPECT_EQ(scalar("SELECT SUM(held_micro) FROM budget"), 0);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
 TEST_F(Poller, OrphanedHoldsExpireAfterTheTtlButNotWhileSlurmctldIsUnknown) {
     make_budget("proj001", 100 * kDollar);
     auto old_orphan = placed(1, 3600);

@@ -101,3 +101,54 @@ TEST_F(Resize, ClosedOrChargedHoldsAreNotResized) {
 
 }  // namespace
 }  // namespace asbb::test
+
+namespace asbb::test {
+namespace {
+
+class Move : public LedgerTest {
+  protected:
+    db::HoldRequest request_for(const std::string& account, int64_t seconds) {
+        auto request = hold_request(account, 0);
+        request.node_hour_price = Money{1'000'000};
+        request.hold_factor_ppm = 1'200'000;
+        request.shape = JobShape{1, seconds, 1};
+        request.size = *size_hold(request.shape, request.node_hour_price, request.hold_factor_ppm);
+        return request;
+    }
+};
+
+TEST_F(Move, MovingAJobToAnotherAccountMovesItsHoldInOneStep) {
+    const int64_t proj001 = make_budget("proj001", 100'000'000);
+    const int64_t chem = make_budget("chem", 100'000'000);
+    auto old_hold = request_for("proj001", 3600);
+    ASSERT_EQ(db::place_hold(session(), slurm(), old_hold).outcome, db::HoldOutcome::kPlaced);
+    ASSERT_TRUE(db::link_hold(session(), old_hold.id.hex(), "lab", 5, now_s_));
+    auto new_hold = request_for("chem", 3600);
+    auto moved = db::move_hold(session(), slurm(), old_hold.id.hex(), 5, new_hold);
+    ASSERT_EQ(moved.outcome, db::HoldOutcome::kPlaced);
+    EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE id = ?", {proj001}), 0);
+    EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE id = ?", {chem}), 1'200'000);
+    // The job's admin_comment still names the old hold: it leads to the new one.
+    EXPECT_EQ(db::current_hold_id(session(), old_hold.id.hex()), new_hold.id.hex());
+    auto found = db::find_open_hold_for_job(session(), "lab", 5);
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->id, new_hold.id.hex());
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Move, AMoveTheNewAccountCannotHoldChangesNothing) {
+    const int64_t proj001 = make_budget("proj001", 100'000'000);
+    make_budget("chem", 1'000'000);  // $1 < the $1.20 hold
+    auto old_hold = request_for("proj001", 3600);
+    ASSERT_EQ(db::place_hold(session(), slurm(), old_hold).outcome, db::HoldOutcome::kPlaced);
+    auto moved = db::move_hold(session(), slurm(), old_hold.id.hex(), 5, request_for("chem", 3600));
+    EXPECT_EQ(moved.outcome, db::HoldOutcome::kInsufficient);
+    EXPECT_EQ(moved.shortfall->account, "chem");
+    EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE id = ?", {proj001}), 1'200'000);
+    EXPECT_EQ(count("hold"), 1);
+    EXPECT_EQ(db::current_hold_id(session(), old_hold.id.hex()), old_hold.id.hex());
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+}  // namespace
+}  // namespace asbb::test
