@@ -1,0 +1,339 @@
+#!/bin/bash
+# poller_test.sh -- asbb-poller on a real cluster: issue 4's acceptance point 1.
+# Real jobs of several shapes run on aws-cpu; once all have ended and slurmdbd
+# shows them, ONE `asbb-poller --once` must charge each exactly elapsed × nodes
+# × the hold's price (compared with sacct's ElapsedRaw and NNodes, to the
+# micro-dollar), close every hold (nothing left held), and leave `asbb check`
+# clean. A second pass must change nothing.
+#
+#   ASBB_E2E_DIR=/tmp/c ASBB_BIN=build/src/asbb ASBB_POLLER_BIN=build/poller/asbb-poller \
+#     bash tests/e2e/poller_test.sh
+#
+# The jobs (all on aws-cpu, $0.36 per node-hour = 100 micro-dollars per
+# node-second, so every cost is an exact integer):
+#   one20      alice, 1 node, sleep 20
+#   two20      bob, -N2 (cpu1 and cpu2), sleep 20
+#   one60      alice, 1 node, sleep 60
+#   array      bob, --array=0-4, sleep 3 (one hold for the array)
+#   pendcancel alice, submitted --hold and cancelled while pending
+#   runcancel  bob, sleep 300, cancelled once it runs
+#   fail       alice, sleep 2 then exit 1
+#   requeue    alice, sleep 20, `scontrol requeue` while it runs; SLURM then
+#              delays the next start (Reason=BeginTime), which
+#              `scontrol update StartTime=now` undoes. Two runs, both charged.
+# They run side by side; the test takes about a minute and a half.
+#
+# Budgets (today..tomorrow), tagged with this test's description and deleted at
+# the end: physics $20 > proj001 $10 (alice), proj002 $10 (bob). The test
+# refuses to run when one of these accounts (or root) has a budget it did not
+# make. It sets aws-cpu's rate (other tests set their own). Run it alone
+# (ctest: RUN_SERIAL): the poller reconciles every job of the cluster.
+set -uo pipefail
+
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_init
+
+readonly TAG='asbb e2e poller_test'
+readonly ACCOUNTS=(proj001 proj002 physics) # children first: deletion order
+readonly PRICE_MICRO=360000                  # $0.36 per node-hour
+readonly NODE_SECOND_MICRO=100               # = PRICE_MICRO / 3600, exactly
+readonly END_TIMEOUT=240                     # seconds for all jobs to end and reach slurmdbd
+T_START=$(date +%s)
+readonly T_START
+
+# ------------------------------------------------------------ setup/cleanup
+
+sql_list() { # quoted, comma separated: 'a','b'
+	local out='' a
+	for a in "$@"; do out+="${out:+,}'$a'"; done
+	echo "$out"
+}
+
+current_budget_sql="status='active' AND period_start <= UNIX_TIMESTAMP() AND period_end > UNIX_TIMESTAMP()"
+
+delete_our_budgets() {
+	local a
+	for a in "${ACCOUNTS[@]}"; do
+		[ "$(e2e_sql "SELECT COUNT(*) FROM budget WHERE account='$a' AND description='$TAG'
+			AND $current_budget_sql")" = 0 ] && continue
+		e2e_asbb account delete "$a" --force >/dev/null ||
+			e2e_fail "cleanup: asbb account delete $a --force"
+	done
+}
+
+CLEANED=0
+cleanup() {
+	[ "$CLEANED" = 0 ] || return 0
+	CLEANED=1
+	e2e_cancel_jobs
+	delete_our_budgets
+}
+trap cleanup EXIT
+
+BUDGET_IDS=''
+setup() {
+	local foreign today tomorrow spec
+	e2e_asbb database migrate >/dev/null || e2e_die "asbb database migrate failed"
+	foreign=$(e2e_sql "SELECT CONCAT(account, ' (id ', id, ')') FROM budget WHERE status='active'
+		AND account IN ($(sql_list root "${ACCOUNTS[@]}")) AND description <> '$TAG'
+		AND period_end > UNIX_TIMESTAMP() AND period_start < UNIX_TIMESTAMP() + 2 * 86400")
+	[ -z "$foreign" ] ||
+		e2e_die "budgets not made by this test exist on $(tr '\n' ' ' <<<"$foreign"); use a cluster without them"
+	delete_our_budgets # left by a run that died
+	e2e_asbb rates set --partition=aws-cpu --instance-type=c5.xlarge --node-hour=0.36 \
+		--cpus-per-node=4 --default-time=1:00:00 >/dev/null || e2e_die "asbb rates set aws-cpu failed"
+	today=$(date +%F) tomorrow=$(date -d tomorrow +%F)
+	for spec in physics:20 proj001:10 proj002:10; do
+		e2e_asbb account create --name="${spec%%:*}" --budget="${spec#*:}" --start="$today" \
+			--end="$tomorrow" --description="$TAG" >/dev/null || e2e_die "budget for ${spec%%:*}"
+	done
+	BUDGET_IDS=$(e2e_sql "SELECT GROUP_CONCAT(id ORDER BY id) FROM budget WHERE description='$TAG'
+		AND $current_budget_sql")
+}
+
+# ------------------------------------------------------------ jobs
+
+# NAMES in submission order; JOB[name] its id (the array's id for the array),
+# HOLD[name] the hold id the plugin tagged it with, RUNS[name] how many runs
+# (sacct -X -D rows) it must end with, STATES[name] their states in order.
+NAMES=()
+declare -A JOB=() HOLD=() RUNS=() STATES=() USER_OF=()
+
+# submit NAME USER RUNS STATES SBATCH-ARGS...
+submit() {
+	local name=$1 user=$2 runs=$3 states=$4
+	shift 4
+	e2e_sbatch "$user" -p aws-cpu -J e2e-poller "$@"
+	if [ "$E2E_RC" != 0 ] || [ -z "$E2E_JOB" ]; then
+		e2e_fail "submit $name ($user: $*)" "sbatch exit $E2E_RC: $E2E_ERR"
+		return 1
+	fi
+	NAMES+=("$name")
+	JOB[$name]=$E2E_JOB
+	RUNS[$name]=$runs
+	STATES[$name]=$states
+	USER_OF[$name]=$user
+	HOLD[$name]=$(e2e_hold_id "$E2E_JOB")
+	[ -n "${HOLD[$name]}" ] ||
+		e2e_fail "$name: job $E2E_JOB tagged asbb:hold=<id>" "AdminComment: '$(e2e_admin_comment "$E2E_JOB")'"
+}
+
+# The state slurmctld reports for a job (array: one line per task), or ''.
+live_state() { squeue -h -t all -j "$1" -o %T 2>/dev/null; }
+
+# wait_live JOB STATE SECONDS: poll slurmctld every 0.2 s.
+wait_live() {
+	local end=$(($(date +%s) + $3))
+	while [ "$(live_state "$1")" != "$2" ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
+# sacct's rows of a job, every run of every task: JobIDRaw|ElapsedRaw|NNodes|State
+sacct_rows() { sacct -X -D -n -P -j "$1" -o JobIDRaw,ElapsedRaw,NNodes,State 2>/dev/null; }
+
+# The first word of each row's state, space separated ("CANCELLED by 0" -> CANCELLED).
+sacct_states() { sacct_rows "$1" | cut -d'|' -f4 | sed 's/ .*//' | paste -sd' ' -; }
+
+readonly FINAL='^(COMPLETED|CANCELLED|FAILED|TIMEOUT|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|OUT_OF_MEMORY|REQUEUED)$'
+
+# A job has ended for this test when slurmctld no longer runs (or completes)
+# any part of it and sacct shows all its runs, each in a final state.
+job_done() {
+	local name=$1 id=${JOB[$1]} s states
+	for s in $(live_state "$id"); do
+		[[ "$s" =~ $FINAL ]] && [ "$s" != REQUEUED ] || return 1
+	done
+	states=$(sacct_states "$id")
+	[ "$(wc -w <<<"$states")" = "${RUNS[$name]}" ] || return 1
+	for s in $states; do [[ "$s" =~ $FINAL ]] || return 1; done
+	# a requeued run shows REQUEUED; the job's last run must be over too
+	[ "${states##* }" != REQUEUED ]
+}
+
+# Σ over the runs sacct shows of ElapsedRaw × NNodes × 100 micro-dollars.
+expected_micro() {
+	sacct_rows "$1" | awk -F'|' -v p="$NODE_SECOND_MICRO" '{ s += $2 * $3 * p } END { printf "%d\n", s }'
+}
+
+# Everything about a job, for a FAIL's details.
+job_details() {
+	local name=$1 id=${JOB[$1]}
+	echo "sacct -X -D (JobIDRaw|ElapsedRaw|NNodes|State):"
+	sacct_rows "$id"
+	echo "slurmdbd ${ASBB_CLUSTER_NAME}_job_table (job_db_inx id_job id_array_job state start end end-start nodes_alloc admin_comment):"
+	mariadb --no-defaults -S "$ASBB_DB_SOCKET" -uroot -N -B slurm_acct_db -e "SELECT job_db_inx, id_job,
+		id_array_job, state, time_start, time_end, time_end - time_start, nodes_alloc, admin_comment
+		FROM ${ASBB_CLUSTER_NAME}_job_table WHERE id_job = $id OR id_array_job = $id ORDER BY job_db_inx"
+	echo "journal (id kind hold_id amount held_delta job_id job_db_inx reason):"
+	e2e_sql "SELECT id, kind, hold_id, amount_micro, held_delta_micro, IFNULL(job_id, 'NULL'),
+		IFNULL(job_db_inx, 'NULL'), reason FROM journal
+		WHERE hold_id = '${HOLD[$name]}' OR (cluster = '$ASBB_CLUSTER_NAME' AND job_id = $id) ORDER BY id"
+	echo "hold (id state job_id amount held charged price):"
+	e2e_sql "SELECT id, state, IFNULL(job_id, 'NULL'), amount_micro, held_micro, charged_micro,
+		node_hour_price_micro FROM hold WHERE id = '${HOLD[$name]}'"
+}
+
+# What a second pass must leave as it is: our budgets, their journal, our holds.
+ledger_snapshot() {
+	local holds=()
+	local n
+	for n in "${NAMES[@]}"; do holds+=("${HOLD[$n]}"); done
+	e2e_sql "SELECT CONCAT(id, ' ', account, ' allocated=', allocated_micro, ' held=', held_micro,
+		' spent=', spent_micro) FROM budget WHERE id IN (${BUDGET_IDS:-0}) ORDER BY id"
+	e2e_sql "SELECT CONCAT(COUNT(*), ' journal rows, max id ', IFNULL(MAX(id), 0), ', sum ',
+		IFNULL(SUM(amount_micro), 0)) FROM journal WHERE budget_id IN (${BUDGET_IDS:-0})"
+	e2e_sql "SELECT CONCAT(id, ' ', state, ' held=', held_micro, ' charged=', charged_micro)
+		FROM hold WHERE id IN ($(sql_list "${holds[@]}")) ORDER BY id"
+}
+
+# ------------------------------------------------------------------- run
+
+setup
+e2e_log "budgets and rate set (budgets $BUDGET_IDS); submitting"
+
+# Longest first, so the 60 s job and the two that need to run early get nodes
+# at once (8 cores: the array's tasks take what is left).
+submit one60 alice 1 COMPLETED -t 3 --wrap 'sleep 60'
+submit requeue alice 2 'REQUEUED COMPLETED' -t 3 --requeue --wrap 'sleep 20'
+submit runcancel bob 1 CANCELLED -t 10 --wrap 'sleep 300'
+submit two20 bob 1 COMPLETED -N 2 -t 2 --wrap 'sleep 20'
+submit one20 alice 1 COMPLETED -t 2 --wrap 'sleep 20'
+submit fail alice 1 FAILED -t 1 --wrap 'sleep 2; exit 1'
+submit array bob 5 'COMPLETED COMPLETED COMPLETED COMPLETED COMPLETED' -t 1 --array=0-4 --wrap 'sleep 3'
+submit pendcancel alice 1 CANCELLED -t 5 --hold --wrap 'sleep 300'
+
+# Cancelled while pending (held: it cannot start).
+if [ -n "${JOB[pendcancel]:-}" ]; then
+	s=$(live_state "${JOB[pendcancel]}")
+	e2e_check_eq "pendcancel: job ${JOB[pendcancel]} pending before scancel" "$s" PENDING
+	scancel "${JOB[pendcancel]}" || e2e_fail "scancel ${JOB[pendcancel]}"
+fi
+
+# Cancelled while running; requeued while running.
+if [ -n "${JOB[runcancel]:-}" ]; then
+	if wait_live "${JOB[runcancel]}" RUNNING 60; then
+		sleep 3
+		scancel "${JOB[runcancel]}" || e2e_fail "scancel ${JOB[runcancel]}"
+		e2e_log "runcancel: job ${JOB[runcancel]} cancelled while RUNNING"
+	else
+		e2e_fail "runcancel: job ${JOB[runcancel]} RUNNING within 60 s" "state: $(live_state "${JOB[runcancel]}")"
+	fi
+fi
+if [ -n "${JOB[requeue]:-}" ]; then
+	id=${JOB[requeue]}
+	if wait_live "$id" RUNNING 60; then
+		sleep 3
+		e2e_as root scontrol requeue "$id"
+		e2e_check_eq "requeue: scontrol requeue $id while RUNNING (exit status)" "$E2E_RC" 0
+		# the old run is torn down first; then the job pends for BeginTime
+		if wait_live "$id" PENDING 30; then
+			reason=$(squeue -h -j "$id" -o %r)
+			e2e_as root scontrol update jobid="$id" StartTime=now
+			how="scontrol update StartTime=now (reason was $reason)"
+			if ! wait_live "$id" RUNNING 15; then
+				e2e_as root scontrol release "$id"
+				how+=", then scontrol release"
+			fi
+			if wait_live "$id" RUNNING 60; then
+				e2e_pass "requeue: job $id runs again after $how"
+			else
+				e2e_fail "requeue: job $id runs again after $how" \
+					"$(scontrol show job "$id" | grep -E 'JobState|StartTime')"
+			fi
+		else
+			e2e_fail "requeue: job $id pending after scontrol requeue" "state: $(live_state "$id")"
+		fi
+	else
+		e2e_fail "requeue: job $id RUNNING within 60 s" "state: $(live_state "$id")"
+	fi
+fi
+
+# Every job ended, in slurmctld and in slurmdbd (sacct, every 0.5 s).
+e2e_log "waiting for ${#NAMES[@]} jobs to end and reach slurmdbd"
+end=$(($(date +%s) + END_TIMEOUT))
+while :; do
+	pending=()
+	for name in "${NAMES[@]}"; do job_done "$name" || pending+=("$name"); done
+	[ ${#pending[@]} = 0 ] && break
+	if [ "$(date +%s)" -ge "$end" ]; then
+		for name in "${pending[@]}"; do
+			e2e_fail "$name: job ${JOB[$name]} ended and in slurmdbd within $END_TIMEOUT s" \
+				"slurmctld: $(live_state "${JOB[$name]}" | paste -sd' ' -)" "sacct: $(sacct_states "${JOB[$name]}")"
+		done
+		break
+	fi
+	sleep 0.5
+done
+e2e_log "all jobs ended $(($(date +%s) - T_START)) s after the start"
+for name in "${NAMES[@]}"; do
+	e2e_check_eq "$name: job ${JOB[$name]} ended as (sacct -X -D)" "$(sacct_states "${JOB[$name]}")" "${STATES[$name]}"
+done
+e2e_check_match "two20: 2 nodes allocated" "$(sacct_rows "${JOB[two20]:-0}" | cut -d'|' -f3)" '^2$'
+
+# ONE pass of the poller.
+e2e_poll_once
+e2e_check_eq "asbb-poller --once (${E2E_OUT##*$'\n'}) exit status" "$E2E_RC" 0
+
+total_alice=0 total_bob=0
+for name in "${NAMES[@]}"; do
+	id=${JOB[$name]} hold=${HOLD[$name]}
+	want=$(expected_micro "$id")
+	runs=$(sacct_rows "$id" | wc -l)
+	got=$(e2e_sql "SELECT CONCAT(COUNT(*), ' charges of ', COUNT(DISTINCT job_db_inx), ' runs, ',
+		IFNULL(SUM(amount_micro), 0)) FROM journal WHERE kind='charge'
+		AND cluster='$ASBB_CLUSTER_NAME' AND job_id=$id")
+	if [ "$got" = "$runs charges of $runs runs, $want" ]; then
+		e2e_pass "$name: job $id charged $want micro-dollars in $runs charge(s), one per run (sacct: Σ ElapsedRaw × NNodes × 100)"
+	else
+		e2e_fail "$name: job $id charged Σ ElapsedRaw × NNodes × 100, once per run" \
+			"got:  '$got'" "want: '$runs charges of $runs runs, $want'" "$(job_details "$name")"
+	fi
+	e2e_check_eq "$name: hold ${hold:0:8}… closed" \
+		"$(e2e_sql "SELECT CONCAT('state=', state, ' job=', IFNULL(job_id, 'NULL'), ' held=', held_micro,
+			' charged=', charged_micro, ' price=', node_hour_price_micro) FROM hold WHERE id='$hold'")" \
+		"state=charged job=$id held=0 charged=$want price=$PRICE_MICRO"
+	if [ "${USER_OF[$name]}" = alice ]; then
+		total_alice=$((total_alice + want))
+	else
+		total_bob=$((total_bob + want))
+	fi
+done
+
+budget_row() {
+	e2e_sql "SELECT CONCAT('held=', held_micro, ' spent=', spent_micro) FROM budget
+		WHERE account='$1' AND description='$TAG' AND $current_budget_sql"
+}
+e2e_check_eq "proj001 (alice's jobs): nothing held, spent = Σ of its jobs" "$(budget_row proj001)" \
+	"held=0 spent=$total_alice"
+e2e_check_eq "proj002 (bob's jobs): nothing held, spent = Σ of its jobs" "$(budget_row proj002)" \
+	"held=0 spent=$total_bob"
+e2e_check_eq "physics (parent of both): nothing held, spent = Σ of all" "$(budget_row physics)" \
+	"held=0 spent=$((total_alice + total_bob))"
+
+# A second pass changes nothing.
+before=$(ledger_snapshot)
+e2e_poll_once
+after=$(ledger_snapshot)
+e2e_check_eq "second asbb-poller --once (${E2E_OUT##*$'\n'}) exit status" "$E2E_RC" 0
+e2e_check_match "second pass charges nothing" "$E2E_OUT" 'charged 0 '
+if [ "$before" = "$after" ]; then
+	e2e_pass "second pass leaves our budgets, their journal and our holds as they were"
+else
+	e2e_fail "second pass leaves our budgets, their journal and our holds as they were" \
+		"before:" "$before" "after:" "$after"
+fi
+
+check_rc=0
+check_out=$(e2e_asbb check 2>&1) || check_rc=$?
+e2e_check_eq "asbb check exit status" "$check_rc" 0
+e2e_check_match "asbb check: $check_out" "$check_out" 'ledger ok'
+
+# -------------------------------------------------------------------- end
+
+e2e_log "cleaning up; the test took $(($(date +%s) - T_START)) s"
+cleanup
+trap - EXIT
+e2e_summary
