@@ -45,10 +45,12 @@ int take_lock(const std::string& path) {
 }
 
 // One pass; false when the database could not be used.
-bool one_pass(const asbb::Config& config) {
+bool one_pass(const asbb::Config& config, bool ask_slurmctld, int64_t batch_rows) {
     const auto start = std::chrono::steady_clock::now();
     std::optional<std::vector<asbb::poller::LiveJob>> live;
-    if (auto loaded = asbb::poller::load_live_jobs()) {
+    if (!ask_slurmctld) {
+        // --charge-only: no live job list, so nothing is linked, closed or expired.
+    } else if (auto loaded = asbb::poller::load_live_jobs()) {
         live = std::move(loaded).value();
     } else {
         spdlog::warn("{}; charging only, no hold is closed or expired this pass", loaded.error());
@@ -59,6 +61,7 @@ bool one_pass(const asbb::Config& config) {
         options.cluster = config.cluster_name;
         options.slurm = {config.slurm_db_name};
         options.orphan_hold_ttl_s = config.orphan_hold_ttl_s;
+        options.batch_rows = batch_rows;
         auto report = asbb::poller::reconcile_pass(session, options, live, asbb::now_epoch_s());
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start)
@@ -80,8 +83,11 @@ int main(int argc, char** argv) {
         "interval", "time between passes with --daemon (e.g. 60s, 5m)",
         cxxopts::value<std::string>()->default_value("60s"))(
         "config", "asbb.conf (default: $ASBB_CONF or /etc/asbb/asbb.conf)",
-        cxxopts::value<std::string>())("lock-file", "default: SpoolDir/poller.lock",
-                                       cxxopts::value<std::string>())("h,help", "show this help")(
+        cxxopts::value<std::string>())("lock-file", "default: SpoolDir/asbb-poller-CLUSTER.lock",
+                                       cxxopts::value<std::string>())(
+        "charge-only", "only charge finished runs; do not ask slurmctld")(
+        "batch-rows", "job rows per transaction (default 5000)",
+        cxxopts::value<int64_t>()->default_value("5000"))("h,help", "show this help")(
         "V,version", "show the version");
     try {
         auto parsed = options.parse(argc, argv);
@@ -119,14 +125,20 @@ int main(int argc, char** argv) {
             std::cerr << "asbb-poller: error: another poller holds " << lock_path << "\n";
             return 1;
         }
-        if (!daemon) return one_pass(*config) ? 0 : 3;
+        const bool ask_slurmctld = parsed.count("charge-only") == 0;
+        const int64_t batch_rows = parsed["batch-rows"].as<int64_t>();
+        if (batch_rows < 1 || batch_rows > 1'000'000) {
+            std::cerr << "asbb-poller: error: --batch-rows must be from 1 to 1000000\n";
+            return 2;
+        }
+        if (!daemon) return one_pass(*config, ask_slurmctld, batch_rows) ? 0 : 3;
 
         std::signal(SIGTERM, request_stop);
         std::signal(SIGINT, request_stop);
         spdlog::info("asbb-poller {} for cluster {}, every {} s", ASBB_VERSION,
                      config->cluster_name, *interval);
         while (!stop_requested) {
-            one_pass(*config);
+            one_pass(*config, ask_slurmctld, batch_rows);
             for (int64_t waited_ms = 0; waited_ms < *interval * 1000 && !stop_requested;
                  waited_ms += 200) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(200));

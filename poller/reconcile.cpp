@@ -29,6 +29,7 @@ void link_live_holds(db::Session& session, const PassOptions& options,
         if (job.hold_id.empty() || !pending.contains(job.hold_id)) continue;
         if (db::link_hold(session, job.hold_id, options.cluster, job.job_id, now_s)) {
             ++report.linked;
+            pending.erase(job.hold_id);  // the other tasks of an array share it
         }
     }
 }
