@@ -62,10 +62,12 @@ bool one_pass(const asbb::Config& config, bool ask_slurmctld, int64_t batch_rows
         options.slurm = {config.slurm_db_name};
         options.orphan_hold_ttl_s = config.orphan_hold_ttl_s;
         options.batch_rows = batch_rows;
+        options.cost_dir = config.cost_dir;
         auto report = asbb::poller::reconcile_pass(session, options, live, asbb::now_epoch_s());
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start)
                             .count();
+        for (const auto& problem : report.problems) spdlog::warn("{}", problem);
         spdlog::info("{}", asbb::poller::describe(report, ms));
         return true;
     } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 #include "core/hold_id.hpp"
 #include "core/hold_sizing.hpp"
 #include "core/job_run.hpp"
+#include "cost_files.hpp"
 #include "db/ledger.hpp"
 #include "db/slurm_jobs.hpp"
 
@@ -68,6 +69,20 @@ void charge_run(db::Session& session, const PassOptions& options, const JobRun& 
     if (!cost)
         throw db::DbError(db::DbErrorKind::kOther, 0,
                           "job " + std::to_string(run.job_id) + ": " + cost.error());
+    // An actual cost handed in for the job replaces the computed one, for
+    // the job's first charge (a later file becomes an adjustment instead).
+    std::string source = "computed";
+    auto reported = session.query(
+        "SELECT actual_micro, file_name FROM cost_report c WHERE c.cluster = ? AND c.job_id = ?"
+        " AND c.applied = 0 AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.cluster = c.cluster"
+        " AND j.job_id = c.job_id AND j.kind = 'charge')",
+        {options.cluster, hold_job_id(run)});
+    if (!reported.empty()) {
+        cost = Money{reported[0].i64(0)};
+        source = "actual cost from " + reported[0].str(1);
+        session.exec("UPDATE cost_report SET applied = 1 WHERE cluster = ? AND job_id = ?",
+                     {options.cluster, hold_job_id(run)});
+    }
     db::ChargeRequest charge;
     charge.hold_id = hold->first;
     charge.actual = *cost;
@@ -76,7 +91,7 @@ void charge_run(db::Session& session, const PassOptions& options, const JobRun& 
     charge.job_db_inx = run.job_db_inx;
     charge.final_charge = false;  // the hold is closed once the job has ended
     charge.reason = "job " + std::to_string(run.job_id) + ": " + std::to_string(elapsed_s) +
-                    " s x " + std::to_string(run.nodes_alloc) + " node(s)";
+                    " s x " + std::to_string(run.nodes_alloc) + " node(s), " + source;
     charge.actor = kActor;
     charge.now_s = now_s;
     auto result = db::charge_hold(session, charge);
@@ -164,6 +179,49 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
     }
 }
 
+// Records the cost files in the ledger once (they stay where they are: they
+// belong to aws-slurm-burst).
+void read_cost_reports(db::Session& session, const PassOptions& options, int64_t now_s,
+                       PassReport& report) {
+    for (const auto& cost : read_cost_files(options.cost_dir, report.problems)) {
+        session.exec(
+            "INSERT IGNORE INTO cost_report (cluster, job_id, actual_micro, file_name,"
+            " seen_at) VALUES (?, ?, ?, ?, ?)",
+            {options.cluster, cost.job_id, cost.actual.micro, cost.file_name, now_s});
+    }
+}
+
+// A cost file that arrived after its job was charged adjusts the charge to
+// the actual cost: one adjustment, never a second charge.
+void apply_late_costs(db::Session& session, const PassOptions& options, int64_t now_s,
+                      PassReport& report) {
+    auto rows = session.query(
+        "SELECT c.job_id, c.actual_micro, c.file_name,"
+        " (SELECT SUM(j.amount_micro) FROM journal j WHERE j.cluster = c.cluster"
+        "  AND j.job_id = c.job_id AND j.kind = 'charge'),"
+        " (SELECT h.id FROM hold h WHERE h.cluster = c.cluster AND h.job_id = c.job_id"
+        "  ORDER BY h.created_at DESC LIMIT 1)"
+        " FROM cost_report c WHERE c.cluster = ? AND c.applied = 0 AND EXISTS"
+        " (SELECT 1 FROM journal j WHERE j.cluster = c.cluster AND j.job_id = c.job_id"
+        "  AND j.kind = 'charge')",
+        {options.cluster});
+    for (const auto& row : rows) {
+        if (row.is_null(4)) continue;
+        const int64_t delta = row.i64(1) - row.i64(3);
+        db::in_transaction(session, [&] {
+            if (delta != 0) {
+                db::adjust_spent(
+                    session, row.str(4), Money{delta},
+                    "actual cost " + format_money_exact(Money{row.i64(1)}) + " from " + row.str(2),
+                    kActor, now_s);
+            }
+            session.exec("UPDATE cost_report SET applied = 1 WHERE cluster = ? AND job_id = ?",
+                         {options.cluster, row.i64(0)});
+        });
+        if (delta != 0) ++report.costs_adjusted;
+    }
+}
+
 // Holds whose job has ended and been charged give back what is left.
 void close_ended_holds(db::Session& session, const PassOptions& options,
                        const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
@@ -220,7 +278,9 @@ PassReport reconcile_pass(db::Session& session, const PassOptions& options,
                           const std::optional<std::vector<LiveJob>>& live, int64_t now_s) {
     PassReport report;
     if (live) link_live_holds(session, options, *live, now_s, report);
+    if (!options.cost_dir.empty()) read_cost_reports(session, options, now_s, report);
     charge_finished_runs(session, options, now_s, report);
+    apply_late_costs(session, options, now_s, report);
     // Closing and expiring need to know what slurmctld still runs: without
     // that, every hold is left as it is.
     if (live) {
@@ -237,7 +297,8 @@ std::string describe(const PassReport& r, int64_t elapsed_ms) {
            std::to_string(r.runs_without_hold) + "; holds linked " + std::to_string(r.linked) +
            ", closed " + std::to_string(r.holds_closed) + ", expired " +
            std::to_string(r.holds_expired) + " (released " + format_money_exact(r.released) +
-           "); " + std::to_string(elapsed_ms) + " ms";
+           "); cost files adjusted " + std::to_string(r.costs_adjusted) + "; " +
+           std::to_string(elapsed_ms) + " ms";
 }
 
 }  // namespace asbb::poller

@@ -22,6 +22,7 @@ struct PassOptions {
     db::SlurmDbName slurm;
     int64_t batch_rows = 5000;        // job rows per transaction
     int64_t orphan_hold_ttl_s = 600;  // OrphanHoldTTL
+    std::string cost_dir;             // CostDir: aws-slurm-burst's cost files, "" = none
 };
 
 struct PassReport {
@@ -32,8 +33,10 @@ struct PassReport {
     int64_t runs_without_hold = 0;
     int64_t holds_closed = 0;
     int64_t holds_expired = 0;
+    int64_t costs_adjusted = 0;  // cost files that arrived after the charge
     Money charged;
     Money released;
+    std::vector<std::string> problems;  // one line each, for the log
 };
 
 PassReport reconcile_pass(db::Session& session, const PassOptions& options,

@@ -304,7 +304,15 @@ const std::vector<KeyInfo>& keys() {
          false, "/var/spool/slurmctld/asbb",
          [](std::string_view v, Config& c) { return set_absolute_path(v, kMaxPath, c.spool_dir); },
          [](const Config& c) { return c.spool_dir; }},
-        {"OrphanHoldTTL", "Poller",
+        {"CostDir", "Poller",
+         "Directory where aws-slurm-burst writes job-<id>-asbb-reconciliation.json\n"
+         "files with a job's actual cost; the poller charges that cost instead of\n"
+         "the computed one, or adjusts a charge already made. Absolute path.\n"
+         "Default: none (costs are computed from the rate card).",
+         false, "/var/spool/aws-slurm-burst/reconciliation",
+         [](std::string_view v, Config& c) { return set_absolute_path(v, kMaxPath, c.cost_dir); },
+         [](const Config& c) { return c.cost_dir; }},
+        {"OrphanHoldTTL", "",
          "A hold linked to no job after this long is expired: seconds, or a\n"
          "duration such as 10m, 2h, 1d; 60 seconds to 7 days.",
          false, "",

@@ -47,6 +47,9 @@ struct Config {
     std::vector<std::string> budgeted_partitions;
 
     // Poller.
+    // Where aws-slurm-burst writes job-<id>-asbb-reconciliation.json with a
+    // job's actual cost; empty: no such files are read.
+    std::string cost_dir;
     int64_t orphan_hold_ttl_s = 600;
     std::string log_level = "info";
 };

@@ -2,8 +2,12 @@
 // them (see notes/slurm-lab-findings.md §5-6) are inserted into a job table
 // of that shape; the pass charges each run once at its hold's locked price,
 // closes the holds of ended jobs, expires orphans, and survives reruns.
+#include <filesystem>
+#include <fstream>
 #include "db/check.hpp"
 #include "integration/support/test_db.hpp"
+
+#include "cost_files.hpp"
 #include "reconcile.hpp"
 
 namespace asbb::test {
@@ -47,6 +51,7 @@ class Poller : public LedgerTest {
     poller::PassReport pass(
         const std::optional<std::vector<poller::LiveJob>>& live = std::vector<poller::LiveJob>{}) {
         poller::PassOptions options;
+        options.cost_dir = cost_dir_;
         options.cluster = "lab";
         options.slurm = slurm();
         options.batch_rows = 3;  // several batches even in small tests
@@ -61,7 +66,15 @@ class Poller : public LedgerTest {
         return session().query("SELECT state FROM hold WHERE id = ?", {r.id.hex()}).at(0).str(0);
     }
 
+    void write_cost_file(int64_t job_id, const std::string& json) {
+        cost_dir_ = dir_ + "/costs";
+        std::filesystem::create_directories(cost_dir_);
+        std::ofstream(cost_dir_ + "/job-" + std::to_string(job_id) + "-asbb-reconciliation.json")
+            << json;
+    }
+
     int64_t next_submit_ = 1'700'000'000;
+    std::string cost_dir_;
 };
 
 TEST_F(Poller, FinishedJobIsChargedElapsedTimesNodesAtTheLockedPriceAndTheRestReleased) {
@@ -172,6 +185,52 @@ TEST_F(Poller, AJobMovedToAnotherAccountIsChargedThere) {
     EXPECT_EQ(scalar("SELECT spent_micro FROM budget WHERE id = ?", {chem}), 100'000);
     EXPECT_EQ(scalar("SELECT SUM(held_micro) FROM budget"), 0);
     EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Poller, ACostFileThatArrivesBeforeTheChargeSetsIt) {
+    make_budget("proj001", 100 * kDollar);
+    auto hold = placed(1, 3600);
+    write_cost_file(42, R"({"job_id": 42, "account": "proj001", "partition": "aws-cpu",
+                           "actual_cost": 2.5})");
+    insert_run(42, kComplete, 1000, 1600, 1, tag(hold));  // computed: $0.60
+    pass();
+    EXPECT_EQ(spent(), 2'500'000);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'adjust'"), 0);
+    pass();
+    EXPECT_EQ(spent(), 2'500'000);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Poller, ACostFileThatArrivesAfterTheChargeMakesOneAdjustment) {
+    make_budget("proj001", 100 * kDollar);
+    auto hold = placed(1, 3600);
+    insert_run(43, kComplete, 1000, 1600, 1, tag(hold));
+    pass();
+    EXPECT_EQ(spent(), 600'000);
+    // aws-slurm-burst's floating point: rounded once to the micro-dollar
+    write_cost_file(43, R"({"job_id": 43, "actual_cost": 0.30000000000000004})");
+    auto report = pass();
+    EXPECT_EQ(report.costs_adjusted, 1);
+    EXPECT_EQ(spent(), 300'000);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'charge'"), 1);
+    EXPECT_EQ(scalar("SELECT amount_micro FROM journal WHERE kind = 'adjust'"), -300'000);
+    pass();  // read again: nothing more
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'adjust'"), 1);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST(CostFiles, BadFilesAreRefusedWithAReason) {
+    EXPECT_EQ(poller::parse_cost_file(R"({"job_id": 7, "actual_cost": "12.5"})", "f")->actual.micro,
+              12'500'000);
+    EXPECT_EQ(
+        poller::parse_cost_file(R"({"job_id": 7, "actual_cost": 1.0000005})", "f")->actual.micro,
+        1'000'001);
+    for (const char* bad : {R"({"job_id": 7, "actual_cost": -1})", R"({"job_id": 7,
+         "actual_cost": 1e-3})",
+                            R"({"job_id": "x", "actual_cost": 1})", R"({"actual_cost": 1})",
+                            R"({"job_id": 7})", "not json", "[]"}) {
+        EXPECT_FALSE(poller::parse_cost_file(bad, "f").ok()) << bad;
+    }
 }
 
 TEST_F(Poller, OrphanedHoldsExpireAfterTheTtlButNotWhileSlurmctldIsUnknown) {

@@ -26,7 +26,7 @@ bool SameConfig(const Config& a, const Config& b) {
            a.statement_timeout_ms == b.statement_timeout_ms &&
            a.plugin_deadline_ms == b.plugin_deadline_ms && a.fail_policy == b.fail_policy &&
            a.breaker_s == b.breaker_s && a.spool_dir == b.spool_dir &&
-           a.budgeted_partitions == b.budgeted_partitions &&
+           a.budgeted_partitions == b.budgeted_partitions && a.cost_dir == b.cost_dir &&
            a.orphan_hold_ttl_s == b.orphan_hold_ttl_s && a.log_level == b.log_level;
 }
 
@@ -483,7 +483,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 14);
+    EXPECT_EQ(uncommented, 15);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;
@@ -491,6 +491,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
     want.db_socket = result.config.db_socket;
     want.spool_dir = result.config.spool_dir;
     want.budgeted_partitions = result.config.budgeted_partitions;
+    want.cost_dir = result.config.cost_dir;
     EXPECT_TRUE(SameConfig(result.config, want));
 }
 
