@@ -63,6 +63,8 @@ bool one_pass(const asbb::Config& config, bool ask_slurmctld, int64_t batch_rows
         options.orphan_hold_ttl_s = config.orphan_hold_ttl_s;
         options.batch_rows = batch_rows;
         options.cost_dir = config.cost_dir;
+        options.spool_dir = config.spool_dir;
+        options.hold_factor_ppm = config.hold_factor_ppm;
         auto report = asbb::poller::reconcile_pass(session, options, live, asbb::now_epoch_s());
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start)

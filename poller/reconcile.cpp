@@ -9,6 +9,7 @@
 #include "cost_files.hpp"
 #include "db/ledger.hpp"
 #include "db/slurm_jobs.hpp"
+#include "spool_replay.hpp"
 
 namespace asbb::poller {
 
@@ -278,6 +279,11 @@ PassReport reconcile_pass(db::Session& session, const PassOptions& options,
                           const std::optional<std::vector<LiveJob>>& live, int64_t now_s) {
     PassReport report;
     if (live) link_live_holds(session, options, *live, now_s, report);
+    if (!options.spool_dir.empty()) {
+        auto replay = replay_unsecured_holds(session, options, options.spool_dir,
+                                             options.hold_factor_ppm, now_s, report);
+        report.unsecured_placed = replay.placed + replay.recorded_empty;
+    }
     if (!options.cost_dir.empty()) read_cost_reports(session, options, now_s, report);
     charge_finished_runs(session, options, now_s, report);
     apply_late_costs(session, options, now_s, report);
@@ -297,7 +303,8 @@ std::string describe(const PassReport& r, int64_t elapsed_ms) {
            std::to_string(r.runs_without_hold) + "; holds linked " + std::to_string(r.linked) +
            ", closed " + std::to_string(r.holds_closed) + ", expired " +
            std::to_string(r.holds_expired) + " (released " + format_money_exact(r.released) +
-           "); cost files adjusted " + std::to_string(r.costs_adjusted) + "; " +
+           "); cost files adjusted " + std::to_string(r.costs_adjusted) +
+           ", unsecured holds placed " + std::to_string(r.unsecured_placed) + "; " +
            std::to_string(elapsed_ms) + " ms";
 }
 

@@ -23,6 +23,8 @@ struct PassOptions {
     int64_t batch_rows = 5000;        // job rows per transaction
     int64_t orphan_hold_ttl_s = 600;  // OrphanHoldTTL
     std::string cost_dir;             // CostDir: aws-slurm-burst's cost files, "" = none
+    std::string spool_dir;            // the plugin's spool (FailPolicy=open), "" = none
+    int64_t hold_factor_ppm = 1'200'000;
 };
 
 struct PassReport {
@@ -33,7 +35,8 @@ struct PassReport {
     int64_t runs_without_hold = 0;
     int64_t holds_closed = 0;
     int64_t holds_expired = 0;
-    int64_t costs_adjusted = 0;  // cost files that arrived after the charge
+    int64_t costs_adjusted = 0;    // cost files that arrived after the charge
+    int64_t unsecured_placed = 0;  // holds spooled under FailPolicy=open, now in the ledger
     Money charged;
     Money released;
     std::vector<std::string> problems;  // one line each, for the log

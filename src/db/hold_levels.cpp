@@ -159,6 +159,10 @@ HoldResult place_hold_in_transaction(Session& session, const std::vector<std::st
     for (const auto& level : levels) by_budget.push_back(&level);
     std::sort(by_budget.begin(), by_budget.end(),
               [](auto* a, auto* b) { return a->budget_id < b->budget_id; });
+    // A hold of nothing moves no balance (and must not be refused by a budget
+    // already overrun: the poller records a job accepted without the
+    // database that way, so its runs can be charged).
+    if (amount == 0) by_budget.clear();
     for (const BudgetLevel* level : by_budget) {
         uint64_t changed = session.exec(
             "UPDATE budget SET held_micro = held_micro + ?, updated_at = ? WHERE id = ?"

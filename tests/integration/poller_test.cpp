@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include "db/check.hpp"
+#include "db/rates.hpp"
 #include "integration/support/test_db.hpp"
 
 #include "cost_files.hpp"
@@ -52,6 +53,7 @@ class Poller : public LedgerTest {
         const std::optional<std::vector<poller::LiveJob>>& live = std::vector<poller::LiveJob>{}) {
         poller::PassOptions options;
         options.cost_dir = cost_dir_;
+        options.spool_dir = spool_dir_;
         options.cluster = "lab";
         options.slurm = slurm();
         options.batch_rows = 3;  // several batches even in small tests
@@ -73,8 +75,21 @@ class Poller : public LedgerTest {
             << json;
     }
 
+    // A line as the plugin appends it under FailPolicy=open (src/submit/spool.cpp).
+    void spool_hold(const HoldId& id, int64_t nodes, int64_t seconds) {
+        spool_dir_ = dir_ + "/spool";
+        std::filesystem::create_directories(spool_dir_);
+        std::ofstream(spool_dir_ + "/unsecured-holds.jsonl", std::ios::app)
+            << R"({"hold_id":")" << id.hex()
+            << R"(","cluster":"lab","account":"proj001","partition":"aws-cpu","user":"alice",)"
+            << R"("uid":1001,"nodes":)" << nodes << R"(,"time_limit_s":)" << seconds
+            << R"(,"array_tasks":1,"submitted_at":1,"reason":"database unavailable"})"
+            << "\n";
+    }
+
     int64_t next_submit_ = 1'700'000'000;
     std::string cost_dir_;
+    std::string spool_dir_;
 };
 
 TEST_F(Poller, FinishedJobIsChargedElapsedTimesNodesAtTheLockedPriceAndTheRestReleased) {
@@ -216,6 +231,41 @@ TEST_F(Poller, ACostFileThatArrivesAfterTheChargeMakesOneAdjustment) {
     EXPECT_EQ(scalar("SELECT amount_micro FROM journal WHERE kind = 'adjust'"), -300'000);
     pass();  // read again: nothing more
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'adjust'"), 1);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Poller, HoldsSpooledUnderFailPolicyOpenArePlacedAndTheirJobsCharged) {
+    make_budget("proj001", 100 * kDollar);
+    db::set_rate(session(), {"", "aws-cpu", "c5", Money{3'600'000}, std::nullopt, 0, 4}, "t",
+                 now_s_);
+    const HoldId id = make_hold_id(1'700'000'000'000, 1, 2);
+    spool_hold(id, 2, 3600);  // 2 nodes x 1 h x $3.60 x 1.2 = $8.64
+    auto first = pass();
+    EXPECT_EQ(first.unsecured_placed, 1);
+    EXPECT_EQ(held(), 8'640'000);
+    EXPECT_FALSE(std::filesystem::exists(spool_dir_ + "/unsecured-holds.jsonl"));
+    insert_run(96, kComplete, 1000, 1600, 2, "asbb:hold=" + id.hex() + " asbb:unsecured");
+    pass();
+    EXPECT_EQ(spent(), 1'200'000);  // 600 s x 2 nodes x $0.001
+    EXPECT_EQ(held(), 0);
+    spool_hold(id, 2, 3600);  // the same record again: nothing new
+    EXPECT_EQ(pass().unsecured_placed, 0);
+    EXPECT_EQ(count("hold"), 1);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+TEST_F(Poller, ASpooledHoldWithoutRoomIsRecordedEmptyAndItsRunStillCharged) {
+    make_budget("proj001", 1 * kDollar);
+    db::set_rate(session(), {"", "aws-cpu", "c5", Money{3'600'000}, std::nullopt, 0, 4}, "t",
+                 now_s_);
+    const HoldId id = make_hold_id(1'700'000'000'000, 3, 4);
+    spool_hold(id, 1, 3600);  // $4.32 does not fit in $1
+    EXPECT_EQ(pass().unsecured_placed, 1);
+    EXPECT_EQ(held(), 0);
+    insert_run(97, kComplete, 1000, 3000, 1, "asbb:hold=" + id.hex() + " asbb:unsecured");
+    pass();
+    EXPECT_EQ(spent(), 2'000'000);  // spent on AWS: the budget goes negative
+    EXPECT_EQ(scalar("SELECT allocated_micro - spent_micro - held_micro FROM budget"), -1'000'000);
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 
