@@ -9,8 +9,8 @@ std::string job_select(const SlurmDbName& slurm, const std::string& cluster) {
     jobs.replace(jobs.rfind("_assoc_table"), 12, "_job_table");
     return "SELECT j.job_db_inx, j.id_job, j.id_array_job, j.state, j.time_start, j.time_end,"
            " j.nodes_alloc, COALESCE(j.admin_comment, ''), j.`partition`, COALESCE(a.acct, '')"
-           " FROM " + jobs + " j LEFT JOIN " + assoc_table(slurm, cluster) +
-           " a ON a.id_assoc = j.id_assoc";
+           " FROM " +
+           jobs + " j LEFT JOIN " + assoc_table(slurm, cluster) + " a ON a.id_assoc = j.id_assoc";
 }
 
 std::vector<JobRun> to_runs(const std::vector<Row>& rows) {
