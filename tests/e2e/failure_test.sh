@@ -39,16 +39,6 @@ set_policy() { # set_policy open|closed: rewrite asbb.conf and reload the plugin
 freeze_db() { kill -STOP "$(cat "$MARIADB_PID_FILE")"; }
 thaw_db() { kill -CONT "$(cat "$MARIADB_PID_FILE")" 2>/dev/null || true; }
 
-delete_our_budgets() {
-	local a
-	for a in proj001 proj002 physics chem; do
-		[ "$(e2e_sql "SELECT COUNT(*) FROM budget WHERE status='active' AND account='$a'
-			AND description='$TAG' AND period_start <= UNIX_TIMESTAMP()
-			AND period_end > UNIX_TIMESTAMP()")" = 0 ] && continue
-		e2e_asbb account delete "$a" --force >/dev/null || e2e_fail "cleanup: delete $a"
-	done
-}
-
 CLEANED=0
 cleanup() {
 	[ "$CLEANED" = 0 ] || return 0
@@ -57,7 +47,7 @@ cleanup() {
 	e2e_db_up || e2e_db_start || true
 	timeout 30 scancel -n e2e-failure 2>/dev/null || true
 	set_policy closed
-	delete_our_budgets
+	e2e_delete_budgets "$TAG" proj001 proj002 physics chem
 }
 trap cleanup EXIT
 
@@ -78,7 +68,7 @@ setup() {
 		AND account IN ('root','physics','proj001','proj002','chem')
 		AND period_end > UNIX_TIMESTAMP() AND period_start < UNIX_TIMESTAMP() + 2 * 86400")
 	[ "$foreign" = 0 ] || e2e_die "budgets not made by this test exist on the demo tree"
-	delete_our_budgets
+	e2e_delete_budgets "$TAG" proj001 proj002 physics chem
 	today=$(date +%F) tomorrow=$(date -d tomorrow +%F)
 	local physics_micro=$((K * HOLD_MICRO))
 	e2e_asbb account create --name=physics \

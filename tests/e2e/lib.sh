@@ -21,6 +21,8 @@
 #   e2e_hold_id JOB               the 32-hex hold id tagged on the job ("" if none)
 #   e2e_sql SQL                   one query on the asbb DB; tab-separated, no header
 #   e2e_asbb ARGS...              run asbb on this cluster's config
+#   e2e_sql_list A B ...          'A','B' for SQL IN lists
+#   e2e_delete_budgets TAG ACC... delete a test's current budgets (releases holds)
 #   e2e_poll_once                 asbb-poller --once (links live jobs to their holds)
 #   e2e_micro DOLLARS             "3.06" -> 3060000 (exact, in bash)
 #   e2e_hold_micro N P T A [F]    expected hold in micro-dollars, as the plugin sizes it
@@ -148,6 +150,28 @@ e2e_sql() {
 }
 
 e2e_asbb() { "$E2E_ASBB" "$@"; }
+
+# e2e_sql_list A B ...: 'A','B' for an SQL IN (...) list.
+e2e_sql_list() {
+	local out='' a
+	for a in "$@"; do out+="${out:+,}'$a'"; done
+	echo "$out"
+}
+
+# e2e_delete_budgets TAG ACCOUNT...: deletes the current budgets a test made
+# (their description is TAG), with --force so their holds are released.
+# Give children before parents.
+e2e_delete_budgets() {
+	local tag=$1 a
+	shift
+	for a in "$@"; do
+		[ "$(e2e_sql "SELECT COUNT(*) FROM budget WHERE status='active' AND account='$a'
+			AND description='$tag' AND period_start <= UNIX_TIMESTAMP()
+			AND period_end > UNIX_TIMESTAMP()")" = 0 ] && continue
+		e2e_asbb account delete "$a" --force >/dev/null ||
+			e2e_fail "cleanup: asbb account delete $a --force"
+	done
+}
 
 # One pass of the poller: its log (stdout and stderr) in E2E_OUT, status in E2E_RC.
 e2e_poll_once() {

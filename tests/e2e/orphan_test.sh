@@ -64,30 +64,14 @@ BAD_CONF_DIR=''
 
 # ------------------------------------------------------------ setup/cleanup
 
-sql_list() { # quoted, comma separated: 'a','b'
-	local out='' a
-	for a in "$@"; do out+="${out:+,}'$a'"; done
-	echo "$out"
-}
-
 current_budget_sql="status='active' AND period_start <= UNIX_TIMESTAMP() AND period_end > UNIX_TIMESTAMP()"
-
-delete_our_budgets() {
-	local a
-	for a in "${ACCOUNTS[@]}"; do
-		[ "$(e2e_sql "SELECT COUNT(*) FROM budget WHERE account='$a' AND description='$TAG'
-			AND $current_budget_sql")" = 0 ] && continue
-		e2e_asbb account delete "$a" --force >/dev/null ||
-			e2e_fail "cleanup: asbb account delete $a --force"
-	done
-}
 
 CLEANED=0
 cleanup() {
 	[ "$CLEANED" = 0 ] || return 0
 	CLEANED=1
 	e2e_cancel_jobs
-	delete_our_budgets
+	e2e_delete_budgets "$TAG" "${ACCOUNTS[@]}"
 	[ -z "$BAD_CONF_DIR" ] || rm -rf "$BAD_CONF_DIR"
 }
 trap cleanup EXIT
@@ -98,11 +82,11 @@ setup() {
 		e2e_die "$ASBB_CONF sets OrphanHoldTTL; this test needs the default ($TTL s)"
 	e2e_asbb database migrate >/dev/null || e2e_die "asbb database migrate failed"
 	foreign=$(e2e_sql "SELECT CONCAT(account, ' (id ', id, ')') FROM budget WHERE status='active'
-		AND account IN ($(sql_list root "${ACCOUNTS[@]}")) AND description <> '$TAG'
+		AND account IN ($(e2e_sql_list root "${ACCOUNTS[@]}")) AND description <> '$TAG'
 		AND period_end > UNIX_TIMESTAMP() AND period_start < UNIX_TIMESTAMP() + 2 * 86400")
 	[ -z "$foreign" ] ||
 		e2e_die "budgets not made by this test exist on $(tr '\n' ' ' <<<"$foreign"); use a cluster without them"
-	delete_our_budgets # left by a run that died
+	e2e_delete_budgets "$TAG" "${ACCOUNTS[@]}" # left by a run that died
 	e2e_asbb rates set --partition=aws-cpu --instance-type=c5.xlarge --node-hour=0.36 \
 		--cpus-per-node=4 --default-time=1:00:00 >/dev/null || e2e_die "asbb rates set aws-cpu failed"
 	today=$(date +%F) tomorrow=$(date -d tomorrow +%F)
