@@ -6,8 +6,11 @@
 # What is here:
 #   bench_log / bench_die            timestamped progress on stderr / abort
 #   bench_init                       root check, BENCH_ROOT, ASBB_BIN, ASBB_PLUGIN_SO
-#   bench_cluster_start DIR BASE     a private cluster (scripts/local-cluster.sh)
-#                                    with the plugin; stopped by the EXIT trap
+#   bench_init_poller                root check, ASBB_BIN, ASBB_POLLER_BIN; no plugin
+#   bench_cluster_start BASE         a private cluster (scripts/local-cluster.sh)
+#                                    with the plugin after bench_init, without after
+#                                    bench_init_poller; stopped by the EXIT trap
+#   bench_sql [ARGS...]              the mariadb client as root on that cluster's socket
 #   bench_cluster ACTION             local-cluster.sh on that cluster (restart-ctld, ...)
 #   bench_now_us                     wall clock in microseconds (no fork)
 #   bench_sdiag_submit               "COUNT TOTAL_US" of REQUEST_SUBMIT_BATCH_JOB from sdiag
@@ -28,13 +31,27 @@ bench_die() {
 	exit 1
 }
 
+# bench_init: the asbb CLI and the job_submit plugin, for a cluster with the plugin.
 bench_init() {
-	[ "$(id -u)" = 0 ] || bench_die "run as root (jobs are submitted as the demo users with runuser)"
-	ASBB_BIN=${ASBB_BIN:-$BENCH_ROOT/build/src/asbb}
+	bench_init_cli
 	ASBB_PLUGIN_SO=${ASBB_PLUGIN_SO:-$BENCH_ROOT/build/plugin/job_submit_budget.so}
-	[ -x "$ASBB_BIN" ] || bench_die "$ASBB_BIN not found: build first (scripts/bench.sh does)"
 	[ -f "$ASBB_PLUGIN_SO" ] || bench_die "$ASBB_PLUGIN_SO not found: build first (scripts/bench.sh does)"
 	ASBB_PLUGIN_SO=$(realpath "$ASBB_PLUGIN_SO")
+}
+
+# bench_init_poller: the asbb CLI and asbb-poller, for a cluster without the
+# plugin (ASBB_PLUGIN_SO empty: bench_cluster_start then leaves it off).
+bench_init_poller() {
+	bench_init_cli
+	ASBB_POLLER_BIN=${ASBB_POLLER_BIN:-$BENCH_ROOT/build/poller/asbb-poller}
+	[ -x "$ASBB_POLLER_BIN" ] || bench_die "$ASBB_POLLER_BIN not found: build first (scripts/bench.sh does)"
+	ASBB_PLUGIN_SO=''
+}
+
+bench_init_cli() {
+	[ "$(id -u)" = 0 ] || bench_die "run as root (the benchmarks start a private SLURM cluster, and submit as its demo users with runuser)"
+	ASBB_BIN=${ASBB_BIN:-$BENCH_ROOT/build/src/asbb}
+	[ -x "$ASBB_BIN" ] || bench_die "$ASBB_BIN not found: build first (scripts/bench.sh does)"
 }
 
 # ------------------------------------------------------------- the cluster
@@ -65,9 +82,11 @@ bench_cleanup() {
 
 # bench_cluster_start PORT_BASE: a cluster of our own under a new temp dir.
 # It must not be a cluster someone else uses: the benchmark restarts its
-# slurmctld and freezes its database.
+# slurmctld and freezes its database. With the plugin when bench_init found
+# one (ASBB_PLUGIN_SO set), else with JobSubmitPlugins unset.
 bench_cluster_start() {
-	local base=$1
+	local base=$1 job_submit=1 plugin_state=on
+	if [ -z "$ASBB_PLUGIN_SO" ]; then job_submit=0 plugin_state=off; fi
 	# the munge and mysql users must reach DIR, so it lives under world-traversable /tmp
 	BENCH_TMP=$(mktemp -d /tmp/asbb-bench.XXXXXX)
 	chmod 0755 "$BENCH_TMP"
@@ -76,8 +95,8 @@ bench_cluster_start() {
 	# without these traps a Ctrl-C would skip the EXIT trap and leave daemons running
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	bench_log "starting a local cluster under $BENCH_CLUSTER_DIR (port base $base, plugin on)"
-	ASBB_PLUGIN_SO=$ASBB_PLUGIN_SO ASBB_PORT_BASE=$base ASBB_FAIL_POLICY=closed \
+	bench_log "starting a local cluster under $BENCH_CLUSTER_DIR (port base $base, plugin $plugin_state)"
+	ASBB_PLUGIN_SO=$ASBB_PLUGIN_SO ASBB_JOB_SUBMIT=$job_submit ASBB_PORT_BASE=$base ASBB_FAIL_POLICY=closed \
 		bash "$BENCH_ROOT/scripts/local-cluster.sh" "$BENCH_CLUSTER_DIR" start \
 		>>"$BENCH_TMP/local-cluster.log" 2>&1 ||
 		bench_die "local-cluster.sh start failed (see $BENCH_TMP/local-cluster.log)"
@@ -94,6 +113,12 @@ bench_cluster() {
 	env "$@" bash "$BENCH_ROOT/scripts/local-cluster.sh" "$BENCH_CLUSTER_DIR" "$action" \
 		>>"$BENCH_TMP/local-cluster.log" 2>&1 ||
 		bench_die "local-cluster.sh $action failed (see $BENCH_TMP/local-cluster.log)"
+}
+
+# bench_sql [ARGS...]: the mariadb client as the database's root (unix socket
+# authentication: we are root) on the cluster's private socket.
+bench_sql() {
+	mariadb --no-defaults -S "$ASBB_DB_SOCKET" -uroot "$@"
 }
 
 # ------------------------------------------------------------- measuring
