@@ -39,8 +39,11 @@ build() { # build DIR [cmake args...]
 log "building $BUILD"
 build "$BUILD"
 
-# A port of its own: a second test run or a demo cluster may be using others.
-PORT=$(( 20000 + RANDOM % 20000 ))
+# Ports of their own (a second test run or a demo cluster may use others),
+# all below 32768: Linux hands out 32768-60999 to outgoing connections, and
+# one of those may sit on a port a server here wants to bind.
+# MariaDB: 20000-25999.
+PORT=$(( 20000 + RANDOM % 6000 ))
 log "starting a private MariaDB on 127.0.0.1:$PORT"
 bash "$ROOT/scripts/lib/private-mariadb.sh" "$TMP/mariadb" start "$PORT"
 export ASBB_TEST_DB_SOCKET=$TMP/mariadb/mysqld.sock
@@ -48,9 +51,9 @@ export ASBB_TEST_DB_PORT=$PORT
 export ASBB_TEST_TMP=$TMP
 
 # The e2e tests (label e2e) need a real SLURM cluster running the plugin of the
-# plain build. Its ports, BASE+6..BASE+24 with BASE in 40000-59900, stay clear
-# of the MariaDB above (20000-39999).
-CLUSTER_BASE=$(( (40000 + RANDOM % 20000) / 100 * 100 ))
+# plain build. Its ports are BASE+6..BASE+24 with BASE in 26000-30900
+# (two_clusters_test.sh starts a second one at BASE+1000).
+CLUSTER_BASE=$(( (26000 + RANDOM % 5000) / 100 * 100 ))
 log "starting a local SLURM cluster (port base $CLUSTER_BASE) with the plugin"
 ASBB_PLUGIN_SO=$BUILD/plugin/job_submit_budget.so ASBB_PORT_BASE=$CLUSTER_BASE \
 	bash "$ROOT/scripts/local-cluster.sh" "$TMP/cluster" start > "$TMP/local-cluster.log"

@@ -14,9 +14,14 @@ e2e_init
 FIRST_CONF=$SLURM_CONF
 SECOND=$(mktemp -d /tmp/asbb-second.XXXXXX)
 chmod 755 "$SECOND"
-# a port base away from the first cluster's (BASE+6 .. BASE+24 each)
-FIRST_BASE=$(sed -n 's/^SlurmctldPort=\([0-9]*\)/\1/p' "$FIRST_CONF")
-SECOND_BASE=$(((FIRST_BASE - 17 + 100) % 20000 + 40000))
+# a port base away from the first cluster's (BASE+6 .. BASE+24 each), below
+# 32768: ports above may be taken by outgoing connections
+FIRST_BASE=$(($(sed -n 's/^SlurmctldPort=\([0-9]*\)/\1/p' "$FIRST_CONF") - 17))
+if [ $((FIRST_BASE + 1000)) -le 32700 ]; then
+	SECOND_BASE=$((FIRST_BASE + 1000))
+else
+	SECOND_BASE=$((FIRST_BASE - 1000))
+fi
 cleanup() {
 	ASBB_CLUSTER_NAME=lab2 bash "$E2E_ROOT/scripts/local-cluster.sh" "$SECOND" stop >/dev/null 2>&1
 	rm -rf "$SECOND"
