@@ -23,6 +23,8 @@
 #   e2e_asbb ARGS...              run asbb on this cluster's config
 #   e2e_sql_list A B ...          'A','B' for SQL IN lists
 #   e2e_delete_budgets TAG ACC... delete a test's current budgets (releases holds)
+#   e2e_claim_budgets TAG ACC...  migrate, refuse foreign budgets, delete leftovers
+#   e2e_check_ledger              asbb check is clean
 #   e2e_poll_once                 asbb-poller --once (links live jobs to their holds)
 #   e2e_micro DOLLARS             "3.06" -> 3060000 (exact, in bash)
 #   e2e_hold_micro N P T A [F]    expected hold in micro-dollars, as the plugin sizes it
@@ -156,6 +158,30 @@ e2e_sql_list() {
 	local out='' a
 	for a in "$@"; do out+="${out:+,}'$a'"; done
 	echo "$out"
+}
+
+# e2e_claim_budgets TAG ACCOUNT...: migrates, refuses to run when root or one
+# of the accounts has a budget (now or in the next two days) that this test
+# (TAG, its budgets' description) did not make, and deletes the test's own
+# budgets left by a run that died.
+e2e_claim_budgets() {
+	local tag=$1 foreign
+	shift
+	e2e_asbb database migrate >/dev/null || e2e_die "asbb database migrate failed"
+	foreign=$(e2e_sql "SELECT CONCAT(account, ' (id ', id, ')') FROM budget WHERE status='active'
+		AND account IN ($(e2e_sql_list root "$@")) AND description <> '$tag'
+		AND period_end > UNIX_TIMESTAMP() AND period_start < UNIX_TIMESTAMP() + 2 * 86400")
+	[ -z "$foreign" ] ||
+		e2e_die "budgets not made by this test exist on $(tr '\n' ' ' <<<"$foreign"); use a cluster without them"
+	e2e_delete_budgets "$tag" "$@"
+}
+
+# e2e_check_ledger: asbb check exits 0 and says the ledger is ok.
+e2e_check_ledger() {
+	local rc=0 out
+	out=$(e2e_asbb check 2>&1) || rc=$?
+	e2e_check_eq "asbb check exit status" "$rc" 0
+	e2e_check_match "asbb check: $out" "$out" 'ledger ok'
 }
 
 # e2e_delete_budgets TAG ACCOUNT...: deletes the current budgets a test made

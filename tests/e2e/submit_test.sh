@@ -49,15 +49,8 @@ cleanup() {
 trap cleanup EXIT
 
 setup() {
-	local foreign today tomorrow
-	e2e_asbb database migrate >/dev/null || e2e_die "asbb database migrate failed"
-	# budgets of others that would overlap ours (today..tomorrow) or count above them
-	foreign=$(e2e_sql "SELECT CONCAT(account, ' (id ', id, ')') FROM budget WHERE status='active'
-		AND account IN ($(e2e_sql_list root "${ACCOUNTS[@]}")) AND description <> '$TAG'
-		AND period_end > UNIX_TIMESTAMP() AND period_start < UNIX_TIMESTAMP() + 2 * 86400")
-	[ -z "$foreign" ] ||
-		e2e_die "budgets not made by this test exist on $(tr '\n' ' ' <<<"$foreign"); use a cluster without them"
-	e2e_delete_budgets "$TAG" "${ACCOUNTS[@]}" # left by a run that died
+	local today tomorrow
+	e2e_claim_budgets "$TAG" "${ACCOUNTS[@]}"
 	e2e_asbb rates set --partition=aws-cpu --instance-type=c5.xlarge --node-hour=0.17 \
 		--cpus-per-node=4 --default-time=1:00:00 >/dev/null || e2e_die "asbb rates set aws-cpu failed"
 	e2e_asbb rates set --partition=aws-gpu --instance-type=p3.2xlarge --node-hour=3.06 \
