@@ -31,6 +31,7 @@ Verbs:
   config init [--output=PATH] [--force]
   config validate [PATH]
   database migrate
+  job-context --job-id=ID [--cluster=NAME]
   rates set --partition=PARTITION --instance-type=TYPE --node-hour=AMOUNT
             [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
@@ -98,6 +99,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "config") return config_command(context, rest);
     if (verb == "check") return check_command(context, rest);
     if (verb == "rates") return rates_command(context, rest);
+    if (verb == "job-context") return job_context_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

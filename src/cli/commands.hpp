@@ -17,5 +17,6 @@ int database_command(Context& context, const Args& args);
 int config_command(Context& context, const Args& args);
 int check_command(Context& context, const Args& args);
 int rates_command(Context& context, const Args& args);
+int job_context_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli
