@@ -36,6 +36,7 @@ Verbs:
             [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
+  slurm configure [--slurm-conf=PATH] [--apply]
 
 Options (anywhere on the line):
   -n, --noheader     no header in listings
@@ -100,6 +101,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "check") return check_command(context, rest);
     if (verb == "rates") return rates_command(context, rest);
     if (verb == "job-context") return job_context_command(context, rest);
+    if (verb == "slurm") return slurm_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

@@ -18,5 +18,6 @@ int config_command(Context& context, const Args& args);
 int check_command(Context& context, const Args& args);
 int rates_command(Context& context, const Args& args);
 int job_context_command(Context& context, const Args& args);
+int slurm_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli
