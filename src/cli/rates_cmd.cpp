@@ -80,9 +80,11 @@ Listing rate_listing(const std::vector<db::Rate>& rates) {
                        {"Updated", Align::kLeft}};
     for (const auto& r : rates) {
         listing.rows.push_back(
-            {r.cluster.empty() ? "all" : r.cluster, r.partition, r.instance_type, r.node_hour_price,
-             r.default_time_limit_s ? format_slurm_time_limit(*r.default_time_limit_s)
-                                    : std::string(),
+            // A price is shown exactly even in tables: $0.0416 is not $0.04.
+            {r.cluster.empty() ? "all" : r.cluster, r.partition, r.instance_type,
+             format_money_exact(r.node_hour_price),
+             r.default_time_limit_s ? Cell{format_slurm_time_limit(*r.default_time_limit_s)}
+                                    : Cell{},
              r.cpus_per_node ? Cell{*r.cpus_per_node} : Cell{}, format_local_date(r.updated_at)});
     }
     return listing;
