@@ -10,6 +10,9 @@
 #   (a) plugin on:  BENCH_JOBS serial `sbatch -p aws-cpu --hold` as alice
 #   (b) plugin off: the same after restarting slurmctld with JobSubmitPlugins unset
 #   (c) MariaDB frozen (SIGSTOP), plugin on: BENCH_FROZEN_JOBS submissions
+#   (d) the server's floor: mean time of a durable one-row commit and of a
+#       trivial round trip on the same MariaDB, to see how much of the
+#       plugin's time is the database's own
 # Before (a), (b) and (c), BENCH_WARMUP unmeasured jobs let slurmctld and the
 # plugin settle (first config read, first DB connection). --hold keeps every
 # job pending, so nothing runs and each run sees only held jobs; they are
@@ -201,6 +204,25 @@ for ((i = 0; i < 100; i++)); do
 	sleep 0.1
 done
 
+# (d) the server's floor: what one durable commit and one trivial round trip
+# cost on this MariaDB, through one client session. A hold is at least one
+# commit (innodb_flush_log_at_trx_commit=1 waits for the log's disk flush).
+FLOOR_OPS=200
+bench_log "(d) floor: $FLOOR_OPS autocommit INSERTs and $FLOOR_OPS SELECT 1 on one session"
+bench_sql -e "CREATE DATABASE IF NOT EXISTS asbb_bench_floor;
+	CREATE TABLE IF NOT EXISTS asbb_bench_floor.t (id INT AUTO_INCREMENT PRIMARY KEY, v INT) ENGINE=InnoDB"
+floor_mean_us() { # SQL-TEMPLATE: mean us per statement over FLOOR_OPS of them
+	local t0 t1
+	t0=$(bench_now_us)
+	for ((i = 0; i < FLOOR_OPS; i++)); do echo "$1"; done | bench_sql >/dev/null
+	t1=$(bench_now_us)
+	echo $(((t1 - t0) / FLOOR_OPS))
+}
+FLOOR_COMMIT_US=$(floor_mean_us 'INSERT INTO asbb_bench_floor.t (v) VALUES (1);')
+FLOOR_TRIP_US=$(floor_mean_us 'SELECT 1;')
+FLUSH_AT_COMMIT=$(bench_sql -N -B -e 'SELECT @@innodb_flush_log_at_trx_commit')
+bench_sql -e "DROP DATABASE asbb_bench_floor"
+
 FINISHED_AT=$(date '+%F %T %Z')
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -278,4 +300,9 @@ for kind in deadline open; do
 done
 refused=$(grep -c 'budget service is unavailable' "$R/sbatch.err" || true)
 echo "  $refused of $FROZEN_JOBS refused with 'budget service is unavailable' (FailPolicy=closed)"
+echo
+echo "The server's floor (one mariadb client session, mean of $FLOOR_OPS each):"
+echo "  durable single-row commit (innodb_flush_log_at_trx_commit=$FLUSH_AT_COMMIT): $FLOOR_COMMIT_US us"
+echo "  trivial round trip (SELECT 1): $FLOOR_TRIP_US us"
+echo "  a hold is one commit plus about a dozen round trips"
 BENCH_OK=1
