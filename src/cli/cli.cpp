@@ -35,6 +35,9 @@ Verbs:
             [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
+  transactions ACCOUNT [--last=DURATION | --start=DATE --end=DATE]
+               [--type=TYPE,...] [--job=ID] [--user=NAME] [--cluster=NAME|all]
+  forecast ACCOUNT [--cluster=NAME|all] [--no-chart]
 
 Options (anywhere on the line):
   -n, --noheader     no header in listings
@@ -98,6 +101,8 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "config") return config_command(context, rest);
     if (verb == "check") return check_command(context, rest);
     if (verb == "rates") return rates_command(context, rest);
+    if (verb == "transactions") return transactions_command(context, rest);
+    if (verb == "forecast") return forecast_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 
