@@ -133,7 +133,7 @@ Listing transaction_listing(const std::vector<ListedRow>& rows) {
     listing.columns = {
         {"Date", Align::kLeft},  {"Type", Align::kLeft},      {"JobID"},  {"Account", Align::kLeft},
         {"User", Align::kLeft},  {"Partition", Align::kLeft}, {"Amount"}, {"Balance"},
-        {"Actor", Align::kLeft}, {"Reason", Align::kLeft},    {"Budget"}, {"ID"}};
+        {"Actor", Align::kLeft}, {"Reason", Align::kLeft},    {"BudgetID"}, {"ID"}};
     for (const auto& listed : rows) {
         const auto& r = listed.row;
         listing.rows.push_back(

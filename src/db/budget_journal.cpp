@@ -4,17 +4,26 @@ namespace asbb::db {
 
 std::vector<BudgetJournalRow> budget_journal(Session& session, int64_t budget_id) {
     // The same rule as check_ledger's sums, so the running balances end on
-    // the stored ones.
-    auto rows = session.query(
-        "SELECT j.id, j.created_at, j.kind, COALESCE(h.account, b.account),"
-        " COALESCE(j.job_id, h.job_id), j.user_name, j.partition_name, j.amount_micro,"
-        " j.allocated_delta_micro, j.held_delta_micro, j.spent_delta_micro, j.actor, j.reason"
-        " FROM journal j JOIN budget b ON b.id = j.budget_id LEFT JOIN hold h ON h.id = j.hold_id"
-        " WHERE (j.hold_id IS NULL AND j.budget_id = ?)"
-        " OR (j.hold_id IS NOT NULL AND EXISTS (SELECT 1 FROM hold_level l"
-        "     WHERE l.hold_id = j.hold_id AND l.budget_id = ?))"
-        " ORDER BY j.id",
-        {budget_id, budget_id});
+    // the stored ones: the budget's own rows without a hold, and the rows of
+    // every hold with a level on it. Two halves so that each uses its index
+    // (journal_budget; hold_level_budget then journal_hold); no hold has two
+    // levels on one budget, so no row comes twice.
+    constexpr const char* kColumns =
+        "j.id, j.created_at, j.kind, COALESCE(h.account, b.account), COALESCE(j.job_id, h.job_id),"
+        " j.user_name, j.partition_name, j.amount_micro, j.allocated_delta_micro,"
+        " j.held_delta_micro, j.spent_delta_micro, j.actor, j.reason";
+    auto rows =
+        session.query(std::string("SELECT ") + kColumns +
+                          " FROM journal j JOIN budget b ON b.id = j.budget_id LEFT JOIN hold h ON "
+                          "h.id = j.hold_id"
+                          " WHERE j.budget_id = ? AND j.hold_id IS NULL"
+                          " UNION ALL SELECT " +
+                          kColumns +
+                          " FROM hold_level l JOIN journal j ON j.hold_id = l.hold_id"
+                          " JOIN budget b ON b.id = j.budget_id JOIN hold h ON h.id = j.hold_id"
+                          " WHERE l.budget_id = ?"
+                          " ORDER BY 1",
+                      {budget_id, budget_id});
     std::vector<BudgetJournalRow> journal;
     journal.reserve(rows.size());
     for (const auto& r : rows) {

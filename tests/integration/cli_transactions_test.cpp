@@ -61,28 +61,28 @@ class CliTransactions : public LedgerTest {
 TEST_F(CliTransactions, TableNewestFirstWithBalanceAfterEachRow) {
     EXPECT_EQ(
         out({"transactions", "proj001"}),
-        R"~(Date                Type     JobID Account User  Partition  Amount Balance Actor   Reason                                       Budget ID 
-------------------- -------- ----- ------- ----- --------- ------- ------- ------- -------------------------------------------- ------ -- 
-2026-11-10T16:00:00 hold       103 proj001 alice aws-cpu     80.00  759.75 plugin  hold for job of 1 node(s), 3600 s, 1 task(s)      1 14 
-2026-11-10T15:00:00 withdraw       proj001                  100.00  839.75 finance returned to faculty                               1 13 
-2026-11-09T10:00:00 adjust     101 proj001 alice aws-cpu     -0.50  939.75 poller  cost report                                       1 12 
-2026-11-09T09:00:00 expire         proj001 alice aws-cpu     50.00  939.25 poller  orphan hold                                       1 11 
-2026-11-08T09:00:00 hold           proj001 alice aws-cpu     50.00  889.25 plugin  hold for job of 1 node(s), 3600 s, 1 task(s)      1 10 
-2026-11-07T00:10:00 release    102 proj001 bob   aws-gpu     89.75  939.25 poller  rest of hold after final charge                   1  9 
-2026-11-07T00:10:00 charge     102 proj001 bob   aws-gpu    210.25  849.50 poller  job 102 finished                                  1  8 
-2026-11-06T23:45:00 hold       102 proj001 bob   aws-gpu    300.00  849.50 plugin  hold for job of 1 node(s), 3600 s, 1 task(s)      1  7 
-2026-11-05T12:00:00 deposit        proj001                  250.00 1149.50 finance grant supplement                                  1  6 
-2026-11-03T08:15:00 release    101 proj001 alice aws-cpu     19.50  899.50 poller  rest of hold after final charge                   1  5 
-2026-11-03T08:15:00 charge     101 proj001 alice aws-cpu    100.50  880.00 poller  job 101 finished                                  1  4 
-2026-11-02T10:00:00 hold       101 proj001 alice aws-cpu    120.00  880.00 plugin  hold for job of 1 node(s), 3600 s, 1 task(s)      1  3 
-2026-11-01T09:00:00 deposit        proj001                 1000.00 1000.00 root    initial allocation                                1  1 
+        R"~(Date                Type     JobID Account User  Partition  Amount Balance Actor   Reason                                       BudgetID ID 
+------------------- -------- ----- ------- ----- --------- ------- ------- ------- -------------------------------------------- -------- -- 
+2026-11-10T16:00:00 hold       103 proj001 alice aws-cpu     80.00  759.75 plugin  hold for job of 1 node(s), 3600 s, 1 task(s)        1 14 
+2026-11-10T15:00:00 withdraw       proj001                  100.00  839.75 finance returned to faculty                                 1 13 
+2026-11-09T10:00:00 adjust     101 proj001 alice aws-cpu     -0.50  939.75 poller  cost report                                         1 12 
+2026-11-09T09:00:00 expire         proj001 alice aws-cpu     50.00  939.25 poller  orphan hold                                         1 11 
+2026-11-08T09:00:00 hold           proj001 alice aws-cpu     50.00  889.25 plugin  hold for job of 1 node(s), 3600 s, 1 task(s)        1 10 
+2026-11-07T00:10:00 release    102 proj001 bob   aws-gpu     89.75  939.25 poller  rest of hold after final charge                     1  9 
+2026-11-07T00:10:00 charge     102 proj001 bob   aws-gpu    210.25  849.50 poller  job 102 finished                                    1  8 
+2026-11-06T23:45:00 hold       102 proj001 bob   aws-gpu    300.00  849.50 plugin  hold for job of 1 node(s), 3600 s, 1 task(s)        1  7 
+2026-11-05T12:00:00 deposit        proj001                  250.00 1149.50 finance grant supplement                                    1  6 
+2026-11-03T08:15:00 release    101 proj001 alice aws-cpu     19.50  899.50 poller  rest of hold after final charge                     1  5 
+2026-11-03T08:15:00 charge     101 proj001 alice aws-cpu    100.50  880.00 poller  job 101 finished                                    1  4 
+2026-11-02T10:00:00 hold       101 proj001 alice aws-cpu    120.00  880.00 plugin  hold for job of 1 node(s), 3600 s, 1 task(s)        1  3 
+2026-11-01T09:00:00 deposit        proj001                 1000.00 1000.00 root    initial allocation                                  1  1 
 )~");
 }
 
 // -p: exact amounts, a trailing '|'; empty cells stay empty.
 TEST_F(CliTransactions, Parsable) {
     EXPECT_EQ(out({"transactions", "proj001", "-p"}),
-              R"~(Date|Type|JobID|Account|User|Partition|Amount|Balance|Actor|Reason|Budget|ID|
+              R"~(Date|Type|JobID|Account|User|Partition|Amount|Balance|Actor|Reason|BudgetID|ID|
 2026-11-10T16:00:00|hold|103|proj001|alice|aws-cpu|80.00|759.75|plugin|hold for job of 1 node(s), 3600 s, 1 task(s)|1|14|
 2026-11-10T15:00:00|withdraw||proj001|||100.00|839.75|finance|returned to faculty|1|13|
 2026-11-09T10:00:00|adjust|101|proj001|alice|aws-cpu|-0.50|939.75|poller|cost report|1|12|
@@ -104,7 +104,7 @@ TEST_F(CliTransactions, Parsable) {
 // withdrawals; its balance is physics' available.
 TEST_F(CliTransactions, ParentBudgetSeesSubAccountJobsParsable2) {
     EXPECT_EQ(out({"transactions", "physics", "-P"}),
-              R"~(Date|Type|JobID|Account|User|Partition|Amount|Balance|Actor|Reason|Budget|ID
+              R"~(Date|Type|JobID|Account|User|Partition|Amount|Balance|Actor|Reason|BudgetID|ID
 2026-11-10T16:00:00|hold|103|proj001|alice|aws-cpu|80.00|4609.75|plugin|hold for job of 1 node(s), 3600 s, 1 task(s)|2|14
 2026-11-09T10:00:00|adjust|101|proj001|alice|aws-cpu|-0.50|4689.75|poller|cost report|2|12
 2026-11-09T09:00:00|expire||proj001|alice|aws-cpu|50.00|4689.25|poller|orphan hold|2|11
@@ -146,7 +146,7 @@ TEST_F(CliTransactions, Json) {
     "balance": "759.75",
     "actor": "plugin",
     "reason": "hold for job of 1 node(s), 3600 s, 1 task(s)",
-    "budget": 1,
+    "budget_id": 1,
     "id": 14
   },
   {
@@ -160,7 +160,7 @@ TEST_F(CliTransactions, Json) {
     "balance": "839.75",
     "actor": "finance",
     "reason": "returned to faculty",
-    "budget": 1,
+    "budget_id": 1,
     "id": 13
   },
   {
@@ -174,7 +174,7 @@ TEST_F(CliTransactions, Json) {
     "balance": "939.75",
     "actor": "poller",
     "reason": "cost report",
-    "budget": 1,
+    "budget_id": 1,
     "id": 12
   },
   {
@@ -188,7 +188,7 @@ TEST_F(CliTransactions, Json) {
     "balance": "939.25",
     "actor": "poller",
     "reason": "orphan hold",
-    "budget": 1,
+    "budget_id": 1,
     "id": 11
   }
 ]
@@ -245,7 +245,7 @@ TEST_F(CliTransactions, BadInputIsRefusedWithOneLineAndChangesNothing) {
     expect_refused({"transactions", "proj'001"}, 1, "invalid");
     expect_refused({"transactions", "proj001", "format=Date,Nope"}, 2,
                    "unknown field 'Nope' in format= (valid: Date, Type, JobID, Account, User, "
-                   "Partition, Amount, Balance, Actor, Reason, Budget, ID)");
+                   "Partition, Amount, Balance, Actor, Reason, BudgetID, ID)");
     expect_refused({"transactions"}, 2, "ACCOUNT is missing");
     expect_refused({"transactions", "proj001", "physics"}, 2, "unexpected argument 'physics'");
     expect_refused({"transactions", "proj001", "--bogus=1"}, 2, "bogus");
