@@ -130,10 +130,18 @@ Cell optional_text(const std::optional<std::string>& text) {
 
 Listing transaction_listing(const std::vector<ListedRow>& rows) {
     Listing listing;
-    listing.columns = {
-        {"Date", Align::kLeft},  {"Type", Align::kLeft},      {"JobID"},  {"Account", Align::kLeft},
-        {"User", Align::kLeft},  {"Partition", Align::kLeft}, {"Amount"}, {"Balance"},
-        {"Actor", Align::kLeft}, {"Reason", Align::kLeft},    {"BudgetID"}, {"ID"}};
+    listing.columns = {{"Date", Align::kLeft},
+                       {"Type", Align::kLeft},
+                       {"JobID"},
+                       {"Account", Align::kLeft},
+                       {"User", Align::kLeft},
+                       {"Partition", Align::kLeft},
+                       {"Amount"},
+                       {"Balance"},
+                       {"Actor", Align::kLeft},
+                       {"Reason", Align::kLeft},
+                       {"BudgetID"},
+                       {"ID"}};
     for (const auto& listed : rows) {
         const auto& r = listed.row;
         listing.rows.push_back(
