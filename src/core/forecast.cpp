@@ -103,9 +103,9 @@ Line fit_line(const std::vector<int64_t>& y) {
 // (l + h) k is always even.
 i128 positive_sum(const Line& line, i128 lo, i128 hi) {
     if (line.c > 0) {
-        lo = std::max(lo, floor_div(-line.a, line.c) + 1);  // first t with a + c t > 0
+        lo = std::max(lo, floor_div(sub(0, line.a), line.c) + 1);  // first t with a + c t > 0
     } else if (line.c < 0) {
-        hi = std::min(hi, ceil_div(line.a, -line.c) - 1);  // last t with a + c t > 0
+        hi = std::min(hi, ceil_div(line.a, sub(0, line.c)) - 1);  // last t with a + c t > 0
     } else if (line.a <= 0) {
         return 0;
     }
