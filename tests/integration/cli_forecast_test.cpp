@@ -298,24 +298,46 @@ Daily spend (█ = $210.25):
 )~");
 }
 
-// On 2026-12-05 the period is over: all 30 days elapsed, none left.
-//   n=30: Sx=435 Sxx=8555 Sy=310.25 Sxy=1458.5; D = 30*8555 - 435^2 = 67425
-//   Bn = 30*1458.5 - 435*310.25 = -91203.75; slope = -1.35266963... -> -1.352670
-//   A = 310.25*67425 + 91203.75*435 = 60592237.5, C = 30 Bn = -2736112.5, Q = 2022750
-//   today (t=29): (60592237.5 - 79347262.5) / 2022750 = -9.27204301... -> -9.272043
-//   mean 310.25 / 30 = 10.3416666... -> 10.341667; days 23-29 spent nothing: 0.
-//   Nothing left to project; 310.25 < 1150: not within period; no on-budget rate.
-TEST_F(CliForecast, PeriodAlreadyEnded) {
+// On 2026-12-05 the period is over: all 30 days elapsed, none left. Job 103
+// was charged $30 on 2026-12-02, after the period's end: it counts on the
+// last day (day 29), so the days add up to what was spent.
+//   Spent 340.25, held 0 (the rest of the hold released), available 809.75.
+//   n=30: Sx=435 Sxx=8555 Sy=340.25 Sxy=1458.5+29*30=2328.5
+//   D = 30*8555 - 435^2 = 67425; Bn = 30*2328.5 - 435*340.25 = -78153.75
+//   slope = -78153.75 / 67425 = -1.15912124... -> -1.159121
+//   A = 340.25*67425 + 78153.75*435 = 56938237.5, C = 30 Bn = -2344612.5, Q = 30 D = 2022750
+//   today (t=29): (56938237.5 - 67993762.5) / 2022750 = -5.46559140... -> -5.465591
+//   mean 340.25 / 30 = 11.3416666... -> 11.341667; days 23-29: 30 / 7 = 4.2857142... -> 4.285714
+//   Nothing left to project; 340.25 < 1150: not within period; no on-budget rate.
+TEST_F(CliForecast, PeriodAlreadyEndedWithALateCharge) {
+    auto hold = db::find_open_hold_for_job(session(), "lab", 103);
+    ASSERT_TRUE(hold);
+    db::ChargeRequest late;
+    late.hold_id = hold->id;
+    late.actual = Money{30'000'000};
+    late.cluster = "lab";
+    late.job_id = 103;
+    late.job_db_inx = 3;
+    late.reason = "job 103 finished";
+    late.actor = "poller";
+    late.now_s = local_instant("2026-12-02T10:00");
+    db::in_transaction(session(), [&] { db::charge_hold(session(), late); });
+
     const std::string now = std::getenv("ASBB_NOW");
     setenv("ASBB_NOW", std::to_string(local_instant("2026-12-05T12:00")).c_str(), 1);
     const std::string ended = out({"forecast", "proj001", "-P", "-n", "format=Figure,Value"});
+    const std::string json = out({"forecast", "proj001", "--json"});
     setenv("ASBB_NOW", now.c_str(), 1);
     EXPECT_EQ(ended,
               "Account|proj001\nCluster|all\nBudgetID|1\nStart|2026-11-01\nEnd|2026-11-30\n"
-              "Days|30\nElapsed|30\nLeft|0\nBudget|1150.00\nSpent|310.25\nHeld|80.00\n"
-              "Available|759.75\nMeanBurn|10.341667\nRecentDays|7\nRecentBurn|0.00\n"
-              "TrendSlope|-1.35267\nTrendToday|-9.272043\nProjectedLeft|0.00\n"
-              "Projected|310.25\nRunsOut|not within period\nOnBudgetRate|\n");
+              "Days|30\nElapsed|30\nLeft|0\nBudget|1150.00\nSpent|340.25\nHeld|0.00\n"
+              "Available|809.75\nMeanBurn|11.341667\nRecentDays|7\nRecentBurn|4.285714\n"
+              "TrendSlope|-1.159121\nTrendToday|-5.465591\nProjectedLeft|0.00\n"
+              "Projected|340.25\nRunsOut|not within period\nOnBudgetRate|\n");
+    EXPECT_NE(json.find("\"on_budget_rate\": null"), std::string::npos) << json;
+    EXPECT_NE(json.find("{\n      \"date\": \"2026-11-30\",\n      \"spend\": \"30.00\"\n    }"),
+              std::string::npos)
+        << json;
 }
 
 // proj002 on lab: 10 days without spend; on budget 500 / 20 = 25.

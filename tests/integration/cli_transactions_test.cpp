@@ -219,6 +219,19 @@ TEST_F(CliTransactions, Filters) {
     EXPECT_EQ(ids({"--job=999"}), "");
 }
 
+// The running balance is summed from the journal's deltas; its last value
+// is what the stored summary balances say is available (allocated - spent -
+// held), for the account and for its parent.
+TEST_F(CliTransactions, LastBalanceIsTheStoredAvailable) {
+    EXPECT_EQ(out({"transactions", "proj001", "-P", "-n", "format=Balance", "--last=2h"}),
+              "759.75\n");
+    EXPECT_EQ(out({"account", "show", "proj001", "-P", "-n", "format=Available"}), "759.75\n");
+    EXPECT_EQ(out({"transactions", "physics", "-P", "-n", "format=Balance", "--last=2h"}),
+              "4609.75\n");
+    EXPECT_EQ(out({"account", "show", "physics", "-P", "-n", "format=Available"}), "4609.75\n");
+    EXPECT_EQ(out({"check"}).find("mismatch"), std::string::npos);
+}
+
 TEST_F(CliTransactions, BadInputIsRefusedWithOneLineAndChangesNothing) {
     expect_refused({"transactions", "proj001", "--type=charge,refund"}, 1,
                    "unknown type 'refund' (valid: deposit, withdraw, hold, charge, release, "
