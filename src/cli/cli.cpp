@@ -37,6 +37,9 @@ Verbs:
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
   slurm configure [--slurm-conf=PATH] [--apply]
+  transactions ACCOUNT [--last=DURATION | --start=DATE --end=DATE]
+               [--type=TYPE,...] [--job=ID] [--user=NAME] [--cluster=NAME|all]
+  forecast ACCOUNT [--cluster=NAME|all] [--no-chart]
 
 Options (anywhere on the line):
   -n, --noheader     no header in listings
@@ -102,6 +105,8 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "rates") return rates_command(context, rest);
     if (verb == "job-context") return job_context_command(context, rest);
     if (verb == "slurm") return slurm_command(context, rest);
+    if (verb == "transactions") return transactions_command(context, rest);
+    if (verb == "forecast") return forecast_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

@@ -19,5 +19,7 @@ int check_command(Context& context, const Args& args);
 int rates_command(Context& context, const Args& args);
 int job_context_command(Context& context, const Args& args);
 int slurm_command(Context& context, const Args& args);
+int transactions_command(Context& context, const Args& args);
+int forecast_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

@@ -1,0 +1,49 @@
+#include "db/budget_journal.hpp"
+
+namespace asbb::db {
+
+std::vector<BudgetJournalRow> budget_journal(Session& session, int64_t budget_id) {
+    // The same rule as check_ledger's sums, so the running balances end on
+    // the stored ones: the budget's own rows without a hold, and the rows of
+    // every hold with a level on it. Two halves so that each uses its index
+    // (journal_budget; hold_level_budget then journal_hold); no hold has two
+    // levels on one budget, so no row comes twice.
+    constexpr const char* kColumns =
+        "j.id, j.created_at, j.kind, COALESCE(h.account, b.account), COALESCE(j.job_id, h.job_id),"
+        " j.user_name, j.partition_name, j.amount_micro, j.allocated_delta_micro,"
+        " j.held_delta_micro, j.spent_delta_micro, j.actor, j.reason";
+    auto rows =
+        session.query(std::string("SELECT ") + kColumns +
+                          " FROM journal j JOIN budget b ON b.id = j.budget_id LEFT JOIN hold h ON "
+                          "h.id = j.hold_id"
+                          " WHERE j.budget_id = ? AND j.hold_id IS NULL"
+                          " UNION ALL SELECT " +
+                          kColumns +
+                          " FROM hold_level l JOIN journal j ON j.hold_id = l.hold_id"
+                          " JOIN budget b ON b.id = j.budget_id JOIN hold h ON h.id = j.hold_id"
+                          " WHERE l.budget_id = ?"
+                          " ORDER BY 1",
+                      {budget_id, budget_id});
+    std::vector<BudgetJournalRow> journal;
+    journal.reserve(rows.size());
+    for (const auto& r : rows) {
+        BudgetJournalRow row;
+        row.id = r.i64(0);
+        row.created_at = r.i64(1);
+        row.kind = r.str(2);
+        row.account = r.str(3);
+        row.job_id = r.opt_i64(4);
+        if (!r.is_null(5)) row.user_name = r.str(5);
+        if (!r.is_null(6)) row.partition = r.str(6);
+        row.amount_micro = r.i64(7);
+        row.allocated_delta_micro = r.i64(8);
+        row.held_delta_micro = r.i64(9);
+        row.spent_delta_micro = r.i64(10);
+        row.actor = r.str(11);
+        row.reason = r.str(12);
+        journal.push_back(std::move(row));
+    }
+    return journal;
+}
+
+}  // namespace asbb::db
