@@ -35,6 +35,10 @@ Verbs:
             [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
+  usage show ACCOUNT [--cluster=NAME] [--period=current|DATE]
+  usage summary [--cluster=NAME] [--period=current|DATE] [--sort=tree|used|available|burn]
+  holds [ACCOUNT] [--state=open|pending|linked|charged|released|expired|all[,...]]
+        [--cluster=NAME|all]
 
 Options (anywhere on the line):
   -n, --noheader     no header in listings
@@ -98,6 +102,8 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "config") return config_command(context, rest);
     if (verb == "check") return check_command(context, rest);
     if (verb == "rates") return rates_command(context, rest);
+    if (verb == "usage") return usage_command(context, rest);
+    if (verb == "holds") return holds_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 
