@@ -182,8 +182,14 @@ int show(Context& context, const Args& args) {
     for (auto& r : rows) r.own_budget = budget_at(all_budgets, r.node.account, cluster, instant_s);
     const Listing accounts = account_listing(context, std::move(rows), usage);
 
+    const Listing summary = budget_listing(*budget, context.now_s);
+    if (context.output.format) {
+        // Checked before anything is printed: a bad format= prints nothing.
+        auto valid = parse_format_spec(*context.output.format, summary.columns);
+        if (!valid) usage_error(valid.error());
+    }
     if (context.output.json) {
-        print_json_object(context, {{"budget", budget_listing(*budget, context.now_s)},
+        print_json_object(context, {{"budget", summary},
                                     {"partitions", partition_listing(limits)},
                                     {"accounts", accounts}});
         return kExitOk;
@@ -192,7 +198,7 @@ int show(Context& context, const Args& args) {
                   "Budget of " + account +
                       " (its own budget; Spent, Held and Holds include the jobs of every "
                       "account below it)",
-                  budget_listing(*budget, context.now_s), true);
+                  summary, true);
     if (!limits.empty()) {
         print_section(context, "Partition limits of this budget", partition_listing(limits), false);
     }
