@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <map>
+#include <tuple>
 
 #include "integration/support/usage_history.hpp"
 
@@ -372,6 +373,52 @@ TEST_F(CliUsage, RollUpOverThreeLevelsEqualsTheSumsOfTheChildrensJournals) {
     // And the figures are the ones the history was built with.
     EXPECT_EQ(physics["physics"].tree_spent, 80'500'000 + 150'250'000);
     EXPECT_EQ(physics["physics"].tree_held, 600'000'000 + 36'000'000);
+}
+
+// SLURM's tree changed after holds were placed: proj002 now sits under chem.
+// Its jobs still counted against physics' budget, so the roll-up lists it
+// after physics' subtree, at the top level, and physics' subtree totals
+// no longer include it (the budget's own figures do).
+TEST_F(CliUsage, AnAccountMovedOutOfTheSubtreeIsListedAfterIt) {
+    const std::string table = "`" + slurm_db_ + "`.lab_assoc_table";
+    for (auto [acct, user, lft, rgt] :
+         std::vector<std::tuple<std::string, std::string, int, int>>{{"physics", "", 2, 7},
+                                                                     {"chem", "", 8, 15},
+                                                                     {"proj002", "", 9, 12},
+                                                                     {"proj002", "bob", 10, 11}}) {
+        session().exec("UPDATE " + table + " SET lft = ?, rgt = ? WHERE acct = ? AND user = ?",
+                       {int64_t{lft}, int64_t{rgt}, acct, user});
+    }
+    expect_output({"usage", "show", "physics", "-P", "-n"},
+                  "physics|all|2026-01-01|2026-12-31|292|50000.00|230.75|636.00|49133.25|0.5%|"
+                  "3.139456|2|2\n"
+                  "aws-gpu|10000.00|150.25|600.00|9249.75|1.5%\n"
+                  "physics||50000.00|0.00|0.00|0|80.50|600.00|1\n"
+                  " proj001|physics|20000.00|80.50|600.00|1|80.50|600.00|1\n"
+                  "proj002|||150.25|36.00|1|150.25|36.00|1\n");
+}
+
+// chem gets a budget for cluster lab next to its all-clusters one; a new
+// hold counts against both (and root). The summary lists both, the lab one
+// under the all-clusters one, and the totals still count root alone.
+TEST_F(CliUsage, SummaryCountsClusterAndAllClustersBudgetsOfOneAccountOnce) {
+    auto created = asbb({"account", "create", "--name=chem", "--budget=1000", "--cluster=lab",
+                         "--start=2026-01-01", "--end=2026-12-31"});
+    ASSERT_EQ(created.status, 0) << created.err;
+    db::HoldRequest request = hold_request("chem", 10'000'000);
+    request.now_s = kUsageNow;
+    ASSERT_EQ(db::place_hold(session(), slurm(), request).level_count, 3);
+    expect_output({"usage", "summary", "-P", "format=Account,Parent,Cluster,Budget,Held,Holds"},
+                  "Account|Parent|Cluster|Budget|Held|Holds\n"
+                  "root||all|100000.00|664.999999|4\n"
+                  " physics|root|all|50000.00|636.00|2\n"
+                  "  proj001|physics|all|20000.00|600.00|1\n"
+                  " chem|root|all|5000.00|28.999999|2\n"
+                  " chem|chem|lab|1000.00|10.00|1\n"
+                  "TOTAL||lab|100000.00|664.999999|4\n");
+    // usage show picks the cluster's own budget.
+    auto shown = asbb({"usage", "show", "chem", "-P", "-n", "format=Account,Cluster,Budget"});
+    EXPECT_EQ(shown.out.substr(0, shown.out.find('\n')), "chem|lab|1000.00");
 }
 
 TEST_F(CliUsage, BadInputIsRefusedWithOneLineAndChangesNothing) {
