@@ -40,6 +40,10 @@ Verbs:
   transactions ACCOUNT [--last=DURATION | --start=DATE --end=DATE]
                [--type=TYPE,...] [--job=ID] [--user=NAME] [--cluster=NAME|all]
   forecast ACCOUNT [--cluster=NAME|all] [--no-chart]
+  usage show ACCOUNT [--cluster=NAME] [--period=current|DATE]
+  usage summary [--cluster=NAME] [--period=current|DATE] [--sort=tree|used|available|burn]
+  holds [ACCOUNT] [--state=open|pending|linked|charged|released|expired|all[,...]]
+        [--cluster=NAME|all]
 
 Options (anywhere on the line):
   -n, --noheader     no header in listings
@@ -107,6 +111,8 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "slurm") return slurm_command(context, rest);
     if (verb == "transactions") return transactions_command(context, rest);
     if (verb == "forecast") return forecast_command(context, rest);
+    if (verb == "usage") return usage_command(context, rest);
+    if (verb == "holds") return holds_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

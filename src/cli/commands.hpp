@@ -21,5 +21,7 @@ int job_context_command(Context& context, const Args& args);
 int slurm_command(Context& context, const Args& args);
 int transactions_command(Context& context, const Args& args);
 int forecast_command(Context& context, const Args& args);
+int usage_command(Context& context, const Args& args);
+int holds_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

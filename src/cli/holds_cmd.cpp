@@ -1,0 +1,103 @@
+// asbb holds [ACCOUNT]: the holds of the ledger, by default the open ones.
+#include <ostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "core/usage_math.hpp"
+#include "db/usage.hpp"
+#include "util/local_time.hpp"
+
+namespace asbb::cli {
+
+namespace {
+
+constexpr const char* kStates[] = {"pending", "linked", "charged", "released", "expired"};
+
+// --state=open (default; pending and linked), all, or a comma-separated list
+// of states and "open".
+std::vector<std::string> parse_states(const std::string& text) {
+    if (text == "all") return {};
+    std::vector<std::string> states;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        const std::string state = text.substr(start, comma - start);
+        bool known = false;
+        if (state == "open") {
+            states.insert(states.end(), {"pending", "linked"});
+            known = true;
+        }
+        for (const char* valid : kStates) {
+            if (state == valid) {
+                states.push_back(state);
+                known = true;
+            }
+        }
+        if (!known) {
+            user_error("--state: '" + state +
+                       "' is not one of open, pending, linked, charged, released, expired, all");
+        }
+        start = comma + 1;
+    }
+    return states;
+}
+
+Listing hold_listing(const std::vector<db::HoldListRow>& holds, int64_t now_s) {
+    Listing listing;
+    listing.columns = {{"HoldID", Align::kLeft},
+                       {"JobID"},
+                       {"Cluster", Align::kLeft},
+                       {"Account", Align::kLeft},
+                       {"User", Align::kLeft},
+                       {"Partition", Align::kLeft},
+                       {"Held"},
+                       {"Amount"},
+                       {"Estimate"},
+                       {"Charged"},
+                       {"State", Align::kLeft},
+                       {"Created", Align::kLeft},
+                       {"Age"}};
+    for (const auto& h : holds) {
+        listing.rows.push_back({h.id, h.job_id ? Cell{*h.job_id} : Cell{std::monostate{}},
+                                h.cluster, h.account, h.user_name, h.partition, h.held, h.amount,
+                                h.estimate, h.charged, h.state, format_local_datetime(h.created_at),
+                                format_elapsed(now_s - h.created_at)});
+    }
+    return listing;
+}
+
+}  // namespace
+
+int holds_command(Context& context, const Args& args) {
+    auto options = command_options("asbb holds [ACCOUNT]", "List holds (default: open ones)");
+    options.add_options()("state",
+                          "open (default), pending, linked, charged, released, expired, "
+                          "all, or a comma-separated list",
+                          cxxopts::value<std::string>())(
+        "cluster", "only this cluster's holds (default: every cluster)",
+        cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 1);
+    if (wants_help(context, options, parsed)) return kExitOk;
+
+    db::HoldFilter filter;
+    filter.states = parse_states(optional_value(parsed, "state").value_or("open"));
+    if (!positional.empty()) filter.account = parse_account(positional[0]);
+    if (auto cluster = optional_value(parsed, "cluster"); cluster && *cluster != "all") {
+        filter.cluster = parse_cluster(*cluster);
+        if (filter.cluster->empty()) usage_error("--cluster: name a cluster (or all)");
+    }
+    auto& session = context.session();
+    if (filter.account && !db::slurm_account_exists(session, context.slurm_db(), *filter.account)) {
+        user_error("SLURM has no account '" + *filter.account + "'");
+    }
+    if (filter.cluster && !db::slurm_cluster_exists(session, context.slurm_db(), *filter.cluster)) {
+        user_error("SLURM has no cluster '" + *filter.cluster + "'");
+    }
+    print_listing(context, hold_listing(db::list_holds(session, filter), context.now_s));
+    return kExitOk;
+}
+
+}  // namespace asbb::cli

@@ -1,0 +1,103 @@
+#include "db/usage.hpp"
+
+#include <map>
+#include <set>
+
+namespace asbb::db {
+
+std::vector<TreeAccount> account_tree(Session& session, const SlurmDbName& slurm,
+                                      const std::string& cluster) {
+    // Account rows (user = '') form a nested set; ordered by lft they are in
+    // preorder, and a row's ancestors are the rows whose rgt lies beyond it.
+    auto rows = session.query("SELECT acct, lft, rgt FROM " + assoc_table(slurm, cluster) +
+                              " WHERE user = '' AND deleted = 0 ORDER BY lft");
+    struct Open {
+        std::string account;
+        int64_t rgt;
+    };
+    std::vector<Open> path;
+    std::set<std::string> seen;
+    std::vector<TreeAccount> tree;
+    for (const auto& row : rows) {
+        const int64_t lft = row.i64(1);
+        while (!path.empty() && path.back().rgt < lft) path.pop_back();
+        const std::string& account = row.str(0);
+        // An account with partition-specific associations has several rows
+        // at the same place; the tree shows it once.
+        if (seen.insert(account).second) {
+            tree.push_back(
+                {account, path.empty() ? "" : path.back().account, static_cast<int>(path.size())});
+        }
+        path.push_back({account, row.i64(2)});
+    }
+    return tree;
+}
+
+std::vector<AccountUsage> usage_by_account(Session& session, int64_t budget_id,
+                                           const std::string& budget_account) {
+    std::map<std::string, AccountUsage> by_account;
+    auto add = [&](const std::string& account, int64_t spent, int64_t held, int64_t holds) {
+        auto& usage = by_account[account];
+        usage.account = account;
+        usage.spent.micro += spent;
+        usage.held.micro += held;
+        usage.open_holds += holds;
+    };
+    for (const auto& row : session.query("SELECT h.account, COALESCE(SUM(j.spent_delta_micro), 0),"
+                                         " COALESCE(SUM(j.held_delta_micro), 0)"
+                                         " FROM hold_level l JOIN hold h ON h.id = l.hold_id"
+                                         " JOIN journal j ON j.hold_id = l.hold_id"
+                                         " WHERE l.budget_id = ? GROUP BY h.account",
+                                         {budget_id})) {
+        add(row.str(0), row.i64(1), row.i64(2), 0);
+    }
+    for (const auto& row : session.query(
+             "SELECT COALESCE(SUM(spent_delta_micro), 0), COALESCE(SUM(held_delta_micro), 0)"
+             " FROM journal WHERE budget_id = ? AND hold_id IS NULL",
+             {budget_id})) {
+        if (row.i64(0) != 0 || row.i64(1) != 0) add(budget_account, row.i64(0), row.i64(1), 0);
+    }
+    for (const auto& row : session.query(
+             "SELECT h.account, COUNT(*) FROM hold_level l JOIN hold h ON h.id = l.hold_id"
+             " WHERE l.budget_id = ? AND h.state IN ('pending', 'linked')"
+             " GROUP BY h.account",
+             {budget_id})) {
+        add(row.str(0), 0, 0, row.i64(1));
+    }
+    std::vector<AccountUsage> usage;
+    for (auto& [account, figures] : by_account) usage.push_back(std::move(figures));
+    return usage;
+}
+
+std::vector<HoldListRow> list_holds(Session& session, const HoldFilter& filter) {
+    std::string sql =
+        "SELECT id, job_id, cluster, account, user_name, partition_name, estimate_micro,"
+        " amount_micro, held_micro, charged_micro, state, created_at FROM hold WHERE 1 = 1";
+    Params params;
+    if (filter.account) {
+        sql += " AND account = ?";
+        params.emplace_back(*filter.account);
+    }
+    if (filter.cluster) {
+        sql += " AND cluster = ?";
+        params.emplace_back(*filter.cluster);
+    }
+    if (!filter.states.empty()) {
+        sql += " AND state IN (";
+        for (size_t i = 0; i < filter.states.size(); ++i) {
+            sql += i == 0 ? "?" : ", ?";
+            params.emplace_back(filter.states[i]);
+        }
+        sql += ")";
+    }
+    sql += " ORDER BY created_at, id";
+    std::vector<HoldListRow> holds;
+    for (const auto& row : session.query(sql, params)) {
+        holds.push_back({row.str(0), row.opt_i64(1), row.str(2), row.str(3), row.str(4), row.str(5),
+                         Money{row.i64(6)}, Money{row.i64(7)}, Money{row.i64(8)}, Money{row.i64(9)},
+                         row.str(10), row.i64(11)});
+    }
+    return holds;
+}
+
+}  // namespace asbb::db
