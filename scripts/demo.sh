@@ -4,7 +4,10 @@
 # local SLURM cluster with job_submit/budget loaded (scripts/local-cluster.sh),
 # gives its accounts budgets and its burst partitions prices, and submits jobs
 # as the demo users: some are accepted with a budget hold, some are refused
-# with the plugin's one-line reason. The cluster keeps running afterwards.
+# with the plugin's one-line reason. Then the reports, the job context that
+# aws-slurm-burst reads, and the reconciliation: once the accepted job has
+# finished, asbb-poller charges its actual cost and releases the rest of its
+# hold. The cluster keeps running afterwards.
 #
 #   scripts/demo.sh
 #   ASBB_DEMO_DIR=/tmp/other ASBB_PORT_BASE=17800 scripts/demo.sh
@@ -19,6 +22,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DIR=$(realpath -m "${ASBB_DEMO_DIR:-/tmp/asbb-demo}")
 BUILD=${ASBB_BUILD_DIR:-$ROOT/build}
 ASBB=$BUILD/src/asbb
+POLLER=$BUILD/poller/asbb-poller
 PLUGIN=$BUILD/plugin/job_submit_budget.so
 CLUSTER=$ROOT/scripts/local-cluster.sh
 
@@ -43,6 +47,7 @@ step "build ($BUILD)"
 cmake -S "$ROOT" -B "$BUILD" >/dev/null
 cmake --build "$BUILD" -j "$(nproc)"
 [ -f "$PLUGIN" ] || die "$PLUGIN was not built"
+[ -x "$POLLER" ] || die "$POLLER was not built"
 
 step "local SLURM cluster under $DIR"
 # A cluster from an earlier run: stop it and start over, so that every run
@@ -76,7 +81,9 @@ done
 show asbb account set-limit chem --partition=aws-gpu --limit=5
 show asbb account list
 
-# submit USER WHY SBATCH-ARGS...: sbatch as USER; print what happened.
+# submit USER WHY SBATCH-ARGS...: sbatch as USER; print what happened. The
+# job id of an accepted job is left in LAST_JOB.
+LAST_JOB=''
 submit() {
 	local user=$1 why=$2 out err rc=0 job
 	shift 2
@@ -86,6 +93,7 @@ submit() {
 		sbatch --parsable "$@" >"$out" 2>"$err" </dev/null || rc=$?
 	if [ "$rc" = 0 ]; then
 		job=$(cut -d';' -f1 "$out")
+		LAST_JOB=$job
 		echo "ACCEPTED: job $job; $(scontrol show job "$job" | grep -oE 'AdminComment=[^ ]*' || echo 'no AdminComment (no hold)')"
 	else
 		echo "REJECTED (sbatch exit $rc):"
@@ -96,8 +104,9 @@ submit() {
 
 step "jobs"
 echo "Prices: aws-cpu \$0.17 per node-hour, aws-gpu \$3.06; every hold is the estimate x 1.2."
-submit alice "alice, proj001, 2 nodes of aws-cpu for 2 hours: est. \$0.68, hold \$0.82 (accepted)" \
-	-p aws-cpu -A proj001 -N 2 -t 2:00:00 --wrap 'sleep 60'
+submit alice "alice, proj001, 2 nodes of aws-cpu for 2 hours: est. \$0.68, hold \$0.82 (accepted; runs 20 s)" \
+	-p aws-cpu -A proj001 -N 2 -t 2:00:00 --wrap 'sleep 20'
+FINISHING_JOB=$LAST_JOB
 submit alice "alice, proj001, aws-gpu for 18 hours: hold \$66.10 > proj001's \$50 (its own budget refuses)" \
 	-p aws-gpu -A proj001 -t 18:00:00 --wrap 'sleep 60'
 submit bob "bob, proj002 (\$500), 4 array tasks on aws-gpu for 12 hours: hold \$176.26 > parent physics' \$100" \
@@ -108,29 +117,44 @@ submit alice "alice on partition local: no rate, not budgeted, no database call 
 	-p local -t 5 --wrap 'hostname'
 
 step "budgets after the submissions"
-show asbb account list
+show asbb usage summary
 show asbb account show chem
+show asbb holds
 
-step "open holds (asbb has no 'holds' verb yet: straight from its database)"
-mariadb --no-defaults -S "$ASBB_DB_SOCKET" -uroot -t "$ASBB_DB_NAME" -e "
-	SELECT id AS hold, state, account, partition_name AS \`partition\`, user_name AS user,
-	       nodes, time_limit_s AS seconds, array_tasks AS tasks,
-	       CONCAT('\$', FORMAT(estimate_micro / 1000000, 2)) AS estimate,
-	       CONCAT('\$', FORMAT(amount_micro / 1000000, 2)) AS hold_amount
-	FROM hold WHERE state IN ('pending', 'linked') ORDER BY created_at, id"
+step "what aws-slurm-burst reads for job $FINISHING_JOB"
+show asbb job-context --job-id="$FINISHING_JOB"
+
+step "reconciliation: job $FINISHING_JOB finishes, asbb-poller charges it"
+printf 'waiting for job %s to finish' "$FINISHING_JOB"
+state=''
+for ((i = 0; i < 120; i++)); do
+	state=$(sacct -X -n -P -j "$FINISHING_JOB" -o State 2>/dev/null | head -n 1)
+	case "$state" in COMPLETED | FAILED | CANCELLED* | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) break ;; esac
+	printf '.'
+	sleep 1
+done
+printf ' %s\n' "${state:-unknown}"
+sacct -X -j "$FINISHING_JOB" -o JobID,Account,Partition,NNodes,ElapsedRaw,State
+show "$POLLER" --once
+echo "Charged: ElapsedRaw x 2 nodes x \$0.17 / 3600 s; the rest of the \$0.82 hold is released."
+show asbb transactions proj001
+echo "Tables round to cents; -p/-P and --json are exact:"
+show asbb transactions proj001 -P --type=charge,release format=Type,JobID,Amount,Balance
+show asbb usage show physics
 
 step "ledger check"
 show asbb check
 
 step "what next"
 cat <<EOF
-Charging finished jobs (actual cost, release of the rest of the hold) arrives
-with asbb-poller; until then holds stay open after their jobs end.
+On a real cluster asbb-poller runs every minute from its systemd timer
+(asbb-poller.timer); see asbb-poller(8). Reports: asbb usage, asbb
+transactions, asbb forecast, asbb holds; see asbb(1).
 
 The cluster keeps running. To use it:
   source $DIR/env.sh
   runuser -u alice -- env SLURM_CONF=\$SLURM_CONF sbatch -p aws-cpu -t 30 --wrap hostname
-  $ASBB account list
+  $ASBB usage summary
 Stop it with:
   $CLUSTER $DIR stop
 EOF
