@@ -19,6 +19,7 @@
 #include "db/connect.hpp"
 #include "db/mariadb_session.hpp"
 #include "live_jobs.hpp"
+#include "pass_options.hpp"
 #include "reconcile.hpp"
 #include "util/local_time.hpp"
 
@@ -57,14 +58,8 @@ bool one_pass(const asbb::Config& config, bool ask_slurmctld, int64_t batch_rows
     }
     try {
         asbb::db::MariaSession session(asbb::db::connect_params_for(config));
-        asbb::poller::PassOptions options;
-        options.cluster = config.cluster_name;
-        options.slurm = {config.slurm_db_name};
-        options.orphan_hold_ttl_s = config.orphan_hold_ttl_s;
+        auto options = asbb::poller::pass_options_for(config);
         options.batch_rows = batch_rows;
-        options.cost_dir = config.cost_dir;
-        options.spool_dir = config.spool_dir;
-        options.hold_factor_ppm = config.hold_factor_ppm;
         auto report = asbb::poller::reconcile_pass(session, options, live, asbb::now_epoch_s());
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start)

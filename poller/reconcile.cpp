@@ -195,7 +195,9 @@ void read_cost_reports(db::Session& session, const PassOptions& options, int64_t
 // A cost file that arrived after its job was charged adjusts the charge to
 // the actual cost: one adjustment, never a second charge.
 void apply_late_costs(db::Session& session, const PassOptions& options, int64_t now_s,
-                      PassReport& report) {
+                      PassReport& report, std::optional<int64_t> only_job = std::nullopt) {
+    db::Params params{options.cluster};
+    if (only_job) params.emplace_back(*only_job);
     auto rows = session.query(
         "SELECT c.job_id, c.actual_micro, c.file_name,"
         " (SELECT SUM(j.amount_micro) FROM journal j WHERE j.cluster = c.cluster"
@@ -204,8 +206,9 @@ void apply_late_costs(db::Session& session, const PassOptions& options, int64_t 
         "  ORDER BY h.created_at DESC LIMIT 1)"
         " FROM cost_report c WHERE c.cluster = ? AND c.applied = 0 AND EXISTS"
         " (SELECT 1 FROM journal j WHERE j.cluster = c.cluster AND j.job_id = c.job_id"
-        "  AND j.kind = 'charge')",
-        {options.cluster});
+        "  AND j.kind = 'charge')" +
+            std::string(only_job ? " AND c.job_id = ?" : ""),
+        params);
     for (const auto& row : rows) {
         if (row.is_null(4)) continue;
         const int64_t delta = row.i64(1) - row.i64(3);
@@ -225,16 +228,20 @@ void apply_late_costs(db::Session& session, const PassOptions& options, int64_t 
 
 // Holds whose job has ended and been charged give back what is left.
 void close_ended_holds(db::Session& session, const PassOptions& options,
-                       const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
+                       const std::vector<LiveJob>& live, int64_t now_s, PassReport& report,
+                       std::optional<int64_t> only_job = std::nullopt) {
     std::set<int64_t> active;
     for (const auto& job : live) {
         if (job_still_active(job.state)) active.insert(job.job_id);
     }
+    db::Params params{options.cluster};
+    if (only_job) params.emplace_back(*only_job);
     auto rows = session.query(
         "SELECT h.id, h.job_id FROM hold h WHERE h.cluster = ? AND h.state IN ('pending', 'linked')"
         " AND h.job_id IS NOT NULL"
-        " AND EXISTS (SELECT 1 FROM journal j WHERE j.hold_id = h.id AND j.kind = 'charge')",
-        {options.cluster});
+        " AND EXISTS (SELECT 1 FROM journal j WHERE j.hold_id = h.id AND j.kind = 'charge')" +
+            std::string(only_job ? " AND h.job_id = ?" : ""),
+        params);
     for (const auto& row : rows) {
         if (active.contains(row.i64(1))) continue;
         auto released = db::in_transaction(session, [&] {
@@ -248,32 +255,87 @@ void close_ended_holds(db::Session& session, const PassOptions& options,
     }
 }
 
-// Holds that never became a job (sbatch --test-only, a job SLURM refused
-// after the plugin accepted it) expire after the TTL.
 void expire_orphans(db::Session& session, const PassOptions& options,
                     const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
+    for (const auto& orphan : expire_orphan_holds(session, options, live, now_s, false)) {
+        if (!orphan.expired) continue;
+        ++report.holds_expired;
+        report.released = Money{report.released.micro + orphan.held.micro};
+    }
+}
+
+}  // namespace
+
+// Holds that never became a job (sbatch --test-only, a job SLURM refused
+// after the plugin accepted it) expire after the TTL: pending, linked to no
+// job, older than OrphanHoldTTL and named by no job slurmctld knows.
+std::vector<OrphanHold> expire_orphan_holds(db::Session& session, const PassOptions& options,
+                                            const std::vector<LiveJob>& live, int64_t now_s,
+                                            bool dry_run) {
     std::unordered_set<std::string> referenced;
     for (const auto& job : live) {
         if (!job.hold_id.empty()) referenced.insert(job.hold_id);
     }
     auto rows = session.query(
-        "SELECT id FROM hold WHERE cluster = ? AND state = 'pending' AND job_id IS NULL"
-        " AND created_at < ?",
+        "SELECT id, account, partition_name, user_name, created_at, held_micro FROM hold"
+        " WHERE cluster = ? AND state = 'pending' AND job_id IS NULL AND created_at < ?"
+        " ORDER BY created_at, id",
         {options.cluster, now_s - options.orphan_hold_ttl_s});
+    std::vector<OrphanHold> orphans;
     for (const auto& row : rows) {
         if (referenced.contains(row.str(0))) continue;
-        auto expired = db::in_transaction(session, [&] {
-            return db::release_hold(session, row.str(0), db::ReleaseKind::kExpire,
-                                    "no job after the orphan TTL", kActor, now_s);
-        });
-        if (expired.done) {
-            ++report.holds_expired;
-            report.released = Money{report.released.micro + expired.released.micro};
+        OrphanHold orphan{row.str(0), row.str(1),        row.str(2), row.str(3),
+                          row.i64(4), Money{row.i64(5)}, false};
+        if (!dry_run) {
+            auto expired = db::in_transaction(session, [&] {
+                return db::release_hold(session, orphan.id, db::ReleaseKind::kExpire,
+                                        "no job after the orphan TTL", kActor, now_s);
+            });
+            // Not done: closed by someone else since the query (nothing to list).
+            if (!expired.done) continue;
+            orphan.expired = true;
+            orphan.held = expired.released;
         }
+        orphans.push_back(std::move(orphan));
     }
+    return orphans;
 }
 
-}  // namespace
+JobReport reconcile_job(db::Session& session, const PassOptions& options,
+                        const std::optional<std::vector<LiveJob>>& live, int64_t job_id,
+                        int64_t now_s) {
+    JobReport job;
+    PassReport& report = job.pass;
+    std::vector<LiveJob> own_live;
+    if (live) {
+        for (const auto& entry : *live) {
+            if (entry.job_id == job_id) own_live.push_back(entry);
+        }
+        link_live_holds(session, options, own_live, now_s, report);
+    }
+    auto runs = db::runs_of_job(session, options.slurm, options.cluster, job_id);
+    // The whole job in one transaction, as a batch of the poller is.
+    db::in_transaction(session, [&] {
+        for (const auto& run : runs) {
+            ++report.runs_read;
+            if (run_is_over(run)) charge_run(session, options, run, now_s, report);
+        }
+    });
+    apply_late_costs(session, options, now_s, report, job_id);
+    if (live) close_ended_holds(session, options, own_live, now_s, report, job_id);
+    auto hold = session.query(
+        "SELECT id, state, held_micro, charged_micro FROM hold WHERE cluster = ? AND job_id = ?"
+        " ORDER BY created_at DESC, id DESC LIMIT 1",
+        {options.cluster, job_id});
+    if (!hold.empty()) {
+        job.hold_id = hold[0].str(0);
+        job.hold_state = hold[0].str(1);
+        job.held = Money{hold[0].i64(2)};
+        job.hold_charged = Money{hold[0].i64(3)};
+    }
+    job.known = !runs.empty() || !own_live.empty() || !hold.empty();
+    return job;
+}
 
 PassReport reconcile_pass(db::Session& session, const PassOptions& options,
                           const std::optional<std::vector<LiveJob>>& live, int64_t now_s) {

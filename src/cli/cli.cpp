@@ -35,6 +35,8 @@ Verbs:
             [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
+  reconcile JOBID
+  recover [--dry-run]
 
 Options (anywhere on the line):
   -n, --noheader     no header in listings
@@ -98,6 +100,8 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "config") return config_command(context, rest);
     if (verb == "check") return check_command(context, rest);
     if (verb == "rates") return rates_command(context, rest);
+    if (verb == "reconcile") return reconcile_command(context, rest);
+    if (verb == "recover") return recover_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

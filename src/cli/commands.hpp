@@ -17,5 +17,7 @@ int database_command(Context& context, const Args& args);
 int config_command(Context& context, const Args& args);
 int check_command(Context& context, const Args& args);
 int rates_command(Context& context, const Args& args);
+int reconcile_command(Context& context, const Args& args);
+int recover_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

@@ -46,4 +46,12 @@ std::vector<JobRun> runs_by_inx(Session& session, const SlurmDbName& slurm,
         params));
 }
 
+std::vector<JobRun> runs_of_job(Session& session, const SlurmDbName& slurm,
+                                const std::string& cluster, int64_t job_id) {
+    return to_runs(session.query(job_select(slurm, cluster) +
+                                     " WHERE j.id_job = ? OR j.id_array_job = ?"
+                                     " ORDER BY j.job_db_inx",
+                                 {job_id, job_id}));
+}
+
 }  // namespace asbb::db
