@@ -1,6 +1,8 @@
 #include "reconcile.hpp"
 
+#include <map>
 #include <set>
+#include <stdexcept>
 #include <unordered_set>
 
 #include "core/hold_id.hpp"
@@ -65,6 +67,13 @@ void charge_run(db::Session& session, const PassOptions& options, const JobRun& 
         ++report.runs_without_hold;
         return;
     }
+    auto key = run_charge_key(run);
+    if (!key) {
+        report.problems.push_back("job " + std::to_string(run.job_id) + ": submit time " +
+                                  std::to_string(run.time_submit) +
+                                  " or job id out of range for a charge key; not charged");
+        return;
+    }
     const int64_t elapsed_s = run_elapsed_s(run);
     auto cost = actual_cost(elapsed_s, run.nodes_alloc, hold->second);
     if (!cost)
@@ -89,7 +98,7 @@ void charge_run(db::Session& session, const PassOptions& options, const JobRun& 
     charge.actual = *cost;
     charge.cluster = options.cluster;
     charge.job_id = hold_job_id(run);
-    charge.job_db_inx = run.job_db_inx;
+    charge.job_db_inx = *key;
     charge.final_charge = false;  // the hold is closed once the job has ended
     charge.reason = "job " + std::to_string(run.job_id) + ": " + std::to_string(elapsed_s) +
                     " s x " + std::to_string(run.nodes_alloc) + " node(s), " + source;
@@ -178,6 +187,133 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
         first_batch = false;
         if (new_rows < options.batch_rows) break;
     }
+}
+
+// sacct's runs for a query; a failure of sacct fails the pass (nothing of
+// the batch in progress is kept, and the window is read again next time).
+std::vector<JobRun> sacct_runs(const PassOptions& options, const SacctQuery& query,
+                               PassReport& report) {
+    const SacctReader& read = options.sacct_reader ? options.sacct_reader : SacctReader(run_sacct);
+    auto output = read(query);
+    if (!output) throw std::runtime_error(output.error());
+    auto runs = parse_sacct_json(*output, report.problems);
+    if (!runs) throw std::runtime_error(runs.error());
+    return std::move(runs).value();
+}
+
+constexpr size_t kSacctJobsPerQuery = 200;
+// The first window (no position yet) starts here: all of SLURM's history, as
+// the database source reads every row. (Two days after the epoch, so that no
+// time zone turns it into a date sacct refuses.)
+constexpr int64_t kSacctEarliest_s = 2 * 86400;
+
+// The sacct source: a time window from SacctOverlap before the end of the
+// last one to now, plus, by job id, the jobs seen unfinished before and the
+// jobs whose hold is linked and waiting for a charge while slurmctld no
+// longer runs them (a window hides jobs that never became eligible, and a
+// run slurmdbd records long after it ended). Charges in batches, one
+// transaction each; the window's end is stored with the last one, so a
+// crash reads the window again and the keyed charges make that a no-op.
+void charge_sacct_runs(db::Session& session, const PassOptions& options,
+                       const std::optional<std::vector<LiveJob>>& live, int64_t now_s,
+                       PassReport& report) {
+    session.exec(
+        "INSERT IGNORE INTO poller_sacct_state (cluster, window_end, updated_at)"
+        " VALUES (?, 0, ?)",
+        {options.cluster, now_s});
+    const int64_t last_end = session
+                                 .query(
+                                     "SELECT window_end FROM poller_sacct_state"
+                                     " WHERE cluster = ?",
+                                     {options.cluster})
+                                 .at(0)
+                                 .i64(0);
+    SacctQuery window;
+    window.cluster = options.cluster;
+    window.start_s = std::max(kSacctEarliest_s, last_end - options.sacct_overlap_s);
+    window.end_s = now_s;
+
+    std::map<int64_t, JobRun> by_key;  // (submit time, job id) order
+    auto take = [&](std::vector<JobRun> runs) {
+        for (auto& run : runs) {
+            if (run.job_db_inx == 0) {
+                report.problems.push_back("job " + std::to_string(run.job_id) +
+                                          ": no charge key (job id or submit time out of range)");
+                continue;
+            }
+            by_key.insert_or_assign(run.job_db_inx, std::move(run));
+        }
+    };
+    take(sacct_runs(options, window, report));
+
+    std::set<int64_t> asked;
+    for (const auto& row : session.query("SELECT job_id FROM poller_sacct_open WHERE cluster = ?",
+                                         {options.cluster})) {
+        asked.insert(row.i64(0));
+    }
+    if (live) {
+        std::set<int64_t> active;
+        for (const auto& job : *live) {
+            if (job_still_active(job.state)) active.insert(job.job_id);
+        }
+        for (const auto& row :
+             session.query("SELECT DISTINCT h.job_id FROM hold h WHERE h.cluster = ?"
+                           " AND h.state IN ('pending', 'linked') AND h.job_id IS NOT NULL"
+                           " AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.hold_id = h.id"
+                           " AND j.kind = 'charge')",
+                           {options.cluster})) {
+            if (!active.contains(row.i64(0))) asked.insert(row.i64(0));
+        }
+    }
+    const std::vector<int64_t> asked_list(asked.begin(), asked.end());
+    for (size_t at = 0; at < asked_list.size(); at += kSacctJobsPerQuery) {
+        SacctQuery by_id;
+        by_id.cluster = options.cluster;
+        by_id.job_ids.assign(asked_list.begin() + static_cast<std::ptrdiff_t>(at),
+                             asked_list.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                      at + kSacctJobsPerQuery, asked_list.size())));
+        take(sacct_runs(options, by_id, report));
+    }
+
+    // Jobs with a run not over yet are asked for by id until it is.
+    std::set<int64_t> unfinished;
+    std::set<int64_t> answered;
+    std::vector<const JobRun*> runs;
+    runs.reserve(by_key.size());
+    for (const auto& [key, run] : by_key) {
+        runs.push_back(&run);
+        answered.insert(run.job_id);
+        if (!run_is_over(run)) unfinished.insert(run.job_id);
+    }
+    const auto batch = static_cast<size_t>(std::max<int64_t>(1, options.batch_rows));
+    size_t at = 0;
+    do {
+        const size_t stop = std::min(at + batch, runs.size());
+        const bool last = stop == runs.size();
+        db::in_transaction(session, [&] {
+            for (size_t i = at; i < stop; ++i) {
+                ++report.runs_read;
+                if (run_is_over(*runs[i])) charge_run(session, options, *runs[i], now_s, report);
+            }
+            if (!last) return;
+            for (int64_t job_id : unfinished) {
+                session.exec("INSERT IGNORE INTO poller_sacct_open (cluster, job_id) VALUES (?, ?)",
+                             {options.cluster, job_id});
+            }
+            // Asked for and answered with nothing unfinished: done. (A job
+            // sacct did not answer for stays asked for.)
+            for (int64_t job_id : asked) {
+                if (answered.contains(job_id) && !unfinished.contains(job_id)) {
+                    session.exec("DELETE FROM poller_sacct_open WHERE cluster = ? AND job_id = ?",
+                                 {options.cluster, job_id});
+                }
+            }
+            session.exec(
+                "UPDATE poller_sacct_state SET window_end = ?, updated_at = ? WHERE cluster = ?",
+                {window.end_s, now_s, options.cluster});
+        });
+        at = stop;
+    } while (at < runs.size());
 }
 
 // Records the cost files in the ledger once (they stay where they are: they
@@ -313,7 +449,17 @@ JobReport reconcile_job(db::Session& session, const PassOptions& options,
         }
         link_live_holds(session, options, own_live, now_s, report);
     }
-    auto runs = db::runs_of_job(session, options.slurm, options.cluster, job_id);
+    std::vector<JobRun> runs;
+    if (options.source == RunSource::kSacct) {
+        SacctQuery query;
+        query.cluster = options.cluster;
+        query.job_ids = {job_id};
+        for (auto& run : sacct_runs(options, query, report)) {
+            if (run.job_id == job_id || run.array_job_id == job_id) runs.push_back(std::move(run));
+        }
+    } else {
+        runs = db::runs_of_job(session, options.slurm, options.cluster, job_id);
+    }
     // The whole job in one transaction, as a batch of the poller is.
     db::in_transaction(session, [&] {
         for (const auto& run : runs) {
@@ -347,7 +493,11 @@ PassReport reconcile_pass(db::Session& session, const PassOptions& options,
         report.unsecured_placed = replay.placed + replay.recorded_empty;
     }
     if (!options.cost_dir.empty()) read_cost_reports(session, options, now_s, report);
-    charge_finished_runs(session, options, now_s, report);
+    if (options.source == RunSource::kSacct) {
+        charge_sacct_runs(session, options, live, now_s, report);
+    } else {
+        charge_finished_runs(session, options, now_s, report);
+    }
     apply_late_costs(session, options, now_s, report);
     // Closing and expiring need to know what slurmctld still runs: without
     // that, every hold is left as it is.

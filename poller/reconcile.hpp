@@ -14,11 +14,22 @@
 #include "db/session.hpp"
 #include "db/slurm_tree.hpp"
 #include "live_jobs.hpp"
+#include "sacct_runs.hpp"
 
 namespace asbb::poller {
 
+// Where finished runs are read: slurmdbd's job table (needs SELECT on
+// slurm_acct_db) or `sacct --json` (needs only what sacct needs).
+enum class RunSource { kDatabase, kSacct };
+
 struct PassOptions {
     std::string cluster;
+    RunSource source = RunSource::kDatabase;
+    // sacct: each window starts this long before the end of the last one, so
+    // that runs slurmdbd records late are still read (charges are keyed, so
+    // reading a run again is a no-op).
+    int64_t sacct_overlap_s = 600;
+    SacctReader sacct_reader;  // empty: run_sacct (tests hand in a reader)
     db::SlurmDbName slurm;
     int64_t batch_rows = 5000;        // job rows per transaction
     int64_t orphan_hold_ttl_s = 600;  // OrphanHoldTTL
