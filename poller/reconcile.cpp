@@ -3,12 +3,14 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/hold_id.hpp"
 #include "core/hold_sizing.hpp"
 #include "core/job_run.hpp"
 #include "cost_files.hpp"
+#include "db/chunks.hpp"
 #include "db/ledger.hpp"
 #include "db/slurm_jobs.hpp"
 #include "spool_replay.hpp"
@@ -60,63 +62,127 @@ std::optional<std::pair<std::string, Money>> hold_of(db::Session& session,
     return std::make_pair(rows[0].str(0), Money{rows[0].i64(1)});
 }
 
-void charge_run(db::Session& session, const PassOptions& options, const JobRun& run, int64_t now_s,
-                PassReport& report) {
-    auto hold = hold_of(session, options, run);
-    if (!hold) {
-        ++report.runs_without_hold;
-        return;
+// Charges the runs that are over, in the caller's transaction, with
+// set-based statements: the holds the runs name are read at once, the cost
+// files of their jobs at once, and db::charge_holds writes every charge of
+// the batch in a few statements. Runs whose hold needs more (one moved to
+// another account, a requeued run's row without its tag) are looked up one
+// by one, as before.
+void charge_runs(db::Session& session, const PassOptions& options,
+                 const std::vector<const JobRun*>& runs, int64_t now_s, PassReport& report) {
+    std::vector<const JobRun*> over;
+    for (const JobRun* run : runs) {
+        if (run_is_over(*run)) over.push_back(run);
     }
-    auto key = run_charge_key(run);
-    if (!key) {
-        report.problems.push_back("job " + std::to_string(run.job_id) + ": submit time " +
-                                  std::to_string(run.time_submit) +
-                                  " or job id out of range for a charge key; not charged");
-        return;
+    if (over.empty()) return;
+
+    // The holds named in the runs' admin_comment: id -> (price, superseded).
+    std::vector<std::string> named;
+    for (const JobRun* run : over) {
+        if (std::string id = hold_id_in_comment(run->admin_comment); !id.empty()) {
+            named.push_back(id);
+        }
     }
-    const int64_t elapsed_s = run_elapsed_s(run);
-    auto cost = actual_cost(elapsed_s, run.nodes_alloc, hold->second);
-    if (!cost)
-        throw db::DbError(db::DbErrorKind::kOther, 0,
-                          "job " + std::to_string(run.job_id) + ": " + cost.error());
-    // An actual cost handed in for the job replaces the computed one, for
-    // the job's first charge (a later file becomes an adjustment instead).
-    std::string source = "computed";
-    auto reported = session.query(
-        "SELECT actual_micro, file_name FROM cost_report c WHERE c.cluster = ? AND c.job_id = ?"
-        " AND c.applied = 0 AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.cluster = c.cluster"
-        " AND j.job_id = c.job_id AND j.kind = 'charge')",
-        {options.cluster, hold_job_id(run)});
-    if (!reported.empty()) {
-        cost = Money{reported[0].i64(0)};
-        source = "actual cost from " + reported[0].str(1);
-        session.exec("UPDATE cost_report SET applied = 1 WHERE cluster = ? AND job_id = ?",
-                     {options.cluster, hold_job_id(run)});
-    }
-    db::ChargeRequest charge;
-    charge.hold_id = hold->first;
-    charge.actual = *cost;
-    charge.cluster = options.cluster;
-    charge.job_id = hold_job_id(run);
-    charge.job_db_inx = *key;
-    charge.final_charge = false;  // the hold is closed once the job has ended
-    charge.reason = "job " + std::to_string(run.job_id) + ": " + std::to_string(elapsed_s) +
-                    " s x " + std::to_string(run.nodes_alloc) + " node(s), " + source;
-    charge.actor = kActor;
-    charge.now_s = now_s;
-    auto result = db::charge_hold(session, charge);
-    switch (result.outcome) {
-        case db::ChargeOutcome::kCharged:
-        case db::ChargeOutcome::kChargedAfterClose:
-            ++report.runs_charged;
-            report.charged = Money{report.charged.micro + cost->micro};
-            break;
-        case db::ChargeOutcome::kAlreadyCharged:
-            ++report.runs_already_charged;
-            break;
-        case db::ChargeOutcome::kUnknownHold:
+    std::sort(named.begin(), named.end());
+    named.erase(std::unique(named.begin(), named.end()), named.end());
+    std::unordered_map<std::string, std::pair<Money, bool>> named_holds;
+    db::for_chunks(named.size(), [&](size_t at, size_t size) {
+        db::Params params(named.begin() + static_cast<std::ptrdiff_t>(at),
+                          named.begin() + static_cast<std::ptrdiff_t>(at + size));
+        for (const auto& row :
+             session.query("SELECT id, node_hour_price_micro, superseded_by IS NOT NULL FROM hold"
+                           " WHERE id IN (" +
+                               db::placeholders(size) + ")",
+                           params)) {
+            named_holds[row.str(0)] = {Money{row.i64(1)}, row.i64(2) != 0};
+        }
+    });
+
+    // Actual costs handed in for jobs not charged yet.
+    std::vector<int64_t> jobs;
+    for (const JobRun* run : over) jobs.push_back(hold_job_id(*run));
+    std::sort(jobs.begin(), jobs.end());
+    jobs.erase(std::unique(jobs.begin(), jobs.end()), jobs.end());
+    std::unordered_map<int64_t, std::pair<Money, std::string>> reported;
+    db::for_chunks(jobs.size(), [&](size_t at, size_t size) {
+        db::Params params{options.cluster};
+        for (size_t i = at; i < at + size; ++i) params.emplace_back(jobs[i]);
+        for (const auto& row : session.query(
+                 "SELECT job_id, actual_micro, file_name FROM cost_report c WHERE c.cluster = ?"
+                 " AND c.applied = 0 AND c.job_id IN (" +
+                     db::placeholders(size) +
+                     ") AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.cluster = c.cluster"
+                     " AND j.job_id = c.job_id AND j.kind = 'charge')",
+                 params)) {
+            reported[row.i64(0)] = {Money{row.i64(1)}, row.str(2)};
+        }
+    });
+
+    std::vector<db::ChargeRequest> requests;
+    std::vector<Money> costs;
+    for (const JobRun* run : over) {
+        std::optional<std::pair<std::string, Money>> hold;
+        const std::string id = hold_id_in_comment(run->admin_comment);
+        if (auto it = named_holds.find(id); it != named_holds.end() && !it->second.second) {
+            hold = std::make_pair(id, it->second.first);
+        } else {
+            hold = hold_of(session, options, *run);
+        }
+        if (!hold) {
             ++report.runs_without_hold;
-            break;
+            continue;
+        }
+        auto key = run_charge_key(*run);
+        if (!key) {
+            report.problems.push_back("job " + std::to_string(run->job_id) + ": submit time " +
+                                      std::to_string(run->time_submit) +
+                                      " or job id out of range for a charge key; not charged");
+            continue;
+        }
+        const int64_t elapsed_s = run_elapsed_s(*run);
+        auto cost = actual_cost(elapsed_s, run->nodes_alloc, hold->second);
+        if (!cost)
+            throw db::DbError(db::DbErrorKind::kOther, 0,
+                              "job " + std::to_string(run->job_id) + ": " + cost.error());
+        // An actual cost handed in for the job replaces the computed one, for
+        // the job's first charge (a later file becomes an adjustment instead).
+        std::string source = "computed";
+        if (auto it = reported.find(hold_job_id(*run)); it != reported.end()) {
+            cost = it->second.first;
+            source = "actual cost from " + it->second.second;
+            session.exec("UPDATE cost_report SET applied = 1 WHERE cluster = ? AND job_id = ?",
+                         {options.cluster, hold_job_id(*run)});
+            reported.erase(it);
+        }
+        db::ChargeRequest charge;
+        charge.hold_id = hold->first;
+        charge.actual = *cost;
+        charge.cluster = options.cluster;
+        charge.job_id = hold_job_id(*run);
+        charge.job_db_inx = *key;
+        charge.final_charge = false;  // the hold is closed once the job has ended
+        charge.reason = "job " + std::to_string(run->job_id) + ": " + std::to_string(elapsed_s) +
+                        " s x " + std::to_string(run->nodes_alloc) + " node(s), " + source;
+        charge.actor = kActor;
+        charge.now_s = now_s;
+        requests.push_back(std::move(charge));
+        costs.push_back(*cost);
+    }
+    auto results = db::charge_holds(session, requests);
+    for (size_t i = 0; i < results.size(); ++i) {
+        switch (results[i].outcome) {
+            case db::ChargeOutcome::kCharged:
+            case db::ChargeOutcome::kChargedAfterClose:
+                ++report.runs_charged;
+                report.charged = Money{report.charged.micro + costs[i].micro};
+                break;
+            case db::ChargeOutcome::kAlreadyCharged:
+                ++report.runs_already_charged;
+                break;
+            case db::ChargeOutcome::kUnknownHold:
+                ++report.runs_without_hold;
+                break;
+        }
     }
 }
 
@@ -165,19 +231,31 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
                 high_water = std::max(high_water, run.job_db_inx);
                 runs.push_back(std::move(run));
             }
+            std::vector<const JobRun*> batch;
+            std::vector<int64_t> ended, going;
             for (const auto& run : runs) {
                 ++report.runs_read;
-                if (run_is_over(run)) {
-                    charge_run(session, options, run, now_s, report);
-                    session.exec("DELETE FROM poller_open_run WHERE cluster = ? AND job_db_inx = ?",
-                                 {options.cluster, run.job_db_inx});
-                } else {
-                    session.exec(
-                        "INSERT IGNORE INTO poller_open_run (cluster, job_db_inx)"
-                        " VALUES (?, ?)",
-                        {options.cluster, run.job_db_inx});
-                }
+                batch.push_back(&run);
+                (run_is_over(run) ? ended : going).push_back(run.job_db_inx);
             }
+            charge_runs(session, options, batch, now_s, report);
+            db::for_chunks(ended.size(), [&](size_t at, size_t size) {
+                db::Params params{options.cluster};
+                for (size_t i = at; i < at + size; ++i) params.emplace_back(ended[i]);
+                session.exec("DELETE FROM poller_open_run WHERE cluster = ? AND job_db_inx IN (" +
+                                 db::placeholders(size) + ")",
+                             params);
+            });
+            db::for_chunks(going.size(), [&](size_t at, size_t size) {
+                db::Params params;
+                for (size_t i = at; i < at + size; ++i) {
+                    params.emplace_back(options.cluster);
+                    params.emplace_back(going[i]);
+                }
+                session.exec("INSERT IGNORE INTO poller_open_run (cluster, job_db_inx) VALUES " +
+                                 db::placeholders(size, "(?, ?)"),
+                             params);
+            });
             session.exec(
                 "UPDATE poller_state SET high_water_inx = ?, updated_at = ?"
                 " WHERE cluster = ?",
@@ -291,10 +369,12 @@ void charge_sacct_runs(db::Session& session, const PassOptions& options,
         const size_t stop = std::min(at + batch, runs.size());
         const bool last = stop == runs.size();
         db::in_transaction(session, [&] {
-            for (size_t i = at; i < stop; ++i) {
-                ++report.runs_read;
-                if (run_is_over(*runs[i])) charge_run(session, options, *runs[i], now_s, report);
-            }
+            report.runs_read += static_cast<int64_t>(stop - at);
+            charge_runs(
+                session, options,
+                std::vector<const JobRun*>(runs.begin() + static_cast<std::ptrdiff_t>(at),
+                                           runs.begin() + static_cast<std::ptrdiff_t>(stop)),
+                now_s, report);
             if (!last) return;
             for (int64_t job_id : unfinished) {
                 session.exec("INSERT IGNORE INTO poller_sacct_open (cluster, job_id) VALUES (?, ?)",
@@ -462,10 +542,10 @@ JobReport reconcile_job(db::Session& session, const PassOptions& options,
     }
     // The whole job in one transaction, as a batch of the poller is.
     db::in_transaction(session, [&] {
-        for (const auto& run : runs) {
-            ++report.runs_read;
-            if (run_is_over(run)) charge_run(session, options, run, now_s, report);
-        }
+        std::vector<const JobRun*> all;
+        for (const auto& run : runs) all.push_back(&run);
+        report.runs_read += static_cast<int64_t>(all.size());
+        charge_runs(session, options, all, now_s, report);
     });
     apply_late_costs(session, options, now_s, report, job_id);
     if (live) close_ended_holds(session, options, own_live, now_s, report, job_id);

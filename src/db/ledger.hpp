@@ -109,6 +109,14 @@ struct ChargeResult {
 // AWS, so the budget may go negative and refuse the next holds.
 ChargeResult charge_hold(Session& session, const ChargeRequest& request);
 
+// Charges many runs inside the caller's transaction: each result and the
+// ledger afterwards are what charge_hold called for each request in order
+// would give, with a fixed number of statements per few hundred runs (the
+// poller's batches). Requests with final_charge, without job_db_inx or of
+// mixed clusters go through charge_hold one by one.
+std::vector<ChargeResult> charge_holds(Session& session,
+                                       const std::vector<ChargeRequest>& requests);
+
 // kRelease: given back unused (state released); kExpire: never became a job
 // (state expired); kClose: the rest after the job's runs were charged (state
 // charged).
