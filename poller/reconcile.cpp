@@ -458,15 +458,30 @@ void close_ended_holds(db::Session& session, const PassOptions& options,
         " AND EXISTS (SELECT 1 FROM journal j WHERE j.hold_id = h.id AND j.kind = 'charge')" +
             std::string(only_job ? " AND h.job_id = ?" : ""),
         params);
+    std::vector<std::string> ids;
+    std::vector<std::string> reasons;
     for (const auto& row : rows) {
         if (active.contains(row.i64(1))) continue;
+        ids.push_back(row.str(0));
+        reasons.push_back("job " + std::to_string(row.i64(1)) + " ended");
+    }
+    // A batch of holds per transaction, as for the charges.
+    const auto batch = static_cast<size_t>(std::max<int64_t>(1, options.batch_rows));
+    for (size_t at = 0; at < ids.size(); at += batch) {
+        const size_t stop = std::min(at + batch, ids.size());
+        const std::vector<std::string> chunk(ids.begin() + static_cast<std::ptrdiff_t>(at),
+                                             ids.begin() + static_cast<std::ptrdiff_t>(stop));
+        const std::vector<std::string> chunk_reasons(
+            reasons.begin() + static_cast<std::ptrdiff_t>(at),
+            reasons.begin() + static_cast<std::ptrdiff_t>(stop));
         auto released = db::in_transaction(session, [&] {
-            return db::release_hold(session, row.str(0), db::ReleaseKind::kClose,
-                                    "job " + std::to_string(row.i64(1)) + " ended", kActor, now_s);
+            return db::release_holds(session, chunk, db::ReleaseKind::kClose, chunk_reasons, kActor,
+                                     now_s);
         });
-        if (released.done) {
+        for (const auto& result : released) {
+            if (!result.done) continue;
             ++report.holds_closed;
-            report.released = Money{report.released.micro + released.released.micro};
+            report.released = Money{report.released.micro + result.released.micro};
         }
     }
 }

@@ -132,6 +132,12 @@ struct ReleaseResult {
 ReleaseResult release_hold(Session& session, const std::string& hold_id, ReleaseKind kind,
                            const std::string& reason, const std::string& actor, int64_t now_s);
 
+// release_hold for many holds inside the caller's transaction, with a fixed
+// number of statements per few hundred holds; reasons[i] goes with ids[i].
+std::vector<ReleaseResult> release_holds(Session& session, const std::vector<std::string>& ids,
+                                         ReleaseKind kind, const std::vector<std::string>& reasons,
+                                         const std::string& actor, int64_t now_s);
+
 // Allocation changes of one budget. Run inside the caller's transaction.
 // withdraw refuses to leave less than nothing available.
 void deposit(Session& session, int64_t budget_id, Money amount, const std::string& reason,
