@@ -60,12 +60,20 @@ int reconcile_command(Context& context, const Args& args) {
         {"JobID"},    {"HoldID", Align::kLeft},    {"Runs"}, {"Charged"},     {"Amount"},
         {"Released"}, {"HoldState", Align::kLeft}, {"Held"}, {"TotalCharged"}};
     const auto& r = job.pass;
-    Cell hold_id = job.hold_id.empty() ? Cell{} : Cell{job.hold_id};
-    Cell state = job.hold_id.empty() ? Cell{} : Cell{job.hold_state};
-    Cell held = job.hold_id.empty() ? Cell{} : Cell{job.held};
-    Cell total = job.hold_id.empty() ? Cell{} : Cell{job.hold_charged};
-    listing.rows.push_back(
-        {job_id, hold_id, r.runs_read, r.runs_charged, r.charged, r.released, state, held, total});
+    std::vector<Cell> row{job_id};
+    if (job.hold_id.empty()) {
+        row.emplace_back();
+    } else {
+        row.emplace_back(job.hold_id);
+    }
+    row.insert(row.end(),
+               {Cell{r.runs_read}, Cell{r.runs_charged}, Cell{r.charged}, Cell{r.released}});
+    if (job.hold_id.empty()) {
+        row.resize(row.size() + 3);  // no hold: no state, nothing held or charged
+    } else {
+        row.insert(row.end(), {Cell{job.hold_state}, Cell{job.held}, Cell{job.hold_charged}});
+    }
+    listing.rows.push_back(std::move(row));
     print_listing(context, listing);
     for (const auto& problem : r.problems) context.err << "asbb: warning: " << problem << "\n";
     return kExitOk;
