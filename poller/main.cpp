@@ -19,6 +19,7 @@
 #include "db/connect.hpp"
 #include "db/mariadb_session.hpp"
 #include "live_jobs.hpp"
+#include "pass_options.hpp"
 #include "reconcile.hpp"
 #include "util/local_time.hpp"
 
@@ -45,10 +46,17 @@ int take_lock(const std::string& path) {
 }
 
 // One pass; false when the database could not be used.
-bool one_pass(const asbb::Config& config, bool ask_slurmctld, int64_t batch_rows) {
+struct RunSettings {
+    bool ask_slurmctld = true;
+    int64_t batch_rows = 5000;
+    asbb::poller::RunSource source = asbb::poller::RunSource::kDatabase;
+    int64_t sacct_overlap_s = 600;
+};
+
+bool one_pass(const asbb::Config& config, const RunSettings& settings) {
     const auto start = std::chrono::steady_clock::now();
     std::optional<std::vector<asbb::poller::LiveJob>> live;
-    if (!ask_slurmctld) {
+    if (!settings.ask_slurmctld) {
         // --charge-only: no live job list, so nothing is linked, closed or expired.
     } else if (auto loaded = asbb::poller::load_live_jobs()) {
         live = std::move(loaded).value();
@@ -57,14 +65,10 @@ bool one_pass(const asbb::Config& config, bool ask_slurmctld, int64_t batch_rows
     }
     try {
         asbb::db::MariaSession session(asbb::db::connect_params_for(config));
-        asbb::poller::PassOptions options;
-        options.cluster = config.cluster_name;
-        options.slurm = {config.slurm_db_name};
-        options.orphan_hold_ttl_s = config.orphan_hold_ttl_s;
-        options.batch_rows = batch_rows;
-        options.cost_dir = config.cost_dir;
-        options.spool_dir = config.spool_dir;
-        options.hold_factor_ppm = config.hold_factor_ppm;
+        auto options = asbb::poller::pass_options_for(config);
+        options.batch_rows = settings.batch_rows;
+        options.source = settings.source;
+        options.sacct_overlap_s = settings.sacct_overlap_s;
         auto report = asbb::poller::reconcile_pass(session, options, live, asbb::now_epoch_s());
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start)
@@ -91,7 +95,11 @@ int main(int argc, char** argv) {
                                        cxxopts::value<std::string>())(
         "charge-only", "only charge finished runs; do not ask slurmctld")(
         "batch-rows", "job rows per transaction (default 5000)",
-        cxxopts::value<int64_t>()->default_value("5000"))("h,help", "show this help")(
+        cxxopts::value<int64_t>()->default_value("5000"))(
+        "source", "where finished runs are read: db (slurmdbd's tables) or sacct",
+        cxxopts::value<std::string>()->default_value("db"))(
+        "sacct-overlap", "with --source=sacct: how far each window reaches back (default 10m)",
+        cxxopts::value<std::string>()->default_value("10m"))("h,help", "show this help")(
         "V,version", "show the version");
     try {
         auto parsed = options.parse(argc, argv);
@@ -129,20 +137,35 @@ int main(int argc, char** argv) {
             std::cerr << "asbb-poller: error: another poller holds " << lock_path << "\n";
             return 1;
         }
-        const bool ask_slurmctld = parsed.count("charge-only") == 0;
-        const int64_t batch_rows = parsed["batch-rows"].as<int64_t>();
-        if (batch_rows < 1 || batch_rows > 1'000'000) {
+        RunSettings settings;
+        settings.ask_slurmctld = parsed.count("charge-only") == 0;
+        settings.batch_rows = parsed["batch-rows"].as<int64_t>();
+        if (settings.batch_rows < 1 || settings.batch_rows > 1'000'000) {
             std::cerr << "asbb-poller: error: --batch-rows must be from 1 to 1000000\n";
             return 2;
         }
-        if (!daemon) return one_pass(*config, ask_slurmctld, batch_rows) ? 0 : 3;
+        const std::string source = parsed["source"].as<std::string>();
+        if (source == "sacct") {
+            settings.source = asbb::poller::RunSource::kSacct;
+        } else if (source != "db") {
+            std::cerr << "asbb-poller: error: --source must be db or sacct, not '" << source
+                      << "'\n";
+            return 2;
+        }
+        auto overlap = asbb::parse_duration_seconds(parsed["sacct-overlap"].as<std::string>());
+        if (!overlap) {
+            std::cerr << "asbb-poller: error: --sacct-overlap: " << overlap.error() << "\n";
+            return 2;
+        }
+        settings.sacct_overlap_s = *overlap;
+        if (!daemon) return one_pass(*config, settings) ? 0 : 3;
 
         std::signal(SIGTERM, request_stop);
         std::signal(SIGINT, request_stop);
         spdlog::info("asbb-poller {} for cluster {}, every {} s", ASBB_VERSION,
                      config->cluster_name, *interval);
         while (!stop_requested) {
-            one_pass(*config, ask_slurmctld, batch_rows);
+            one_pass(*config, settings);
             for (int64_t waited_ms = 0; waited_ms < *interval * 1000 && !stop_requested;
                  waited_ms += 200) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(200));

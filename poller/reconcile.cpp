@@ -1,12 +1,16 @@
 #include "reconcile.hpp"
 
+#include <map>
 #include <set>
+#include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/hold_id.hpp"
 #include "core/hold_sizing.hpp"
 #include "core/job_run.hpp"
 #include "cost_files.hpp"
+#include "db/chunks.hpp"
 #include "db/ledger.hpp"
 #include "db/slurm_jobs.hpp"
 #include "spool_replay.hpp"
@@ -58,56 +62,127 @@ std::optional<std::pair<std::string, Money>> hold_of(db::Session& session,
     return std::make_pair(rows[0].str(0), Money{rows[0].i64(1)});
 }
 
-void charge_run(db::Session& session, const PassOptions& options, const JobRun& run, int64_t now_s,
-                PassReport& report) {
-    auto hold = hold_of(session, options, run);
-    if (!hold) {
-        ++report.runs_without_hold;
-        return;
+// Charges the runs that are over, in the caller's transaction, with
+// set-based statements: the holds the runs name are read at once, the cost
+// files of their jobs at once, and db::charge_holds writes every charge of
+// the batch in a few statements. Runs whose hold needs more (one moved to
+// another account, a requeued run's row without its tag) are looked up one
+// by one, as before.
+void charge_runs(db::Session& session, const PassOptions& options,
+                 const std::vector<const JobRun*>& runs, int64_t now_s, PassReport& report) {
+    std::vector<const JobRun*> over;
+    for (const JobRun* run : runs) {
+        if (run_is_over(*run)) over.push_back(run);
     }
-    const int64_t elapsed_s = run_elapsed_s(run);
-    auto cost = actual_cost(elapsed_s, run.nodes_alloc, hold->second);
-    if (!cost)
-        throw db::DbError(db::DbErrorKind::kOther, 0,
-                          "job " + std::to_string(run.job_id) + ": " + cost.error());
-    // An actual cost handed in for the job replaces the computed one, for
-    // the job's first charge (a later file becomes an adjustment instead).
-    std::string source = "computed";
-    auto reported = session.query(
-        "SELECT actual_micro, file_name FROM cost_report c WHERE c.cluster = ? AND c.job_id = ?"
-        " AND c.applied = 0 AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.cluster = c.cluster"
-        " AND j.job_id = c.job_id AND j.kind = 'charge')",
-        {options.cluster, hold_job_id(run)});
-    if (!reported.empty()) {
-        cost = Money{reported[0].i64(0)};
-        source = "actual cost from " + reported[0].str(1);
-        session.exec("UPDATE cost_report SET applied = 1 WHERE cluster = ? AND job_id = ?",
-                     {options.cluster, hold_job_id(run)});
+    if (over.empty()) return;
+
+    // The holds named in the runs' admin_comment: id -> (price, superseded).
+    std::vector<std::string> named;
+    for (const JobRun* run : over) {
+        if (std::string id = hold_id_in_comment(run->admin_comment); !id.empty()) {
+            named.push_back(id);
+        }
     }
-    db::ChargeRequest charge;
-    charge.hold_id = hold->first;
-    charge.actual = *cost;
-    charge.cluster = options.cluster;
-    charge.job_id = hold_job_id(run);
-    charge.job_db_inx = run.job_db_inx;
-    charge.final_charge = false;  // the hold is closed once the job has ended
-    charge.reason = "job " + std::to_string(run.job_id) + ": " + std::to_string(elapsed_s) +
-                    " s x " + std::to_string(run.nodes_alloc) + " node(s), " + source;
-    charge.actor = kActor;
-    charge.now_s = now_s;
-    auto result = db::charge_hold(session, charge);
-    switch (result.outcome) {
-        case db::ChargeOutcome::kCharged:
-        case db::ChargeOutcome::kChargedAfterClose:
-            ++report.runs_charged;
-            report.charged = Money{report.charged.micro + cost->micro};
-            break;
-        case db::ChargeOutcome::kAlreadyCharged:
-            ++report.runs_already_charged;
-            break;
-        case db::ChargeOutcome::kUnknownHold:
+    std::sort(named.begin(), named.end());
+    named.erase(std::unique(named.begin(), named.end()), named.end());
+    std::unordered_map<std::string, std::pair<Money, bool>> named_holds;
+    db::for_chunks(named.size(), [&](size_t at, size_t size) {
+        db::Params params(named.begin() + static_cast<std::ptrdiff_t>(at),
+                          named.begin() + static_cast<std::ptrdiff_t>(at + size));
+        for (const auto& row :
+             session.query("SELECT id, node_hour_price_micro, superseded_by IS NOT NULL FROM hold"
+                           " WHERE id IN (" +
+                               db::placeholders(size) + ")",
+                           params)) {
+            named_holds[row.str(0)] = {Money{row.i64(1)}, row.i64(2) != 0};
+        }
+    });
+
+    // Actual costs handed in for jobs not charged yet.
+    std::vector<int64_t> jobs;
+    for (const JobRun* run : over) jobs.push_back(hold_job_id(*run));
+    std::sort(jobs.begin(), jobs.end());
+    jobs.erase(std::unique(jobs.begin(), jobs.end()), jobs.end());
+    std::unordered_map<int64_t, std::pair<Money, std::string>> reported;
+    db::for_chunks(jobs.size(), [&](size_t at, size_t size) {
+        db::Params params{options.cluster};
+        for (size_t i = at; i < at + size; ++i) params.emplace_back(jobs[i]);
+        for (const auto& row : session.query(
+                 "SELECT job_id, actual_micro, file_name FROM cost_report c WHERE c.cluster = ?"
+                 " AND c.applied = 0 AND c.job_id IN (" +
+                     db::placeholders(size) +
+                     ") AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.cluster = c.cluster"
+                     " AND j.job_id = c.job_id AND j.kind = 'charge')",
+                 params)) {
+            reported[row.i64(0)] = {Money{row.i64(1)}, row.str(2)};
+        }
+    });
+
+    std::vector<db::ChargeRequest> requests;
+    std::vector<Money> costs;
+    for (const JobRun* run : over) {
+        std::optional<std::pair<std::string, Money>> hold;
+        const std::string id = hold_id_in_comment(run->admin_comment);
+        if (auto it = named_holds.find(id); it != named_holds.end() && !it->second.second) {
+            hold = std::make_pair(id, it->second.first);
+        } else {
+            hold = hold_of(session, options, *run);
+        }
+        if (!hold) {
             ++report.runs_without_hold;
-            break;
+            continue;
+        }
+        auto key = run_charge_key(*run);
+        if (!key) {
+            report.problems.push_back("job " + std::to_string(run->job_id) + ": submit time " +
+                                      std::to_string(run->time_submit) +
+                                      " or job id out of range for a charge key; not charged");
+            continue;
+        }
+        const int64_t elapsed_s = run_elapsed_s(*run);
+        auto cost = actual_cost(elapsed_s, run->nodes_alloc, hold->second);
+        if (!cost)
+            throw db::DbError(db::DbErrorKind::kOther, 0,
+                              "job " + std::to_string(run->job_id) + ": " + cost.error());
+        // An actual cost handed in for the job replaces the computed one, for
+        // the job's first charge (a later file becomes an adjustment instead).
+        std::string source = "computed";
+        if (auto it = reported.find(hold_job_id(*run)); it != reported.end()) {
+            cost = it->second.first;
+            source = "actual cost from " + it->second.second;
+            session.exec("UPDATE cost_report SET applied = 1 WHERE cluster = ? AND job_id = ?",
+                         {options.cluster, hold_job_id(*run)});
+            reported.erase(it);
+        }
+        db::ChargeRequest charge;
+        charge.hold_id = hold->first;
+        charge.actual = *cost;
+        charge.cluster = options.cluster;
+        charge.job_id = hold_job_id(*run);
+        charge.job_db_inx = *key;
+        charge.final_charge = false;  // the hold is closed once the job has ended
+        charge.reason = "job " + std::to_string(run->job_id) + ": " + std::to_string(elapsed_s) +
+                        " s x " + std::to_string(run->nodes_alloc) + " node(s), " + source;
+        charge.actor = kActor;
+        charge.now_s = now_s;
+        requests.push_back(std::move(charge));
+        costs.push_back(*cost);
+    }
+    auto results = db::charge_holds(session, requests);
+    for (size_t i = 0; i < results.size(); ++i) {
+        switch (results[i].outcome) {
+            case db::ChargeOutcome::kCharged:
+            case db::ChargeOutcome::kChargedAfterClose:
+                ++report.runs_charged;
+                report.charged = Money{report.charged.micro + costs[i].micro};
+                break;
+            case db::ChargeOutcome::kAlreadyCharged:
+                ++report.runs_already_charged;
+                break;
+            case db::ChargeOutcome::kUnknownHold:
+                ++report.runs_without_hold;
+                break;
+        }
     }
 }
 
@@ -156,19 +231,31 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
                 high_water = std::max(high_water, run.job_db_inx);
                 runs.push_back(std::move(run));
             }
+            std::vector<const JobRun*> batch;
+            std::vector<int64_t> ended, going;
             for (const auto& run : runs) {
                 ++report.runs_read;
-                if (run_is_over(run)) {
-                    charge_run(session, options, run, now_s, report);
-                    session.exec("DELETE FROM poller_open_run WHERE cluster = ? AND job_db_inx = ?",
-                                 {options.cluster, run.job_db_inx});
-                } else {
-                    session.exec(
-                        "INSERT IGNORE INTO poller_open_run (cluster, job_db_inx)"
-                        " VALUES (?, ?)",
-                        {options.cluster, run.job_db_inx});
-                }
+                batch.push_back(&run);
+                (run_is_over(run) ? ended : going).push_back(run.job_db_inx);
             }
+            charge_runs(session, options, batch, now_s, report);
+            db::for_chunks(ended.size(), [&](size_t at, size_t size) {
+                db::Params params{options.cluster};
+                for (size_t i = at; i < at + size; ++i) params.emplace_back(ended[i]);
+                session.exec("DELETE FROM poller_open_run WHERE cluster = ? AND job_db_inx IN (" +
+                                 db::placeholders(size) + ")",
+                             params);
+            });
+            db::for_chunks(going.size(), [&](size_t at, size_t size) {
+                db::Params params;
+                for (size_t i = at; i < at + size; ++i) {
+                    params.emplace_back(options.cluster);
+                    params.emplace_back(going[i]);
+                }
+                session.exec("INSERT IGNORE INTO poller_open_run (cluster, job_db_inx) VALUES " +
+                                 db::placeholders(size, "(?, ?)"),
+                             params);
+            });
             session.exec(
                 "UPDATE poller_state SET high_water_inx = ?, updated_at = ?"
                 " WHERE cluster = ?",
@@ -178,6 +265,140 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
         first_batch = false;
         if (new_rows < options.batch_rows) break;
     }
+}
+
+// sacct's runs for a query; a failure of sacct fails the pass (nothing of
+// the batch in progress is kept, and the window is read again next time).
+std::vector<JobRun> sacct_runs(const PassOptions& options, const SacctQuery& query,
+                               PassReport& report) {
+    const SacctReader& read = options.sacct_reader ? options.sacct_reader : SacctReader(run_sacct);
+    auto output = read(query);
+    if (!output) throw std::runtime_error(output.error());
+    auto runs = parse_sacct_json(*output, report.problems);
+    if (!runs) throw std::runtime_error(runs.error());
+    return std::move(runs).value();
+}
+
+constexpr size_t kSacctJobsPerQuery = 200;
+// The first window (no position yet) starts here: all of SLURM's history, as
+// the database source reads every row. (Two days after the epoch, so that no
+// time zone turns it into a date sacct refuses.)
+constexpr int64_t kSacctEarliest_s = 2 * 86400;
+
+// The sacct source: a time window from SacctOverlap before the end of the
+// last one to now, plus, by job id, the jobs seen unfinished before and the
+// jobs whose hold is linked and waiting for a charge while slurmctld no
+// longer runs them (a window hides jobs that never became eligible, and a
+// run slurmdbd records long after it ended). Charges in batches, one
+// transaction each; the window's end is stored with the last one, so a
+// crash reads the window again and the keyed charges make that a no-op.
+void charge_sacct_runs(db::Session& session, const PassOptions& options,
+                       const std::optional<std::vector<LiveJob>>& live, int64_t now_s,
+                       PassReport& report) {
+    session.exec(
+        "INSERT IGNORE INTO poller_sacct_state (cluster, window_end, updated_at)"
+        " VALUES (?, 0, ?)",
+        {options.cluster, now_s});
+    const int64_t last_end = session
+                                 .query(
+                                     "SELECT window_end FROM poller_sacct_state"
+                                     " WHERE cluster = ?",
+                                     {options.cluster})
+                                 .at(0)
+                                 .i64(0);
+    SacctQuery window;
+    window.cluster = options.cluster;
+    window.start_s = std::max(kSacctEarliest_s, last_end - options.sacct_overlap_s);
+    window.end_s = now_s;
+
+    std::map<int64_t, JobRun> by_key;  // (submit time, job id) order
+    auto take = [&](std::vector<JobRun> runs) {
+        for (auto& run : runs) {
+            if (run.job_db_inx == 0) {
+                report.problems.push_back("job " + std::to_string(run.job_id) +
+                                          ": no charge key (job id or submit time out of range)");
+                continue;
+            }
+            by_key.insert_or_assign(run.job_db_inx, std::move(run));
+        }
+    };
+    take(sacct_runs(options, window, report));
+
+    // Jobs slurmctld still runs are not asked for: nothing of theirs can be
+    // over yet that the window does not show (thousands of pending jobs would
+    // otherwise cost a sacct call per 200 on every pass).
+    std::set<int64_t> active;
+    if (live) {
+        for (const auto& job : *live) {
+            if (job_still_active(job.state)) active.insert(job.job_id);
+        }
+    }
+    std::set<int64_t> asked;
+    for (const auto& row : session.query("SELECT job_id FROM poller_sacct_open WHERE cluster = ?",
+                                         {options.cluster})) {
+        if (!active.contains(row.i64(0))) asked.insert(row.i64(0));
+    }
+    if (live) {
+        for (const auto& row :
+             session.query("SELECT DISTINCT h.job_id FROM hold h WHERE h.cluster = ?"
+                           " AND h.state IN ('pending', 'linked') AND h.job_id IS NOT NULL"
+                           " AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.hold_id = h.id"
+                           " AND j.kind = 'charge')",
+                           {options.cluster})) {
+            if (!active.contains(row.i64(0))) asked.insert(row.i64(0));
+        }
+    }
+    const std::vector<int64_t> asked_list(asked.begin(), asked.end());
+    for (size_t at = 0; at < asked_list.size(); at += kSacctJobsPerQuery) {
+        SacctQuery by_id;
+        by_id.cluster = options.cluster;
+        by_id.job_ids.assign(asked_list.begin() + static_cast<std::ptrdiff_t>(at),
+                             asked_list.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                      at + kSacctJobsPerQuery, asked_list.size())));
+        take(sacct_runs(options, by_id, report));
+    }
+
+    // Jobs with a run not over yet are asked for by id until it is.
+    std::set<int64_t> unfinished;
+    std::set<int64_t> answered;
+    std::vector<const JobRun*> runs;
+    runs.reserve(by_key.size());
+    for (const auto& [key, run] : by_key) {
+        runs.push_back(&run);
+        answered.insert(run.job_id);
+        if (!run_is_over(run)) unfinished.insert(run.job_id);
+    }
+    const auto batch = static_cast<size_t>(std::max<int64_t>(1, options.batch_rows));
+    size_t at = 0;
+    do {
+        const size_t stop = std::min(at + batch, runs.size());
+        const bool last = stop == runs.size();
+        db::in_transaction(session, [&] {
+            report.runs_read += static_cast<int64_t>(stop - at);
+            charge_runs(
+                session, options,
+                std::vector<const JobRun*>(runs.begin() + static_cast<std::ptrdiff_t>(at),
+                                           runs.begin() + static_cast<std::ptrdiff_t>(stop)),
+                now_s, report);
+            if (!last) return;
+            for (int64_t job_id : unfinished) {
+                session.exec("INSERT IGNORE INTO poller_sacct_open (cluster, job_id) VALUES (?, ?)",
+                             {options.cluster, job_id});
+            }
+            // Asked for and answered with nothing unfinished: done. (A job
+            // sacct did not answer for stays asked for.)
+            for (int64_t job_id : asked) {
+                if (answered.contains(job_id) && !unfinished.contains(job_id)) {
+                    session.exec("DELETE FROM poller_sacct_open WHERE cluster = ? AND job_id = ?",
+                                 {options.cluster, job_id});
+                }
+            }
+            session.exec(
+                "UPDATE poller_sacct_state SET window_end = ?, updated_at = ? WHERE cluster = ?",
+                {window.end_s, now_s, options.cluster});
+        });
+        at = stop;
+    } while (at < runs.size());
 }
 
 // Records the cost files in the ledger once (they stay where they are: they
@@ -195,7 +416,9 @@ void read_cost_reports(db::Session& session, const PassOptions& options, int64_t
 // A cost file that arrived after its job was charged adjusts the charge to
 // the actual cost: one adjustment, never a second charge.
 void apply_late_costs(db::Session& session, const PassOptions& options, int64_t now_s,
-                      PassReport& report) {
+                      PassReport& report, std::optional<int64_t> only_job = std::nullopt) {
+    db::Params params{options.cluster};
+    if (only_job) params.emplace_back(*only_job);
     auto rows = session.query(
         "SELECT c.job_id, c.actual_micro, c.file_name,"
         " (SELECT SUM(j.amount_micro) FROM journal j WHERE j.cluster = c.cluster"
@@ -204,8 +427,9 @@ void apply_late_costs(db::Session& session, const PassOptions& options, int64_t 
         "  ORDER BY h.created_at DESC LIMIT 1)"
         " FROM cost_report c WHERE c.cluster = ? AND c.applied = 0 AND EXISTS"
         " (SELECT 1 FROM journal j WHERE j.cluster = c.cluster AND j.job_id = c.job_id"
-        "  AND j.kind = 'charge')",
-        {options.cluster});
+        "  AND j.kind = 'charge')" +
+            std::string(only_job ? " AND c.job_id = ?" : ""),
+        params);
     for (const auto& row : rows) {
         if (row.is_null(4)) continue;
         const int64_t delta = row.i64(1) - row.i64(3);
@@ -225,55 +449,139 @@ void apply_late_costs(db::Session& session, const PassOptions& options, int64_t 
 
 // Holds whose job has ended and been charged give back what is left.
 void close_ended_holds(db::Session& session, const PassOptions& options,
-                       const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
+                       const std::vector<LiveJob>& live, int64_t now_s, PassReport& report,
+                       std::optional<int64_t> only_job = std::nullopt) {
     std::set<int64_t> active;
     for (const auto& job : live) {
         if (job_still_active(job.state)) active.insert(job.job_id);
     }
+    db::Params params{options.cluster};
+    if (only_job) params.emplace_back(*only_job);
     auto rows = session.query(
         "SELECT h.id, h.job_id FROM hold h WHERE h.cluster = ? AND h.state IN ('pending', 'linked')"
         " AND h.job_id IS NOT NULL"
-        " AND EXISTS (SELECT 1 FROM journal j WHERE j.hold_id = h.id AND j.kind = 'charge')",
-        {options.cluster});
+        " AND EXISTS (SELECT 1 FROM journal j WHERE j.hold_id = h.id AND j.kind = 'charge')" +
+            std::string(only_job ? " AND h.job_id = ?" : ""),
+        params);
+    std::vector<std::string> ids;
+    std::vector<std::string> reasons;
     for (const auto& row : rows) {
         if (active.contains(row.i64(1))) continue;
+        ids.push_back(row.str(0));
+        reasons.push_back("job " + std::to_string(row.i64(1)) + " ended");
+    }
+    // A batch of holds per transaction, as for the charges.
+    const auto batch = static_cast<size_t>(std::max<int64_t>(1, options.batch_rows));
+    for (size_t at = 0; at < ids.size(); at += batch) {
+        const size_t stop = std::min(at + batch, ids.size());
+        const std::vector<std::string> chunk(ids.begin() + static_cast<std::ptrdiff_t>(at),
+                                             ids.begin() + static_cast<std::ptrdiff_t>(stop));
+        const std::vector<std::string> chunk_reasons(
+            reasons.begin() + static_cast<std::ptrdiff_t>(at),
+            reasons.begin() + static_cast<std::ptrdiff_t>(stop));
         auto released = db::in_transaction(session, [&] {
-            return db::release_hold(session, row.str(0), db::ReleaseKind::kClose,
-                                    "job " + std::to_string(row.i64(1)) + " ended", kActor, now_s);
+            return db::release_holds(session, chunk, db::ReleaseKind::kClose, chunk_reasons, kActor,
+                                     now_s);
         });
-        if (released.done) {
+        for (const auto& result : released) {
+            if (!result.done) continue;
             ++report.holds_closed;
-            report.released = Money{report.released.micro + released.released.micro};
+            report.released = Money{report.released.micro + result.released.micro};
         }
     }
 }
 
-// Holds that never became a job (sbatch --test-only, a job SLURM refused
-// after the plugin accepted it) expire after the TTL.
 void expire_orphans(db::Session& session, const PassOptions& options,
                     const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
+    for (const auto& orphan : expire_orphan_holds(session, options, live, now_s, false)) {
+        if (!orphan.expired) continue;
+        ++report.holds_expired;
+        report.released = Money{report.released.micro + orphan.held.micro};
+    }
+}
+
+}  // namespace
+
+// Holds that never became a job (sbatch --test-only, a job SLURM refused
+// after the plugin accepted it) expire after the TTL: pending, linked to no
+// job, older than OrphanHoldTTL and named by no job slurmctld knows.
+std::vector<OrphanHold> expire_orphan_holds(db::Session& session, const PassOptions& options,
+                                            const std::vector<LiveJob>& live, int64_t now_s,
+                                            bool dry_run) {
     std::unordered_set<std::string> referenced;
     for (const auto& job : live) {
         if (!job.hold_id.empty()) referenced.insert(job.hold_id);
     }
     auto rows = session.query(
-        "SELECT id FROM hold WHERE cluster = ? AND state = 'pending' AND job_id IS NULL"
-        " AND created_at < ?",
+        "SELECT id, account, partition_name, user_name, created_at, held_micro FROM hold"
+        " WHERE cluster = ? AND state = 'pending' AND job_id IS NULL AND created_at < ?"
+        " ORDER BY created_at, id",
         {options.cluster, now_s - options.orphan_hold_ttl_s});
+    std::vector<OrphanHold> orphans;
     for (const auto& row : rows) {
         if (referenced.contains(row.str(0))) continue;
-        auto expired = db::in_transaction(session, [&] {
-            return db::release_hold(session, row.str(0), db::ReleaseKind::kExpire,
-                                    "no job after the orphan TTL", kActor, now_s);
-        });
-        if (expired.done) {
-            ++report.holds_expired;
-            report.released = Money{report.released.micro + expired.released.micro};
+        OrphanHold orphan{row.str(0), row.str(1),        row.str(2), row.str(3),
+                          row.i64(4), Money{row.i64(5)}, false};
+        if (!dry_run) {
+            auto expired = db::in_transaction(session, [&] {
+                return db::release_hold(session, orphan.id, db::ReleaseKind::kExpire,
+                                        "no job after the orphan TTL", kActor, now_s);
+            });
+            // Not done: closed by someone else since the query (nothing to list).
+            if (!expired.done) continue;
+            orphan.expired = true;
+            orphan.held = expired.released;
         }
+        orphans.push_back(std::move(orphan));
     }
+    return orphans;
 }
 
-}  // namespace
+JobReport reconcile_job(db::Session& session, const PassOptions& options,
+                        const std::optional<std::vector<LiveJob>>& live, int64_t job_id,
+                        int64_t now_s) {
+    JobReport job;
+    PassReport& report = job.pass;
+    std::vector<LiveJob> own_live;
+    if (live) {
+        for (const auto& entry : *live) {
+            if (entry.job_id == job_id) own_live.push_back(entry);
+        }
+        link_live_holds(session, options, own_live, now_s, report);
+    }
+    std::vector<JobRun> runs;
+    if (options.source == RunSource::kSacct) {
+        SacctQuery query;
+        query.cluster = options.cluster;
+        query.job_ids = {job_id};
+        for (auto& run : sacct_runs(options, query, report)) {
+            if (run.job_id == job_id || run.array_job_id == job_id) runs.push_back(std::move(run));
+        }
+    } else {
+        runs = db::runs_of_job(session, options.slurm, options.cluster, job_id);
+    }
+    // The whole job in one transaction, as a batch of the poller is.
+    db::in_transaction(session, [&] {
+        std::vector<const JobRun*> all;
+        for (const auto& run : runs) all.push_back(&run);
+        report.runs_read += static_cast<int64_t>(all.size());
+        charge_runs(session, options, all, now_s, report);
+    });
+    apply_late_costs(session, options, now_s, report, job_id);
+    if (live) close_ended_holds(session, options, own_live, now_s, report, job_id);
+    auto hold = session.query(
+        "SELECT id, state, held_micro, charged_micro FROM hold WHERE cluster = ? AND job_id = ?"
+        " ORDER BY created_at DESC, id DESC LIMIT 1",
+        {options.cluster, job_id});
+    if (!hold.empty()) {
+        job.hold_id = hold[0].str(0);
+        job.hold_state = hold[0].str(1);
+        job.held = Money{hold[0].i64(2)};
+        job.hold_charged = Money{hold[0].i64(3)};
+    }
+    job.known = !runs.empty() || !own_live.empty() || !hold.empty();
+    return job;
+}
 
 PassReport reconcile_pass(db::Session& session, const PassOptions& options,
                           const std::optional<std::vector<LiveJob>>& live, int64_t now_s) {
@@ -285,7 +593,11 @@ PassReport reconcile_pass(db::Session& session, const PassOptions& options,
         report.unsecured_placed = replay.placed + replay.recorded_empty;
     }
     if (!options.cost_dir.empty()) read_cost_reports(session, options, now_s, report);
-    charge_finished_runs(session, options, now_s, report);
+    if (options.source == RunSource::kSacct) {
+        charge_sacct_runs(session, options, live, now_s, report);
+    } else {
+        charge_finished_runs(session, options, now_s, report);
+    }
     apply_late_costs(session, options, now_s, report);
     // Closing and expiring need to know what slurmctld still runs: without
     // that, every hold is left as it is.

@@ -27,23 +27,28 @@ Verbs:
   account set-limit NAME --partition=PARTITION --limit=AMOUNT
   account deposit NAME AMOUNT --reason=TEXT
   account withdraw NAME AMOUNT --reason=TEXT
-  check
-  config init [--output=PATH] [--force]
-  config validate [PATH]
-  database migrate
-  job-context --job-id=ID [--cluster=NAME]
   rates set --partition=PARTITION --instance-type=TYPE --node-hour=AMOUNT
             [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
-  slurm configure [--slurm-conf=PATH] [--apply]
+
+  usage show ACCOUNT [--cluster=NAME] [--period=current|DATE]
+  usage summary [--cluster=NAME] [--period=current|DATE] [--sort=tree|used|available|burn]
   transactions ACCOUNT [--last=DURATION | --start=DATE --end=DATE]
                [--type=TYPE,...] [--job=ID] [--user=NAME] [--cluster=NAME|all]
   forecast ACCOUNT [--cluster=NAME|all] [--no-chart]
-  usage show ACCOUNT [--cluster=NAME] [--period=current|DATE]
-  usage summary [--cluster=NAME] [--period=current|DATE] [--sort=tree|used|available|burn]
   holds [ACCOUNT] [--state=open|pending|linked|charged|released|expired|all[,...]]
         [--cluster=NAME|all]
+
+  job-context --job-id=ID [--cluster=NAME]
+  reconcile JOBID
+  recover [--dry-run]
+
+  check
+  config init [--output=PATH] [--force]
+  config validate [PATH]
+  database migrate
+  slurm configure [--slurm-conf=PATH] [--apply]
 
 Options (anywhere on the line):
   -n, --noheader     no header in listings
@@ -113,6 +118,8 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "forecast") return forecast_command(context, rest);
     if (verb == "usage") return usage_command(context, rest);
     if (verb == "holds") return holds_command(context, rest);
+    if (verb == "reconcile") return reconcile_command(context, rest);
+    if (verb == "recover") return recover_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

@@ -23,5 +23,7 @@ int transactions_command(Context& context, const Args& args);
 int forecast_command(Context& context, const Args& args);
 int usage_command(Context& context, const Args& args);
 int holds_command(Context& context, const Args& args);
+int reconcile_command(Context& context, const Args& args);
+int recover_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

@@ -32,6 +32,15 @@ int64_t run_elapsed_s(const JobRun& run) {
     return run.time_end - run.time_start;
 }
 
+std::optional<int64_t> run_charge_key(const JobRun& run) {
+    constexpr int64_t kJobIdBits = 26;
+    constexpr int64_t kJobIdLimit = int64_t{1} << kJobIdBits;
+    constexpr int64_t kSubmitLimit = int64_t{1} << 36;
+    if (run.job_id <= 0 || run.job_id >= kJobIdLimit) return std::nullopt;
+    if (run.time_submit < 0 || run.time_submit >= kSubmitLimit) return std::nullopt;
+    return (run.time_submit << kJobIdBits) | run.job_id;
+}
+
 int64_t hold_job_id(const JobRun& run) {
     return run.array_job_id > 0 ? run.array_job_id : run.job_id;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace asbb {
@@ -18,7 +19,8 @@ struct JobRun {
     int64_t nodes_alloc = 0;
     std::string admin_comment;
     std::string partition;
-    std::string account;  // from the association, not the row's account column
+    std::string account;      // from the association, not the row's account column
+    int64_t time_submit = 0;  // epoch s; with job_id, what makes the run unique
 };
 
 // A run is over when its base state is final (COMPLETE and after), or when it
@@ -32,6 +34,18 @@ bool job_still_active(uint32_t state);
 
 // Seconds the run held its nodes: 0 when it never started.
 int64_t run_elapsed_s(const JobRun& run);
+
+// The key a run's charge is recorded under (journal.job_db_inx, unique per
+// cluster), so that no run is charged twice. slurmdbd identifies a run by
+// (id_job, time_submit): its job table has UNIQUE (id_job, time_submit), and
+// a requeue writes the next run as a new row with a new submit time. Both
+// poller sources see that pair (sacct --json prints no job_db_inx, and a
+// restart count would not tell apart the rows of one run that slurmdbd
+// rewrites), so the key is the pair packed without loss:
+// time_submit * 2^26 + job_id. SLURM job ids stay below 2^26 (MaxJobId is at
+// most 67,043,328) and submit times below 2^36 (year 4147), so the key fits
+// in 62 bits and two runs never share one. nullopt outside those ranges.
+std::optional<int64_t> run_charge_key(const JobRun& run);
 
 // The job a hold is linked to for this run: the array's id for array tasks
 // (one hold covers the whole array), else the job id.

@@ -109,6 +109,14 @@ struct ChargeResult {
 // AWS, so the budget may go negative and refuse the next holds.
 ChargeResult charge_hold(Session& session, const ChargeRequest& request);
 
+// Charges many runs inside the caller's transaction: each result and the
+// ledger afterwards are what charge_hold called for each request in order
+// would give, with a fixed number of statements per few hundred runs (the
+// poller's batches). Requests with final_charge, without job_db_inx or of
+// mixed clusters go through charge_hold one by one.
+std::vector<ChargeResult> charge_holds(Session& session,
+                                       const std::vector<ChargeRequest>& requests);
+
 // kRelease: given back unused (state released); kExpire: never became a job
 // (state expired); kClose: the rest after the job's runs were charged (state
 // charged).
@@ -123,6 +131,12 @@ struct ReleaseResult {
 // Runs inside the caller's transaction.
 ReleaseResult release_hold(Session& session, const std::string& hold_id, ReleaseKind kind,
                            const std::string& reason, const std::string& actor, int64_t now_s);
+
+// release_hold for many holds inside the caller's transaction, with a fixed
+// number of statements per few hundred holds; reasons[i] goes with ids[i].
+std::vector<ReleaseResult> release_holds(Session& session, const std::vector<std::string>& ids,
+                                         ReleaseKind kind, const std::vector<std::string>& reasons,
+                                         const std::string& actor, int64_t now_s);
 
 // Allocation changes of one budget. Run inside the caller's transaction.
 // withdraw refuses to leave less than nothing available.

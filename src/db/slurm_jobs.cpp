@@ -8,7 +8,8 @@ std::string job_select(const SlurmDbName& slurm, const std::string& cluster) {
     std::string jobs = assoc_table(slurm, cluster);
     jobs.replace(jobs.rfind("_assoc_table"), 12, "_job_table");
     return "SELECT j.job_db_inx, j.id_job, j.id_array_job, j.state, j.time_start, j.time_end,"
-           " j.nodes_alloc, COALESCE(j.admin_comment, ''), j.`partition`, COALESCE(a.acct, '')"
+           " j.nodes_alloc, COALESCE(j.admin_comment, ''), j.`partition`, COALESCE(a.acct, ''),"
+           " j.time_submit"
            " FROM " +
            jobs + " j LEFT JOIN " + assoc_table(slurm, cluster) + " a ON a.id_assoc = j.id_assoc";
 }
@@ -18,7 +19,8 @@ std::vector<JobRun> to_runs(const std::vector<Row>& rows) {
     runs.reserve(rows.size());
     for (const auto& r : rows) {
         runs.push_back(JobRun{r.i64(0), r.i64(1), r.i64(2), static_cast<uint32_t>(r.i64(3)),
-                              r.i64(4), r.i64(5), r.i64(6), r.str(7), r.str_or(8, ""), r.str(9)});
+                              r.i64(4), r.i64(5), r.i64(6), r.str(7), r.str_or(8, ""), r.str(9),
+                              r.i64(10)});
     }
     return runs;
 }
@@ -44,6 +46,14 @@ std::vector<JobRun> runs_by_inx(Session& session, const SlurmDbName& slurm,
     return to_runs(session.query(
         job_select(slurm, cluster) + " WHERE j.job_db_inx IN " + list + ") ORDER BY j.job_db_inx",
         params));
+}
+
+std::vector<JobRun> runs_of_job(Session& session, const SlurmDbName& slurm,
+                                const std::string& cluster, int64_t job_id) {
+    return to_runs(session.query(job_select(slurm, cluster) +
+                                     " WHERE j.id_job = ? OR j.id_array_job = ?"
+                                     " ORDER BY j.job_db_inx",
+                                 {job_id, job_id}));
 }
 
 }  // namespace asbb::db

@@ -21,4 +21,8 @@ std::vector<JobRun> runs_after(Session& session, const SlurmDbName& slurm,
 std::vector<JobRun> runs_by_inx(Session& session, const SlurmDbName& slurm,
                                 const std::string& cluster, const std::vector<int64_t>& inx);
 
+// Every run of one job: its own rows, and for an array every task's row.
+std::vector<JobRun> runs_of_job(Session& session, const SlurmDbName& slurm,
+                                const std::string& cluster, int64_t job_id);
+
 }  // namespace asbb::db

@@ -39,16 +39,28 @@
 #   (2) idle poll   right after, BENCH_IDLE_RUNS more `asbb-poller --once
 #                   --charge-only` with nothing new: wall ms of each whole process
 #                   (p50 / max) and the pass time it logs. Each must read 0 runs.
-#   (3) sacct       `--source=sacct` does not exist yet: printed as not implemented.
+#   (3) sacct       then BENCH_SACCT_ROWS (default 20000) more runs and holds of
+#                   the same shapes, ended about a day ago (job ids from
+#                   20,000,001), and the sacct source's position set just before
+#                   them, so its window holds exactly these runs; then one timed
+#                   `asbb-poller --once --charge-only --source=sacct` (sacct
+#                   --json over slurmdbd, parsing, charging) and BENCH_IDLE_RUNS
+#                   idle polls with it. Fewer rows than (1): sacct --json prints
+#                   about 3.5 kB per job (1,000,000 would be about 3.5 GB of
+#                   JSON in one answer), so the figure is for this count and
+#                   says so. The same check: one charge per run, the SQL total.
 # --charge-only because --once without it would also close every hold whose job
 # has ended (a transaction per hold): after this catch-up that is BENCH_ROWS
 # holds, which is no idle poll and is not measured here.
 #
-# `asbb check` runs after the catch-up; its result is printed, and a ledger that
-# does not add up makes the run fail after the figures are out.
+# `asbb check` runs after the catch-up (with StatementTimeout=600000: its sums
+# over a million holds take longer than the default 10 s); its result is
+# printed, and a ledger that does not add up makes the run fail after the
+# figures are out.
 #
 # Knobs: BENCH_ROWS (1000000), BENCH_IDLE_RUNS (10), BENCH_BATCH_ROWS (poller
-#        default), BENCH_INSERT_CHUNK (100000), BENCH_PORT_BASE (25000: ports
+#        default), BENCH_SACCT_ROWS (20000; 0 skips (3)),
+#        BENCH_INSERT_CHUNK (100000), BENCH_PORT_BASE (25000: ports
 #        BASE+6..BASE+24), ASBB_BIN, ASBB_POLLER_BIN (default: the build/ tree).
 set -euo pipefail
 
@@ -60,8 +72,9 @@ ROWS=${BENCH_ROWS:-1000000}
 IDLE_RUNS=${BENCH_IDLE_RUNS:-10}
 BATCH_ROWS=${BENCH_BATCH_ROWS:-}
 CHUNK=${BENCH_INSERT_CHUNK:-100000}
+SACCT_ROWS=${BENCH_SACCT_ROWS:-20000}
 PORT_BASE=${BENCH_PORT_BASE:-25000}
-for v in ROWS IDLE_RUNS CHUNK PORT_BASE; do
+for v in ROWS IDLE_RUNS CHUNK PORT_BASE SACCT_ROWS; do
 	[[ "${!v}" =~ ^[0-9]+$ ]] || bench_die "BENCH_$v must be a number, got '${!v}'"
 done
 [ -z "$BATCH_ROWS" ] || [[ "$BATCH_ROWS" =~ ^[0-9]+$ ]] ||
@@ -70,8 +83,11 @@ done
 if [ "$ROWS" -lt 1 ] || [ "$ROWS" -gt 50000000 ]; then bench_die "BENCH_ROWS must be from 1 to 50000000"; fi
 [ "$IDLE_RUNS" -ge 1 ] || bench_die "BENCH_IDLE_RUNS must be at least 1"
 [ "$CHUNK" -ge 1 ] || bench_die "BENCH_INSERT_CHUNK must be at least 1"
-readonly ROWS IDLE_RUNS BATCH_ROWS CHUNK PORT_BASE
-readonly JOB_ID_BASE=10000000 PRICE_MICRO=170000 HOLD_PER_NODE_MICRO=204000
+[ "$ROWS" -le 10000000 ] || bench_die "BENCH_ROWS must be at most 10000000 (job ids of (3) start at 20,000,001)"
+[ "$SACCT_ROWS" -le 1000000 ] || bench_die "BENCH_SACCT_ROWS must be at most 1000000"
+readonly ROWS IDLE_RUNS BATCH_ROWS CHUNK PORT_BASE SACCT_ROWS
+readonly PRICE_MICRO=170000 HOLD_PER_NODE_MICRO=204000
+JOB_ID_BASE=10000000
 
 POLL=(--once --charge-only)
 [ -z "$BATCH_ROWS" ] || POLL+=("--batch-rows=$BATCH_ROWS")
@@ -91,7 +107,7 @@ readonly R CLUSTER JOBS_TABLE
 
 # One budget on proj001, big enough for every hold ($0.408 at most each).
 "$ASBB_BIN" database migrate >/dev/null || bench_die "asbb database migrate failed"
-"$ASBB_BIN" account create --name=proj001 --budget=$((ROWS + 1000)) --start="$(date +%F)" \
+"$ASBB_BIN" account create --name=proj001 --budget=$((ROWS + SACCT_ROWS + 1000)) --start="$(date +%F)" \
 	--end="$(date -d tomorrow +%F)" --description='asbb poller_bench' >/dev/null ||
 	bench_die "asbb account create failed"
 BUDGET_ID=$(bench_sql -N -e "SELECT id FROM asbb.budget WHERE account = 'proj001' AND status = 'active'")
@@ -106,7 +122,7 @@ T0=$(($(date +%s) - 172800 - ROWS / 20 - 3700))
 # Hold ids as asbb makes them: 48 bits of milliseconds first (time-ordered),
 # then 16 bits that mark this benchmark, then the row number.
 ID_HEAD=$(printf '%012xbe0c' $((T0 * 1000)))
-readonly BUDGET_ID ASSOC_ID ALICE_UID ALICE_GID T0 ID_HEAD
+readonly BUDGET_ID ASSOC_ID ALICE_UID ALICE_GID
 
 # insert_chunk LO HI: runs LO..HI and their holds, in one transaction. Row n:
 # nodes 1 + n % 2, elapsed 60 + (n * 7919) % 3541 s (60..3600), submitted at
@@ -150,13 +166,19 @@ COMMIT;
 EOF
 }
 
+# insert_runs N: runs 1..N (JOB_ID_BASE, T0 and ID_HEAD as set), in chunks.
+insert_runs() {
+	local lo hi
+	for ((lo = 1; lo <= $1; lo += CHUNK)); do
+		hi=$((lo + CHUNK - 1))
+		[ "$hi" -le "$1" ] || hi=$1
+		insert_chunk "$lo" "$hi" || bench_die "inserting rows $lo..$hi failed"
+	done
+}
+
 bench_log "inserting $ROWS finished runs into $CLUSTER's job table, with their holds"
 insert_t0=$(bench_now_us)
-for ((lo = 1; lo <= ROWS; lo += CHUNK)); do
-	hi=$((lo + CHUNK - 1))
-	[ "$hi" -le "$ROWS" ] || hi=$ROWS
-	insert_chunk "$lo" "$hi" || bench_die "inserting rows $lo..$hi failed"
-done
+insert_runs "$ROWS"
 insert_t1=$(bench_now_us)
 INSERT_US=$((insert_t1 - insert_t0))
 inserted=$(bench_sql -N -e "SELECT COUNT(*) FROM $JOBS_TABLE WHERE id_job > $JOB_ID_BASE")
@@ -179,10 +201,12 @@ mariadbd_cpu() {
 
 # poll NAME: one timed `asbb-poller` run; its log in R/NAME.log, "wall user sys"
 # seconds (bash `time`) in R/NAME.time, its wall in us in R/NAME.us
+# (more arguments go to the poller)
 poll() {
 	local name=$1 t0 t1 TIMEFORMAT='%3R %3U %3S'
+	shift
 	t0=$(bench_now_us)
-	if ! { time "$ASBB_POLLER_BIN" "${POLL[@]}" --config="$ASBB_CONF" >"$R/$name.log" 2>&1; } 2>"$R/$name.time"; then
+	if ! { time "$ASBB_POLLER_BIN" "${POLL[@]}" "$@" --config="$ASBB_CONF" >"$R/$name.log" 2>&1; } 2>"$R/$name.time"; then
 		bench_die "asbb-poller failed in $name: $(tail -n 3 "$R/$name.log")"
 	fi
 	t1=$(bench_now_us)
@@ -217,10 +241,63 @@ for ((i = 1; i <= IDLE_RUNS; i++)); do
 	pass_ms "idle$i" >>"$R/idle.ms"
 done
 
+# (3) the sacct source, on a second set of runs of its own.
+if [ "$SACCT_ROWS" -gt 0 ]; then
+	JOB_ID_BASE=20000000
+	T0=$(($(date +%s) - 86400 - SACCT_ROWS / 20 - 3700))
+	ID_HEAD=$(printf '%012xbe0d' $((T0 * 1000)))
+	bench_log "(3) inserting $SACCT_ROWS more runs (ended about a day ago) for the sacct source"
+	insert_runs "$SACCT_ROWS"
+	SACCT_EXPECTED_MICRO=$(bench_sql -D asbb -N -e "SELECT SUM((2 * (60 + (seq * 7919) % 3541) * (1 + seq % 2)
+		* $PRICE_MICRO + 3600) DIV 7200) FROM seq_1_to_$SACCT_ROWS")
+	# Its position: just before these runs (its overlap reaches back 10 min,
+	# still after every run of (1)), so the window holds exactly them.
+	"$ASBB_BIN" database migrate >/dev/null
+	bench_sql -D asbb -e "INSERT INTO poller_sacct_state (cluster, window_end, updated_at)
+		VALUES ('$CLUSTER', $((T0 - 1)), $((T0 - 1)))"
+	bench_log "(3) catch-up: asbb-poller ${POLL[*]} --source=sacct over $SACCT_ROWS runs"
+	db_cpu2=$(mariadbd_cpu)
+	poll sacct_catchup --source=sacct
+	db_cpu3=$(mariadbd_cpu)
+	if [ "$(runs_read sacct_catchup)" != "$SACCT_ROWS" ] || [ "$(runs_charged sacct_catchup)" != "$SACCT_ROWS" ]; then
+		bench_die "sacct catch-up read $(runs_read sacct_catchup) and charged $(runs_charged sacct_catchup) runs, expected $SACCT_ROWS: $(tail -n 1 "$R/sacct_catchup.log")"
+	fi
+	read -r sacct_charges sacct_micro < <(bench_sql -N -e "SELECT COUNT(*), COALESCE(SUM(amount_micro), 0)
+		FROM asbb.journal WHERE kind = 'charge' AND job_id > 20000000")
+	if [ "$sacct_charges" != "$SACCT_ROWS" ] || [ "$sacct_micro" != "$SACCT_EXPECTED_MICRO" ]; then
+		bench_die "journal after the sacct catch-up: $sacct_charges charges of $sacct_micro micro-dollars, expected $SACCT_ROWS of $SACCT_EXPECTED_MICRO"
+	fi
+	# sacct alone, the same query, for how much of the time is sacct's
+	sacct_t0=$(bench_now_us)
+	sacct --json -a -X -D -M "$CLUSTER" -S "$(date -d "@$((T0 - 601))" +%FT%T)" \
+		-E "$(date +%FT%T)" >"$R/sacct.json" 2>/dev/null || bench_die "sacct --json failed"
+	sacct_t1=$(bench_now_us)
+	SACCT_ONLY_US=$((sacct_t1 - sacct_t0))
+	SACCT_JSON_BYTES=$(stat -c %s "$R/sacct.json")
+	rm -f "$R/sacct.json"
+	bench_log "(3) idle poll with --source=sacct: $IDLE_RUNS runs"
+	: >"$R/sacct_idle.us"
+	: >"$R/sacct_idle.ms"
+	for ((i = 1; i <= IDLE_RUNS; i++)); do
+		poll "sacct_idle$i" --source=sacct
+		cat "$R/sacct_idle$i.us" >>"$R/sacct_idle.us"
+		pass_ms "sacct_idle$i" >>"$R/sacct_idle.ms"
+	done
+fi
+
 bench_log "asbb check"
 check_t0=$(bench_now_us)
 CHECK_OK=1
-"$ASBB_BIN" check >"$R/check.out" 2>&1 || CHECK_OK=0
+# A ledger of a million holds and two million journal rows is summed in
+# statements longer than asbb.conf's default StatementTimeout (10 s): the
+# check gets ten minutes here.
+CHECK_CONF=$BENCH_TMP/check.conf
+{
+	grep -v -i '^[[:space:]]*StatementTimeout' "$ASBB_CONF"
+	echo 'StatementTimeout=600000'
+} >"$CHECK_CONF"
+chmod 600 "$CHECK_CONF"
+"$ASBB_BIN" --config="$CHECK_CONF" check >"$R/check.out" 2>&1 || CHECK_OK=0
 check_t1=$(bench_now_us)
 
 FINISHED_AT=$(date '+%F %T %Z')
@@ -262,7 +339,25 @@ awk -v p="$idle_p50" -v m="$idle_max" 'BEGIN { printf "    whole process p50 / m
 echo "    pass time it logs p50 / max: $own_p50 / $own_max ms"
 echo "    DESIGN 8 aims at tens of milliseconds"
 echo
-echo "(3) sacct source: not implemented"
+if [ "$SACCT_ROWS" -gt 0 ]; then
+	read -r wall3 user3 sys3 <"$R/sacct_catchup.time"
+	read -r _ sidle_p50 _ sidle_max < <(bench_stats "$R/sacct_idle.us")
+	read -r _ sown_p50 _ sown_max < <(bench_stats "$R/sacct_idle.ms")
+	echo "(3) catch-up, sacct source: asbb-poller ${POLL[*]} --source=sacct over $SACCT_ROWS runs"
+	echo "    (fewer than (1): sacct --json answers a window in one JSON document, about"
+	awk -v b="$SACCT_JSON_BYTES" -v n="$SACCT_ROWS" 'BEGIN { printf "    %.1f kB per job here, %.0f MB for these runs)\n", b / n / 1000, b / 1e6 }'
+	awk -v n="$SACCT_ROWS" -v w="$wall3" -v own="$(pass_ms sacct_catchup)" 'BEGIN {
+		printf "    %d runs charged in %.1f s wall (whole process) = %.0f rows/s; pass time it logs: %.1f s\n", n, w, n / w, own / 1000 }'
+	awk -v u="$user3" -v s="$sys3" -v d0="$db_cpu2" -v d1="$db_cpu3" 'BEGIN {
+		printf "    CPU: asbb-poller %.1f s user + %.1f s sys (sacct is a child: its CPU counts here too); mariadbd %.1f s meanwhile\n", u, s, d1 - d0 }'
+	awk -v us="$SACCT_ONLY_US" -v n="$SACCT_ROWS" 'BEGIN { printf "    the same sacct --json query alone: %.1f s (%.0f rows/s)\n", us / 1e6, n / (us / 1e6) }'
+	echo "    every run charged once, total $(awk -v m="$sacct_micro" 'BEGIN { printf "$%.6f", m / 1e6 }') = the cost computed in SQL"
+	echo "    idle poll, $IDLE_RUNS runs with --source=sacct (its window: the last 10 min):"
+	awk -v p="$sidle_p50" -v m="$sidle_max" 'BEGIN { printf "    whole process p50 / max: %.1f / %.1f ms\n", p / 1000, m / 1000 }'
+	echo "    pass time it logs p50 / max: $sown_p50 / $sown_max ms"
+else
+	echo "(3) sacct source: skipped (BENCH_SACCT_ROWS=0)"
+fi
 echo
 if [ "$CHECK_OK" = 1 ]; then
 	awk -v us="$((check_t1 - check_t0))" 'BEGIN { printf "asbb check after the runs: clean (%.1f s)\n", us / 1e6 }'

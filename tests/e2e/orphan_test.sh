@@ -237,7 +237,29 @@ else
 	done
 	e2e_check_eq "pass 2: pending's hold untouched" "$(hold_row "${HOLD[pending]:-none}")" \
 		"state=linked job=$PENDING_JOB held=$HOLD_MICRO charged=0"
+	# asbb recover follows the same rule: no slurmctld, nothing expired, exit 3.
+	E2E_RC=0
+	E2E_OUT=$(ASBB_NOW=$(($(date +%s) + TTL + 100)) SLURM_CONF="$BAD_CONF_DIR/slurm.conf" \
+		timeout 30 "$E2E_ASBB" recover 2>&1) || E2E_RC=$?
+	e2e_check_eq "pass 2: asbb recover with slurmctld unreachable exits 3 ($E2E_OUT)" "$E2E_RC" 3
+	e2e_check_eq "pass 2: asbb recover expired nothing" "$(hold_row "${HOLD[testonly]:-none}")" \
+		"state=pending job=NULL held=$HOLD_MICRO charged=0"
 fi
+
+# ---- asbb recover --dry-run after the TTL: lists testonly and rejected
+# (not pending, whose job slurmctld has), and changes nothing.
+E2E_RC=0
+E2E_OUT=$(ASBB_NOW=$(($(date +%s) + TTL + 100)) "$E2E_ASBB" recover --dry-run -P -n \
+	format=HoldID,Action 2>&1) || E2E_RC=$?
+e2e_check_eq "asbb recover --dry-run exit status" "$E2E_RC" 0
+for name in testonly rejected; do
+	e2e_check_match "asbb recover --dry-run lists $name" "$E2E_OUT" \
+		"^${HOLD[$name]:-none}\\|would expire$"
+	e2e_check_eq "asbb recover --dry-run left $name alone" "$(hold_row "${HOLD[$name]:-none}")" \
+		"state=pending job=NULL held=$HOLD_MICRO charged=0"
+done
+e2e_check_eq "asbb recover --dry-run does not list pending" \
+	"$(grep -c "^${HOLD[pending]:-none}|" <<<"$E2E_OUT")" 0
 
 # ---- pass 3: after the TTL, slurmctld answers.
 e2e_log "pass 3: clock at now + $((TTL + 100)) s"
@@ -270,6 +292,18 @@ e2e_check_eq "pass 3: pending's journal: the hold only" "$(journal_kinds "${HOLD
 e2e_check_eq "pending: job $PENDING_JOB still PENDING" "$(squeue -h -j "${PENDING_JOB:-0}" -o %T 2>/dev/null)" PENDING
 e2e_check_eq "proj001 holds only the pending job's hold" "$(budget_held proj001)" "$HOLD_MICRO"
 e2e_check_eq "physics (parent) holds only the pending job's hold" "$(budget_held physics)" "$HOLD_MICRO"
+
+# asbb reconcile on the pending job: nothing to charge, the hold stays
+# linked and held, twice over.
+for round in 1 2; do
+	e2e_check_eq "asbb reconcile $PENDING_JOB (round $round)" \
+		"$("$E2E_ASBB" reconcile "${PENDING_JOB:-0}" -P -n format=JobID,Charged,Amount,HoldState 2>&1)" \
+		"${PENDING_JOB:-0}|0|0.00|linked"
+	e2e_check_eq "after asbb reconcile (round $round): pending's hold still held" \
+		"$(hold_row "${HOLD[pending]:-none}")" "state=linked job=$PENDING_JOB held=$HOLD_MICRO charged=0"
+done
+e2e_check_eq "asbb reconcile of a job nobody knows" "$("$E2E_ASBB" reconcile 4000000 2>&1)" \
+	"asbb: error: job 4000000 is unknown on cluster $ASBB_CLUSTER_NAME (not in slurmdbd, slurmctld or the ledger)"
 
 e2e_check_ledger
 

@@ -4,7 +4,9 @@
 # shows them, ONE `asbb-poller --once` must charge each exactly elapsed × nodes
 # × the hold's price (compared with sacct's ElapsedRaw and NNodes, to the
 # micro-dollar), close every hold (nothing left held), and leave `asbb check`
-# clean. A second pass must change nothing.
+# clean. A second pass must change nothing. Then acceptance point 4: from the
+# same ledger, `asbb-poller --once --source=sacct` must write the very same
+# journal rows for these jobs as the database source did.
 #
 #   ASBB_E2E_DIR=/tmp/c ASBB_BIN=build/src/asbb ASBB_POLLER_BIN=build/poller/asbb-poller \
 #     bash tests/e2e/poller_test.sh
@@ -251,6 +253,11 @@ for name in "${NAMES[@]}"; do
 done
 e2e_check_match "two20: 2 nodes allocated" "$(sacct_rows "${JOB[two20]:-0}" | cut -d'|' -f3)" '^2$'
 
+# The ledger as the poller finds it, for the sacct half below (acceptance 4).
+LEDGER_DUMP=$(mktemp)
+mariadb-dump --no-defaults -S "$ASBB_DB_SOCKET" -uroot --single-transaction --triggers \
+	"$ASBB_DB_NAME" >"$LEDGER_DUMP" || e2e_die "mariadb-dump $ASBB_DB_NAME failed"
+
 # ONE pass of the poller.
 e2e_poll_once
 e2e_check_eq "asbb-poller --once (${E2E_OUT##*$'\n'}) exit status" "$E2E_RC" 0
@@ -304,6 +311,48 @@ else
 		"before:" "$before" "after:" "$after"
 fi
 
+e2e_check_ledger
+
+# ------------------------------------------- acceptance 4: --source=sacct
+# The same jobs from the same ledger, read through `sacct --json` instead of
+# slurmdbd's tables: the ledger goes back to the dump taken before the first
+# pass, one `asbb-poller --once --source=sacct` runs, and the journal rows of
+# our holds must equal, row for row, those the database source wrote (every
+# field that matters: kind, hold, budget, job, run key, amount, the three
+# deltas, partition, user, reason).
+journal_of_our_holds() {
+	local holds=() n
+	for n in "${NAMES[@]}"; do holds+=("${HOLD[$n]}"); done
+	e2e_sql "SELECT CONCAT_WS(' ', kind, hold_id, budget_id, IFNULL(job_id, 'NULL'),
+		IFNULL(job_db_inx, 'NULL'), amount_micro, allocated_delta_micro, held_delta_micro,
+		spent_delta_micro, IFNULL(partition_name, 'NULL'), IFNULL(user_name, 'NULL'), reason)
+		FROM journal WHERE hold_id IN ($(e2e_sql_list "${holds[@]}"))
+		ORDER BY hold_id, IFNULL(job_db_inx, 0), FIELD(kind, 'hold', 'charge', 'release', 'expire',
+		'adjust'), budget_id, amount_micro"
+}
+db_journal=$(journal_of_our_holds)
+db_charges=$(grep -c '^charge ' <<<"$db_journal")
+mariadb --no-defaults -S "$ASBB_DB_SOCKET" -uroot "$ASBB_DB_NAME" <"$LEDGER_DUMP" ||
+	e2e_die "restoring $ASBB_DB_NAME from the dump failed"
+rm -f "$LEDGER_DUMP"
+e2e_check_eq "ledger reset: none of our holds charged" \
+	"$(journal_of_our_holds | grep -c '^charge ')" 0
+E2E_RC=0
+E2E_OUT=$("$E2E_POLLER" --once --source=sacct 2>&1) || E2E_RC=$?
+e2e_check_eq "asbb-poller --once --source=sacct (${E2E_OUT##*$'\n'}) exit status" "$E2E_RC" 0
+sacct_journal=$(journal_of_our_holds)
+if [ "$sacct_journal" = "$db_journal" ] && [ "$db_charges" -gt 0 ]; then
+	e2e_pass "--source=sacct wrote the same $(wc -l <<<"$db_journal") journal rows ($db_charges charges) as the database source"
+else
+	e2e_fail "--source=sacct wrote the same journal rows as the database source" \
+		"diff (< database source, > sacct source):" \
+		"$(diff <(echo "$db_journal") <(echo "$sacct_journal"))"
+fi
+before=$(ledger_snapshot)
+E2E_RC=0
+E2E_OUT=$("$E2E_POLLER" --once --source=sacct 2>&1) || E2E_RC=$?
+e2e_check_match "second --source=sacct pass charges nothing" "$E2E_OUT" 'charged 0 '
+e2e_check_eq "second --source=sacct pass leaves our ledger as it was" "$(ledger_snapshot)" "$before"
 e2e_check_ledger
 
 # -------------------------------------------------------------------- end

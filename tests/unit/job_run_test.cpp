@@ -49,5 +49,27 @@ TEST(JobRun, ArrayTasksBelongToTheArraysHold) {
     EXPECT_EQ(hold_job_id(task), 12);
 }
 
+TEST(JobRun, ChargeKeyIsTheJobAndSubmitTimePackedWithoutLoss) {
+    JobRun first;
+    first.job_id = 4242;
+    first.time_submit = 1'795'727'067;
+    JobRun requeued = first;  // the next run of a requeued job: a new submit time
+    requeued.time_submit += 10;
+    JobRun other_job = first;
+    other_job.job_id = 4243;
+    EXPECT_EQ(run_charge_key(first), int64_t{1'795'727'067} * 67'108'864 + 4242);
+    EXPECT_NE(run_charge_key(first), run_charge_key(requeued));
+    EXPECT_NE(run_charge_key(first), run_charge_key(other_job));
+    // SLURM's largest possible job id and a submit time in 4000 AD still fit.
+    first.job_id = 67'043'328;
+    first.time_submit = 64'060'588'800;
+    ASSERT_TRUE(run_charge_key(first));
+    EXPECT_GT(*run_charge_key(first), 0);
+    first.job_id = 67'108'864;
+    EXPECT_EQ(run_charge_key(first), std::nullopt);
+    first.job_id = 0;
+    EXPECT_EQ(run_charge_key(first), std::nullopt);
+}
+
 }  // namespace
 }  // namespace asbb
