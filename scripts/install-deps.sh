@@ -9,6 +9,9 @@ PKGS=(
 	build-essential cmake pkg-config clang-format
 	libmariadb-dev libcurl4-openssl-dev rapidjson-dev libcxxopts-dev
 	libspdlog-dev libfmt-dev libgtest-dev libslurm-dev libmunge-dev
+	# asbb service: HTTP server (Debian builds it as a library) and, for
+	# tests/bench/service_bench.sh, a loopback load generator
+	libcpp-httplib-dev wrk
 	# services the tests and the demo start (privately, under a temp dir)
 	mariadb-server mariadb-client munge
 	slurmctld slurmd slurmdbd slurm-client

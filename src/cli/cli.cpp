@@ -36,6 +36,7 @@ Verbs:
             [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
+  service start
   slurm configure [--slurm-conf=PATH] [--apply]
 
 Options (anywhere on the line):
@@ -102,6 +103,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "rates") return rates_command(context, rest);
     if (verb == "job-context") return job_context_command(context, rest);
     if (verb == "slurm") return slurm_command(context, rest);
+    if (verb == "service") return service_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

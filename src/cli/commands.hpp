@@ -19,5 +19,6 @@ int check_command(Context& context, const Args& args);
 int rates_command(Context& context, const Args& args);
 int job_context_command(Context& context, const Args& args);
 int slurm_command(Context& context, const Args& args);
+int service_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli
