@@ -50,7 +50,7 @@ HttpResponse list_transactions(Call& call) {
         filter.account = account_param(*account);
         call.require(Access::kRead, *filter.account);
     } else if (!call.principal.superuser()) {
-        bad_request("account: required (only administrators list every account's transactions)");
+        api_error(403, "only administrators may list every account's transactions: give ?account=");
     }
     if (call.query("job_id")) filter.job_id = int_query(call, "job_id", 0, 1, 4'294'967'293);
     if (auto kind = call.query("type")) {
