@@ -168,7 +168,11 @@ struct AsbaFigures {
 
 AsbaFigures asba_figures(Call& call, bool cost_required) {
     const JsonValue body = call.body_object();
+    // What the advisor's client and the original asbb's BudgetStatusQuery send.
+    refuse_unknown_fields(body,
+                          {"account", "estimated_cost", "grant_number", "project_code", "user_id"});
     const JsonFields fields(body);
+    for (const char* key : {"grant_number", "project_code", "user_id"}) fields.text(key, 64);
     AsbaFigures f;
     f.account = account_param(fields.required_text("account", 64));
     f.estimated_cost = fields.money("estimated_cost");
