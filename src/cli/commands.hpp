@@ -20,5 +20,6 @@ int rates_command(Context& context, const Args& args);
 int job_context_command(Context& context, const Args& args);
 int slurm_command(Context& context, const Args& args);
 int service_command(Context& context, const Args& args);
+int estimate_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

@@ -32,6 +32,7 @@ int job_context_command(Context& context, const Args& args) {
     if (!found) user_error(found.error());
     auto hold = report::load_job_hold_view(context.session(), *found, *job_id);
     if (!hold) user_error(hold.error());
+    context.require(Access::kRead, hold->account, hold->cluster);
     context.out << report::render_job_context(*hold, *job_id, context.now_s);
     return kExitOk;
 }

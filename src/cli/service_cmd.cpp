@@ -4,6 +4,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/remote.hpp"
 #include "service/service.hpp"
 
 namespace asbb::cli {
@@ -18,7 +19,7 @@ int service_command(Context& context, const Args& args) {
     if (wants_help(context, options, parsed)) return kExitOk;
     const Config& config = context.config();
     if (config.cluster_name.empty()) user_error("asbb.conf: ClusterName is not set");
-    return service::run_until_signal(config) == 0 ? kExitOk : kExitUserError;
+    return service::run_until_signal(config, run_for_caller) == 0 ? kExitOk : kExitUserError;
 }
 
 }  // namespace asbb::cli

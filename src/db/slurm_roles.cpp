@@ -27,4 +27,13 @@ void load_slurm_roles(Session& session, const SlurmDbName& slurm, const std::str
     }
 }
 
+bool may_access(Session& session, const SlurmDbName& slurm, const std::string& cluster,
+                const Principal& principal, Access access, const std::string& account) {
+    if (principal.superuser()) return true;
+    std::vector<std::string> path;
+    if (!cluster.empty()) path = account_path(session, slurm, cluster, account);
+    if (path.empty()) path = {account};
+    return allowed(principal, access, path);
+}
+
 }  // namespace asbb::db

@@ -16,4 +16,10 @@ namespace asbb::db {
 void load_slurm_roles(Session& session, const SlurmDbName& slurm, const std::string& cluster,
                       Principal& principal);
 
+// May principal do this to the account? Its place in the tree is read from
+// the cluster's associations (an account SLURM does not know there counts
+// as a tree of its own).
+bool may_access(Session& session, const SlurmDbName& slurm, const std::string& cluster,
+                const Principal& principal, Access access, const std::string& account);
+
 }  // namespace asbb::db

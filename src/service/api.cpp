@@ -39,6 +39,8 @@ constexpr Route kRoutes[] = {
     {"GET", "/api/v1/integration/budget-context/{job_id}", budget_context, true},
     {"POST", "/api/v1/asba/budget-status", asba_budget_status, true},
     {"POST", "/api/v1/asba/affordability-check", asba_affordability_check, true},
+    // The CLI's read verbs for users who cannot read asbb.conf (cli/remote.hpp).
+    {"POST", "/api/v1/cli", run_cli_verb, true},
 };
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -191,12 +193,8 @@ std::optional<std::string> Call::query(const std::string& name) const {
 }
 
 bool Call::may(Access access, const std::string& account, const std::string& cluster) {
-    if (principal.superuser()) return true;
-    const std::string on = cluster.empty() ? config().cluster_name : cluster;
-    std::vector<std::string> path;
-    if (!on.empty()) path = db::account_path(*session, slurm(), on, account);
-    if (path.empty()) path = {account};
-    return allowed(principal, access, path);
+    return db::may_access(*session, slurm(), cluster.empty() ? config().cluster_name : cluster,
+                          principal, access, account);
 }
 
 void Call::require(Access access, const std::string& account, const std::string& cluster) {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,10 +38,17 @@ class ApiError : public std::runtime_error {
     throw ApiError(400, message);
 }
 
+// Runs a CLI verb for a caller (cli::run_for_caller); handed in by whoever
+// starts the service, so that this library does not depend on the CLI's.
+using CliRunner =
+    std::function<int(const Principal& caller, const Config& config, db::Session& session,
+                      const std::vector<std::string>& args, std::ostream& out, std::ostream& err)>;
+
 struct ServiceState {
     const Config& config;
     Metrics& metrics;
     net::AdvisorClient* advisor = nullptr;  // null: the rate card only
+    CliRunner cli;                          // empty: POST /api/v1/cli answers 404
 };
 
 struct Call {
@@ -80,6 +89,7 @@ HttpResponse budget_reconcile(Call& call);
 HttpResponse budget_context(Call& call);
 HttpResponse asba_budget_status(Call& call);
 HttpResponse asba_affordability_check(Call& call);
+HttpResponse run_cli_verb(Call& call);
 
 // Path parameter / body helpers shared by the handlers.
 std::string account_param(const std::string& text);  // normalized, 400 when invalid

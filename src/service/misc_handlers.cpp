@@ -3,6 +3,7 @@
 // /api/v1/integration/budget-context/{job_id} (the job-context JSON that
 // `asbb job-context` prints, from the same code).
 #include <charconv>
+#include <sstream>
 
 #include "core/names.hpp"
 #include "db/journal_list.hpp"
@@ -115,6 +116,30 @@ HttpResponse budget_context(Call& call) {
     }
     call.require(Access::kRead, view->account, view->cluster);
     return json_response(200, report::render_job_context(*view, *job_id, call.now_s));
+}
+
+HttpResponse run_cli_verb(Call& call) {
+    if (!call.state.cli) api_error(404, "the CLI is not served here");
+    const JsonValue body = call.body_object();
+    const JsonValue* args = body.find("args");
+    if (args == nullptr || args->kind != JsonValue::Kind::kArray || body.members.size() != 1) {
+        bad_request("body: must be {\"args\": [strings]}");
+    }
+    if (args->items.size() > 64) bad_request("args: more than 64");
+    std::vector<std::string> argv;
+    for (const auto& item : args->items) {
+        if (item.kind != JsonValue::Kind::kString) bad_request("args: must be strings");
+        if (item.text.size() > 4096) bad_request("args: an argument is longer than 4096 bytes");
+        argv.push_back(item.text);
+    }
+    std::ostringstream out;
+    std::ostringstream err;
+    const int status = call.state.cli(call.principal, call.config(), *call.session, argv, out, err);
+    JsonOut json;
+    json.w().StartObject();
+    json.number("status", status).text("stdout", out.str()).text("stderr", err.str());
+    json.w().EndObject();
+    return json_response(200, json.str());
 }
 
 }  // namespace asbb::service

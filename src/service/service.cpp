@@ -15,11 +15,11 @@
 namespace asbb::service {
 
 struct Service::Impl {
-    explicit Impl(const Config& c)
+    Impl(const Config& c, CliRunner cli)
         : config(c),
           advisor(net::AdvisorSettings{c.advisor_url, c.advisor_key, c.advisor_timeout_ms,
                                        c.advisor_health_interval_s}),
-          state{config, metrics, config.advisor_url.empty() ? nullptr : &advisor},
+          state{config, metrics, config.advisor_url.empty() ? nullptr : &advisor, std::move(cli)},
           pool([this] {
               return std::unique_ptr<db::Session>(
                   std::make_unique<db::MariaSession>(db::connect_params_for(config)));
@@ -46,7 +46,8 @@ struct Service::Impl {
     HttpServer server;
 };
 
-Service::Service(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
+Service::Service(const Config& config, CliRunner cli)
+    : impl_(std::make_unique<Impl>(config, std::move(cli))) {}
 Service::~Service() = default;
 
 int Service::bind(int port_override) {
@@ -62,7 +63,7 @@ void Service::stop() {
     impl_->server.stop();
 }
 
-int run_until_signal(const Config& config) {
+int run_until_signal(const Config& config, CliRunner cli) {
     // Blocked before any thread starts, so every thread inherits the mask and
     // only the waiter below sees SIGTERM/SIGINT.
     sigset_t signals;
@@ -72,7 +73,7 @@ int run_until_signal(const Config& config) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
-    Service service(config);
+    Service service(config, std::move(cli));
     const int port = service.bind();
     if (port < 0) {
         spdlog::error("cannot listen on {}:{}", config.service_host, config.service_port);

@@ -7,12 +7,14 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "service/handler.hpp"
 
 namespace asbb::service {
 
 class Service {
   public:
-    explicit Service(const Config& config);
+    // cli: runs CLI verbs for POST /api/v1/cli (empty: not served).
+    explicit Service(const Config& config, CliRunner cli = {});
     ~Service();
     // Binds ServiceAddress (port_override >= 0: that port instead, 0 = any
     // free one). Returns the port, or -1 when it cannot be bound.
@@ -28,6 +30,6 @@ class Service {
 
 // Runs the service in the foreground until SIGTERM or SIGINT, then answers
 // the requests in flight and returns 0 (1 when the address cannot be bound).
-int run_until_signal(const Config& config);
+int run_until_signal(const Config& config, CliRunner cli = {});
 
 }  // namespace asbb::service

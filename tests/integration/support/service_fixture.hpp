@@ -23,6 +23,7 @@
 #include <string>
 #include <thread>
 
+#include "cli/remote.hpp"
 #include "config/config.hpp"
 #include "db/budgets.hpp"
 #include "db/rates.hpp"
@@ -131,7 +132,7 @@ inline void add_slurm_roles(db::Session& session, const std::string& slurm_db) {
 // The service on a free loopback port, serving in a thread of this process.
 class ServiceRunner {
   public:
-    explicit ServiceRunner(const Config& config) : service_(config) {
+    explicit ServiceRunner(const Config& config) : service_(config, cli::run_for_caller) {
         port_ = service_.bind(0);
         if (port_ > 0) thread_ = std::thread([this] { service_.serve(); });
     }
