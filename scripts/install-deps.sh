@@ -21,6 +21,8 @@ PKGS=(
 	systemd
 	# tools used by the test and demo scripts
 	procps psmisc iproute2 passwd util-linux
+	# tests/bench/service_bench.sh mints MUNGE credentials with python3 (ctypes)
+	python3
 )
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }

@@ -95,7 +95,10 @@ HttpServer::HttpServer(const ServerLimits& limits, Handler handler)
     server.set_read_timeout(timeout);
     server.set_write_timeout(timeout);
     server.set_keep_alive_timeout(std::max<time_t>(1, limits.timeout_ms / 1000));
-    server.set_keep_alive_max_count(100);
+    // A worker serves one connection at a time: a kept-alive connection is
+    // handed back to the queue after a few requests so that the others
+    // waiting for a worker get their turn (fairness over reuse).
+    server.set_keep_alive_max_count(5);
     server.set_payload_max_length(static_cast<size_t>(limits.max_body_bytes));
     server.set_tcp_nodelay(true);
 
