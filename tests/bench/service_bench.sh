@@ -24,6 +24,7 @@ CREDENTIALS=${BENCH_CREDENTIALS:-20000}
 command -v wrk >/dev/null || bench_die "wrk is missing (scripts/install-deps.sh installs it)"
 
 bench_init_cli
+# shellcheck disable=SC2034 # read by bench_cluster_start: no plugin
 ASBB_PLUGIN_SO=''
 bench_cluster_start "$PORT_BASE"
 "$ASBB_BIN" database migrate >/dev/null
@@ -98,4 +99,5 @@ bench_machine
 run check POST /api/v1/budget/check \
 	'{"account":"proj001","partition":"aws-cpu","nodes":2,"cpus":4,"wall_time":"02:00:00"}'
 run account GET /api/v1/accounts/proj001
+# shellcheck disable=SC2034 # read by bench_cleanup
 BENCH_OK=1

@@ -524,10 +524,10 @@ TEST(ConfigParse, ServiceAndAdvisorKeys) {
     EXPECT_EQ(result.config.advisor_key, "k3y");
     EXPECT_EQ(result.config.advisor_timeout_ms, 50);
     EXPECT_EQ(result.config.advisor_health_interval_s, 5);
-    for (const char* bad : {"ServiceAddress=8080\n", "ServiceAddress=host:0\n",
-                            "ServiceAddress=host:99999\n", "ServiceThreads=0\n",
-                            "ServiceMaxBody=10\n", "MungeSocket=relative\n",
-                            "AdvisorURL=ftp://x\n", "AdvisorTimeout=5\n"}) {
+    for (const char* bad :
+         {"ServiceAddress=8080\n", "ServiceAddress=host:0\n", "ServiceAddress=host:99999\n",
+          "ServiceThreads=0\n", "ServiceMaxBody=10\n", "MungeSocket=relative\n",
+          "AdvisorURL=ftp://x\n", "AdvisorTimeout=5\n"}) {
         EXPECT_FALSE(parse_config_text(bad).ok()) << bad;
     }
 }
