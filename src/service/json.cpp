@@ -158,6 +158,9 @@ std::optional<Money> JsonFields::money(const std::string& key) const {
     }
     auto amount = parse_money(v->text);
     if (!amount) bad_request(key + ": " + amount.error());
+    if (amount->micro > kMaxAmountMicro) {
+        bad_request(key + ": more than " + format_money_exact(Money{kMaxAmountMicro}));
+    }
     return *amount;
 }
 
