@@ -9,6 +9,9 @@ PKGS=(
 	build-essential cmake pkg-config clang-format
 	libmariadb-dev libcurl4-openssl-dev rapidjson-dev libcxxopts-dev
 	libspdlog-dev libfmt-dev libgtest-dev libslurm-dev libmunge-dev
+	# asbb service: HTTP server (Debian builds it as a library) and, for
+	# tests/bench/service_bench.sh, a loopback load generator
+	libcpp-httplib-dev wrk
 	# services the tests and the demo start (privately, under a temp dir)
 	mariadb-server mariadb-client munge
 	slurmctld slurmd slurmdbd slurm-client
@@ -18,6 +21,8 @@ PKGS=(
 	systemd
 	# tools used by the test and demo scripts
 	procps psmisc iproute2 passwd util-linux
+	# tests/bench/service_bench.sh mints MUNGE credentials with python3 (ctypes)
+	python3
 )
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }

@@ -125,6 +125,10 @@ int list(Context& context, const Args& args) {
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
     auto budgets = db::list_budgets(context.session(), std::nullopt);
+    // Through the service: only what the caller may read.
+    std::erase_if(budgets, [&](const db::Budget& b) {
+        return !context.may(Access::kRead, b.account, b.cluster);
+    });
     if (auto cluster = optional_value(parsed, "cluster")) {
         std::string wanted = *cluster == "all" ? "" : parse_cluster(*cluster);
         std::erase_if(budgets, [&](const db::Budget& b) { return b.cluster != wanted; });
@@ -140,6 +144,7 @@ int show(Context& context, const Args& args) {
     if (wants_help(context, options, parsed)) return kExitOk;
     if (positional.empty()) usage_error("asbb account show NAME: NAME is missing");
     const std::string account = parse_account(positional[0]);
+    context.require(Access::kRead, account);
     auto budgets = db::list_budgets(context.session(), account);
     if (budgets.empty()) user_error("account " + account + " has no budget");
     std::vector<db::PartitionLimit> limits;

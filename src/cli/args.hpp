@@ -14,10 +14,7 @@
 
 namespace asbb::cli {
 
-// The largest amount asbb accepts in one budget, deposit or limit: one
-// billion dollars. Far above any cloud allocation, far below int64 overflow
-// when a few are summed.
-inline constexpr int64_t kMaxAmountMicro = 1'000'000'000 * kMicroPerUnit;
+// The largest amount asbb accepts: kMaxAmountMicro (core/money.hpp).
 
 enum class AllowZero { kNo, kYes };
 

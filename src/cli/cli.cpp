@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/remote.hpp"
 #include "db/session.hpp"
 #include "util/identity.hpp"
 #include "util/local_time.hpp"
@@ -40,6 +41,8 @@ Verbs:
   holds [ACCOUNT] [--state=open|pending|linked|charged|released|expired|all[,...]]
         [--cluster=NAME|all]
 
+  estimate --account=ACCOUNT --partition=PARTITION [--nodes=N] [--cpus=N]
+           [--gpus=N] [--time=TIMELIMIT] [--cluster=NAME]
   job-context --job-id=ID [--cluster=NAME]
   reconcile JOBID
   recover [--dry-run]
@@ -48,6 +51,7 @@ Verbs:
   config init [--output=PATH] [--force]
   config validate [PATH]
   database migrate
+  service start
   slurm configure [--slurm-conf=PATH] [--apply]
 
 Options (anywhere on the line):
@@ -57,6 +61,8 @@ Options (anywhere on the line):
   --json             JSON output, exact amounts as strings
   format=F1[%W],...  choose columns and widths of a listing
   --config=PATH      config file (default: $ASBB_CONF or /etc/asbb/asbb.conf)
+  --service=URL      run a read verb through the asbb service (automatic when
+                     the config file cannot be read)
   -h, --help         this help;  -V, --version  the version
 
 Exit status: 0 ok, 1 user error, 2 usage error, 3 database unavailable.
@@ -120,6 +126,8 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "holds") return holds_command(context, rest);
     if (verb == "reconcile") return reconcile_command(context, rest);
     if (verb == "recover") return recover_command(context, rest);
+    if (verb == "service") return service_command(context, rest);
+    if (verb == "estimate") return estimate_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 
@@ -131,22 +139,71 @@ std::string one_line(std::string text) {
 
 }  // namespace
 
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    Context context(out, err);
+namespace {
+
+// Runs body, reporting what it throws as "asbb: error: ..." with its exit status.
+template <class Body>
+int guarded(Context& context, Body&& body) {
     try {
-        context.now_s = now_epoch_s();
-        context.actor = current_user_name();
-        return dispatch(context, take_global_options(context, args));
+        return body();
     } catch (const CliError& e) {
-        err << "asbb: error: " << one_line(e.what()) << "\n";
+        context.err << "asbb: error: " << one_line(e.what()) << "\n";
         return e.exit_code();
     } catch (const db::DbError& e) {
-        err << "asbb: error: " << one_line(e.what()) << "\n";
+        context.err << "asbb: error: " << one_line(e.what()) << "\n";
         return e.kind() == db::DbErrorKind::kConnection ? kExitDbUnavailable : kExitUserError;
     } catch (const std::exception& e) {
-        err << "asbb: error: " << one_line(e.what()) << "\n";
+        context.err << "asbb: error: " << one_line(e.what()) << "\n";
         return kExitUserError;
     }
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Context context(out, err);
+    // --service=URL sends read verbs to the asbb service (cli/remote.hpp).
+    std::string service_option;
+    Args local_args;
+    for (const auto& arg : args) {
+        if (arg.starts_with("--service=")) {
+            service_option = arg.substr(10);
+        } else {
+            local_args.push_back(arg);
+        }
+    }
+    return guarded(context, [&] {
+        context.now_s = now_epoch_s();
+        context.actor = current_user_name();
+        const Args rest = take_global_options(context, local_args);
+        if (auto url = remote_service_url(rest, context.config_path, service_option)) {
+            Args forwarded;
+            for (const auto& arg : local_args) {
+                if (!arg.starts_with("--config=")) forwarded.push_back(arg);
+            }
+            return run_remote(*url, forwarded, out, err);
+        }
+        return dispatch(context, rest);
+    });
+}
+
+int run_for_caller(const Principal& caller, const Config& config, db::Session& session,
+                   const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Context context(out, err);
+    return guarded(context, [&] {
+        for (const auto& arg : args) {
+            if (arg.starts_with("--config") || arg.starts_with("--service")) {
+                usage_error("--config and --service are not accepted through the asbb service");
+            }
+        }
+        context.serve_caller(caller, config, session);
+        context.now_s = now_epoch_s();
+        const Args rest = take_global_options(context, args);
+        if (!remote_capable(rest)) {
+            usage_error("this verb is not available through the asbb service (read verbs only)");
+        }
+        return dispatch(context, rest);
+    });
 }
 
 }  // namespace asbb::cli

@@ -25,5 +25,7 @@ int usage_command(Context& context, const Args& args);
 int holds_command(Context& context, const Args& args);
 int reconcile_command(Context& context, const Args& args);
 int recover_command(Context& context, const Args& args);
+int service_command(Context& context, const Args& args);
+int estimate_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "core/access.hpp"
 #include "core/table.hpp"
 #include "db/mariadb_session.hpp"
 #include "db/slurm_tree.hpp"
@@ -67,11 +68,22 @@ class Context {
     std::unique_ptr<db::MariaSession> admin_session();
     db::SlurmDbName slurm_db() { return {config().slurm_db_name}; }
 
+    // Run inside the asbb service for a caller (see cli::run_for_caller): the
+    // service's config and session are used, and read verbs must ask
+    // require() before showing an account. Unset for a local run, where the
+    // caller could read asbb.conf and so may read everything.
+    void serve_caller(const Principal& caller, const Config& config, db::Session& session);
+    bool remote() const { return caller_.has_value(); }
+    bool may(Access access, const std::string& account, const std::string& cluster = "");
+    void require(Access access, const std::string& account, const std::string& cluster = "");
+
   private:
     db::ConnectParams connect_params();
 
     std::optional<Config> config_;
     std::unique_ptr<db::MariaSession> session_;
+    std::optional<Principal> caller_;
+    db::Session* borrowed_session_ = nullptr;
 };
 
 }  // namespace asbb::cli

@@ -199,6 +199,7 @@ int forecast_command(Context& context, const Args& args) {
     if (wants_help(context, options, parsed)) return kExitOk;
     if (positional.empty()) usage_error("asbb forecast ACCOUNT: ACCOUNT is missing");
     const std::string account = parse_account(positional[0]);
+    context.require(Access::kRead, account);
     const db::Budget budget = forecast_budget(context, account, optional_value(parsed, "cluster"));
 
     const Series series = daily_series(context, budget);

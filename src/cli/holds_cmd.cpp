@@ -96,7 +96,12 @@ int holds_command(Context& context, const Args& args) {
     if (filter.cluster && !db::slurm_cluster_exists(session, context.slurm_db(), *filter.cluster)) {
         user_error("SLURM has no cluster '" + *filter.cluster + "'");
     }
-    print_listing(context, hold_listing(db::list_holds(session, filter), context.now_s));
+    if (filter.account) context.require(Access::kRead, *filter.account);
+    auto holds = db::list_holds(session, filter);
+    // Through the service, a user sees the holds of accounts they may read.
+    std::erase_if(holds,
+                  [&](const auto& h) { return !context.may(Access::kRead, h.account, h.cluster); });
+    print_listing(context, hold_listing(holds, context.now_s));
     return kExitOk;
 }
 

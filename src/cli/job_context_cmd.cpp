@@ -1,221 +1,15 @@
 // asbb job-context --job-id=ID: what aws-slurm-burst and the burst advisor
 // need to know about one job's money, as JSON with stable field names
-// (documented in asbb(1); schema in etc/job-context.schema.json).
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
-#include <charconv>
+// (documented in asbb(1); schema in etc/job-context.schema.json). The lookup
+// and the JSON live in src/report, shared with the service's
+// /api/v1/integration/budget-context/{job_id}.
 #include <ostream>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "core/hold_sizing.hpp"
-#include "core/job_context.hpp"
-#include "core/names.hpp"
-#include "db/job_context.hpp"
-#include "slurm/live_job.hpp"
-#include "util/local_time.hpp"
+#include "report/job_context_json.hpp"
 
 namespace asbb::cli {
-
-namespace {
-
-// "1234", or an array task "1234_7" (one hold covers the whole array).
-int64_t parse_job_id(const std::string& text) {
-    const std::string array_part = text.substr(0, text.find('_'));
-    int64_t value = 0;
-    auto [end, ec] =
-        std::from_chars(array_part.data(), array_part.data() + array_part.size(), value);
-    const bool task_ok =
-        array_part.size() == text.size() ||
-        (text.size() > array_part.size() + 1 &&
-         text.find_first_not_of("0123456789", array_part.size() + 1) == std::string::npos);
-    if (ec != std::errc() || end != array_part.data() + array_part.size() || value < 1 ||
-        value > 4'294'967'293 || !task_ok) {
-        user_error("--job-id: " + quote_input(text) + " is not a SLURM job id");
-    }
-    return value;
-}
-
-struct FoundHold {
-    std::string id;
-    bool unsecured = false;  // spooled by the plugin under FailPolicy=open
-};
-
-// The hold that stands for the job now: linked by the poller, or (for a job
-// submitted since the last poll) named in the job's admin_comment.
-FoundHold find_hold_id(Context& context, const std::string& cluster, int64_t job_id) {
-    if (auto linked = db::hold_id_for_job(context.session(), cluster, job_id)) return {*linked};
-    const std::string job = "job " + std::to_string(job_id);
-    if (cluster != context.config().cluster_name) {
-        user_error(job + " has no hold linked to it on cluster " + cluster);
-    }
-    auto live = slurm::load_live_job(job_id);
-    if (!live) user_error(job + " has no hold linked to it yet, and " + live.error());
-    if (!*live) user_error(job + " is unknown to asbb and to slurmctld on cluster " + cluster);
-    const slurm::LiveJobInfo& info = **live;
-    const std::string tagged = hold_id_in_comment(info.admin_comment);
-    if (tagged.empty()) {
-        user_error(job + " has no asbb hold (partition " + info.partition +
-                   " is not budgeted, or the job was submitted without the plugin)");
-    }
-    return {db::current_hold_id(context.session(), tagged),
-            info.admin_comment.find("asbb:unsecured") != std::string::npos};
-}
-
-class JsonOut {
-  public:
-    JsonOut() : writer_(buffer_) { writer_.SetIndent(' ', 2); }
-    rapidjson::PrettyWriter<rapidjson::StringBuffer>& w() { return writer_; }
-    void key(const std::string& name) { writer_.Key(name.c_str(), size(name)); }
-    void text(const std::string& name, const std::string& value) {
-        key(name);
-        writer_.String(value.c_str(), size(value));
-    }
-    void money(const std::string& name, Money value) { text(name, format_money_exact(value)); }
-    void number(const std::string& name, int64_t value) {
-        key(name);
-        writer_.Int64(value);
-    }
-    std::string str() const { return buffer_.GetString(); }
-
-  private:
-    static rapidjson::SizeType size(const std::string& s) {
-        return static_cast<rapidjson::SizeType>(s.size());
-    }
-    rapidjson::StringBuffer buffer_;
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> writer_;
-};
-
-const char* kind_name(db::LevelKind kind) {
-    switch (kind) {
-        case db::LevelKind::kAccount:
-            return "account";
-        case db::LevelKind::kAncestor:
-            return "ancestor";
-        case db::LevelKind::kPartitionLimit:
-            return "partition_limit";
-    }
-    return "account";
-}
-
-void write_levels(JsonOut& json, const db::HoldView& hold) {
-    json.key("levels");
-    json.w().StartArray();
-    for (const db::LevelView& level : hold.levels) {
-        json.w().StartObject();
-        json.text("kind", kind_name(level.kind));
-        json.text("account", level.account);
-        if (level.kind == db::LevelKind::kPartitionLimit) {
-            json.text("partition", level.partition);
-            json.money("limit", level.allocated);
-        } else {
-            json.money("allocated", level.allocated);
-        }
-        json.money("spent", level.spent);
-        json.money("held", level.held);
-        json.money("available", level.available());
-        json.text("period_start", format_local_datetime(level.period_start));
-        json.text("period_end", format_local_datetime(level.period_end));
-        json.number("period_end_epoch", level.period_end);
-        json.w().EndObject();
-    }
-    json.w().EndArray();
-}
-
-std::string render(const db::HoldView& hold, int64_t job_id, int64_t now_s) {
-    std::vector<LevelBalance> balances;
-    std::optional<Money> partition_left;
-    std::optional<int64_t> period_end;
-    for (const db::LevelView& level : hold.levels) {
-        balances.push_back({level.available()});
-        if (level.kind == db::LevelKind::kPartitionLimit) {
-            if (!partition_left || level.available() < *partition_left) {
-                partition_left = level.available();
-            }
-        } else if (!period_end || level.period_end < *period_end) {
-            period_end = level.period_end;
-        }
-    }
-    const SpendCeiling ceiling = spend_ceiling(hold.held, balances);
-
-    JsonOut json;
-    json.w().StartObject();
-    json.text("schema", "asbb.job-context/1");
-    json.number("job_id", job_id);
-    json.text("cluster", hold.cluster);
-    json.text("account", hold.account);
-    json.text("partition", hold.partition);
-    json.text("user", hold.user_name);
-    json.text("generated_at", format_local_datetime(now_s));
-
-    json.key("hold");
-    json.w().StartObject();
-    json.text("id", hold.id);
-    json.text("state", hold.state);
-    json.money("estimate", hold.estimate);
-    json.money("amount", hold.amount);
-    json.money("held", hold.held);
-    json.money("charged", hold.charged);
-    json.text("hold_factor", format_hold_factor(hold.hold_factor_ppm));
-    json.key("price_lock");
-    json.w().StartObject();
-    json.money("node_hour", hold.node_hour_price);
-    json.number("nodes", hold.nodes);
-    json.number("time_limit_s", hold.time_limit_s);
-    json.number("array_tasks", hold.array_tasks);
-    json.w().EndObject();
-    json.text("created_at", format_local_datetime(hold.created_at));
-    json.w().EndObject();
-
-    write_levels(json, hold);
-    json.key("available");
-    if (ceiling.tightest_level) {
-        json.w().String(format_money_exact(*ceiling.tightest_level).c_str());
-    } else {
-        json.w().Null();
-    }
-    json.key("partition_limit_left");
-    if (partition_left) {
-        json.w().String(format_money_exact(*partition_left).c_str());
-    } else {
-        json.w().Null();
-    }
-    json.key("period_end");
-    if (period_end) {
-        json.w().String(format_local_datetime(*period_end).c_str());
-    } else {
-        json.w().Null();
-    }
-    json.money("max_total_cost", ceiling.max_total);
-
-    // The blocks of aws-slurm-burst's execution plan that asbb fills, in that
-    // project's own shape (dollars as a JSON number: written from the exact
-    // decimal text, never through a float).
-    json.key("cost_constraints");
-    json.w().StartObject();
-    json.key("max_total_cost");
-    const std::string dollars = format_money_exact(ceiling.max_total);
-    json.w().RawValue(dollars.c_str(), dollars.size(), rapidjson::kNumberType);
-    json.w().EndObject();
-    json.key("execution_metadata");
-    json.w().StartObject();
-    json.text("job_id", std::to_string(job_id));
-    json.text("user_id", hold.user_name);
-    json.text("project_id", hold.account);
-    json.key("tags");
-    json.w().StartObject();
-    json.text("asbb:hold", hold.id);
-    json.text("asbb:account", hold.account);
-    json.text("asbb:cluster", hold.cluster);
-    json.w().EndObject();
-    json.w().EndObject();
-
-    json.w().EndObject();
-    return json.str() + "\n";
-}
-
-}  // namespace
 
 int job_context_command(Context& context, const Args& args) {
     auto options = command_options("asbb job-context",
@@ -226,21 +20,20 @@ int job_context_command(Context& context, const Args& args) {
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
-    const int64_t job_id = parse_job_id(required_value(parsed, "job-id"));
+    const auto job_id = report::parse_job_id(required_value(parsed, "job-id"));
+    if (!job_id) user_error("--job-id: " + job_id.error());
     const auto cluster_value = optional_value(parsed, "cluster");
     const std::string cluster =
         cluster_value ? parse_cluster(*cluster_value) : context.config().cluster_name;
     if (cluster.empty()) usage_error("--cluster: give a cluster (ClusterName is not set)");
 
-    const FoundHold found = find_hold_id(context, cluster, job_id);
-    auto hold = db::load_hold_view(context.session(), found.id);
-    if (!hold) {
-        user_error("job " + std::to_string(job_id) + " names hold " + found.id +
-                   (found.unsecured ? ", spooled while the database was unavailable and not "
-                                      "placed yet (the poller places it)"
-                                    : ", which asbb does not have"));
-    }
-    context.out << render(*hold, job_id, context.now_s);
+    const auto found =
+        report::find_job_hold(context.session(), cluster, context.config().cluster_name, *job_id);
+    if (!found) user_error(found.error());
+    auto hold = report::load_job_hold_view(context.session(), *found, *job_id);
+    if (!hold) user_error(hold.error());
+    context.require(Access::kRead, hold->account, hold->cluster);
+    context.out << report::render_job_context(*hold, *job_id, context.now_s);
     return kExitOk;
 }
 

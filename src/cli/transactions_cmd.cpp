@@ -171,6 +171,7 @@ int transactions_command(Context& context, const Args& args) {
     if (wants_help(context, options, parsed)) return kExitOk;
     if (positional.empty()) usage_error("asbb transactions ACCOUNT: ACCOUNT is missing");
     const std::string account = parse_account(positional[0]);
+    context.require(Access::kRead, account);
     const Filters filters = parse_filters(context, parsed);
     std::optional<std::string> cluster;
     if (auto v = optional_value(parsed, "cluster")) cluster = *v == "all" ? "" : parse_cluster(*v);

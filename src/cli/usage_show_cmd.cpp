@@ -169,6 +169,9 @@ int show(Context& context, const Args& args) {
     const std::string account = parse_account(positional[0]);
     const int64_t instant_s = period_instant(context, optional_value(parsed, "period"));
     const std::string cluster = tree_cluster(context, optional_value(parsed, "cluster"));
+    // Through the service: a user reads the accounts they belong to (and
+    // coordinators their subtrees), so the roll-up below is theirs too.
+    context.require(Access::kRead, account, cluster);
 
     auto& session = context.session();
     const auto all_budgets = db::list_budgets(session, std::nullopt);

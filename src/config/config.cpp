@@ -347,6 +347,96 @@ const std::vector<KeyInfo>& keys() {
              return "must be trace, debug, info, warn or error, got " + quoted(v);
          },
          [](const Config& c) { return c.log_level; }},
+        {"ServiceAddress", "Service (asbb service start: the REST API)",
+         "HOST:PORT the service listens on, e.g. 0.0.0.0:8080; port 1 to 65535.\n"
+         "Every request is authenticated with MUNGE.",
+         false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             const size_t colon = v.rfind(':');
+             if (colon == std::string_view::npos || colon == 0) {
+                 return "must be HOST:PORT, got " + quoted(v);
+             }
+             std::string host(v.substr(0, colon));
+             if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+                 host = host.substr(1, host.size() - 2);  // [::1]:8080
+             }
+             if (Problem p = set_no_space_text(host, kMaxHostName, c.service_host)) return p;
+             if (!parse_in_range(v.substr(colon + 1), 1, 65535)) {
+                 return "must be HOST:PORT with a port from 1 to 65535, got " + quoted(v);
+             }
+             c.service_port = static_cast<int>(*parse_in_range(v.substr(colon + 1), 1, 65535));
+             return std::nullopt;
+         },
+         [](const Config& c) { return c.service_host + ":" + std::to_string(c.service_port); }},
+        {"ServiceThreads", "",
+         "Worker threads answering requests (each with its own database\n"
+         "connection), 1 to 256. Further connections wait to be accepted.",
+         false, "",
+         [](std::string_view v, Config& c) { return set_number(v, 1, 256, "", c.service_threads); },
+         [](const Config& c) { return std::to_string(c.service_threads); }},
+        {"ServiceMaxBody", "",
+         "Largest request body in bytes, 1024 to 16777216; larger ones get 413.", false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 1024, 16 * 1024 * 1024, "bytes", c.service_max_body_bytes);
+         },
+         [](const Config& c) { return std::to_string(c.service_max_body_bytes); }},
+        {"ServiceMaxHeaders", "", "Most header lines a request may have, 8 to 1000; more get 431.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 8, 1000, "", c.service_max_headers);
+         },
+         [](const Config& c) { return std::to_string(c.service_max_headers); }},
+        {"ServiceTimeout", "",
+         "Milliseconds to read a request and to write a reply (a client that\n"
+         "stalls longer is dropped), 100 to 600000.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 100, 600000, "milliseconds", c.service_timeout_ms);
+         },
+         [](const Config& c) { return std::to_string(c.service_timeout_ms); }},
+        {"MungeSocket", "",
+         "munged's socket, an absolute path of at most 107 bytes. Default:\n"
+         "libmunge's own (/run/munge/munge.socket.2).",
+         false, "/run/munge/munge.socket.2",
+         [](std::string_view v, Config& c) {
+             return set_absolute_path(v, kMaxSocketPath, c.munge_socket);
+         },
+         [](const Config& c) { return c.munge_socket; }},
+        {"AdvisorURL", "Burst advisor (aws-slurm-burst-advisor)",
+         "Base URL of the advisor; asbb estimate and the service's /budget/check\n"
+         "ask POST <AdvisorURL>/api/v1/analyze and fall back to the rate card when\n"
+         "it fails. http:// or https://. Default: none (the rate card only).",
+         false, "http://localhost:8081",
+         [](std::string_view v, Config& c) -> Problem {
+             if (!(v.starts_with("http://") || v.starts_with("https://")) || v.size() > 2048) {
+                 return "must be an http:// or https:// URL, got " + quoted(v);
+             }
+             if (Problem p = set_no_space_text(v, 2048, c.advisor_url)) return p;
+             while (c.advisor_url.ends_with('/')) c.advisor_url.pop_back();
+             return std::nullopt;
+         },
+         [](const Config& c) { return c.advisor_url; }},
+        {"AdvisorKey", "",
+         "API key sent to the advisor as \"Authorization: Bearer <key>\". No spaces.", false,
+         "secret",
+         [](std::string_view v, Config& c) { return set_no_space_text(v, 1024, c.advisor_key); },
+         [](const Config& c) { return c.advisor_key; }},
+        {"AdvisorTimeout", "",
+         "Milliseconds one advisor call may take in all (connect, send, answer),\n"
+         "10 to 60000; after it the rate card is used.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 10, 60000, "milliseconds", c.advisor_timeout_ms);
+         },
+         [](const Config& c) { return std::to_string(c.advisor_timeout_ms); }},
+        {"AdvisorHealthInterval", "",
+         "Seconds after a failed advisor call during which the rate card is used\n"
+         "at once; then GET <AdvisorURL>/health is probed again. 1 to 86400.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 1, 86400, "seconds", c.advisor_health_interval_s);
+         },
+         [](const Config& c) { return std::to_string(c.advisor_health_interval_s); }},
     };
     return kKeys;
 }

@@ -52,6 +52,22 @@ struct Config {
     std::string cost_dir;
     int64_t orphan_hold_ttl_s = 600;
     std::string log_level = "info";
+
+    // asbb service (the REST API, `asbb service start`).
+    std::string service_host = "127.0.0.1";
+    int service_port = 8080;
+    int service_threads = 4;                     // workers answering requests
+    int64_t service_max_body_bytes = 64 * 1024;  // larger bodies: 413
+    int service_max_headers = 64;                // more header lines: 431
+    int64_t service_timeout_ms = 5'000;          // to read a request, to write a reply
+    std::string munge_socket;                    // empty: libmunge's default socket
+
+    // Burst advisor (aws-slurm-burst-advisor): cost estimates for `asbb
+    // estimate` and the service's /budget/check; empty URL: the rate card.
+    std::string advisor_url;
+    std::string advisor_key;  // sent as "Authorization: Bearer <key>" when set
+    int64_t advisor_timeout_ms = 2'000;
+    int64_t advisor_health_interval_s = 60;
 };
 
 struct ConfigProblem {

@@ -13,6 +13,11 @@ namespace asbb {
 
 inline constexpr int64_t kMicroPerUnit = 1'000'000;
 
+// The largest amount asbb accepts in one budget, deposit, limit, cost or
+// charge from people or programs (CLI, REST API): one billion dollars. Far
+// above any cloud allocation, far below int64 overflow when a few are summed.
+inline constexpr int64_t kMaxAmountMicro = 1'000'000'000 * kMicroPerUnit;
+
 struct Money {
     int64_t micro = 0;
 

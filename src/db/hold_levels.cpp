@@ -115,6 +115,33 @@ HoldResult diagnose_refusal(Session& session, const LevelShort& short_level, int
             0};
 }
 
+HoldResult check_hold_levels(Session& session, const std::vector<std::string>& path,
+                             const HoldRequest& request) {
+    std::vector<BudgetLevel> levels;
+    try {
+        levels = budget_levels(session, path, request.cluster, request.now_s);
+    } catch (const HoldRefused& refused) {
+        return refused.result;
+    }
+    if (levels.empty()) return {HoldOutcome::kNotBudgeted, std::nullopt, 0};
+    attach_partition_limits(session, levels, request.partition);
+    const int64_t amount = request.size.hold.micro;
+    // The same order diagnose_refusal names levels in: the account's own
+    // budget, its ancestors upwards, then the partition limits.
+    for (bool at_limit : {false, true}) {
+        for (const auto& level : levels) {
+            if (at_limit && !level.limit_id) continue;
+            const Money available = level_available(session, level, at_limit);
+            if (amount > 0 && available.micro < amount) {
+                return {HoldOutcome::kInsufficient,
+                        shortfall_of(level, at_limit, request.partition, available),
+                        static_cast<int>(levels.size())};
+            }
+        }
+    }
+    return {HoldOutcome::kPlaced, std::nullopt, static_cast<int>(levels.size())};
+}
+
 namespace {
 
 HoldResult existing_hold_verdict(Session& session, const HoldRequest& request) {

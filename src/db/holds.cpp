@@ -27,6 +27,12 @@ HoldResult place_hold(Session& session, const SlurmDbName& slurm, const HoldRequ
     }
 }
 
+HoldResult check_hold(Session& session, const SlurmDbName& slurm, const HoldRequest& request) {
+    std::vector<std::string> path = account_path(session, slurm, request.cluster, request.account);
+    if (path.empty()) return {HoldOutcome::kUnknownAccount, std::nullopt, 0};
+    return detail::check_hold_levels(session, path, request);
+}
+
 HoldResult move_hold(Session& session, const SlurmDbName& slurm, const std::string& old_hold_id,
                      int64_t job_id, const HoldRequest& request) {
     std::vector<std::string> path = account_path(session, slurm, request.cluster, request.account);

@@ -66,6 +66,12 @@ struct HoldResult {
 // concurrent holds cannot deadlock in a cycle.
 HoldResult place_hold(Session& session, const SlurmDbName& slurm, const HoldRequest& request);
 
+// Would place_hold accept this request now? The same levels and verdicts
+// (kPlaced means it fits), read without writing or locking: for the
+// service's /budget/check and `asbb estimate`. Another writer may change the
+// answer a moment later; only place_hold decides.
+HoldResult check_hold(Session& session, const SlurmDbName& slurm, const HoldRequest& request);
+
 // Moves the open hold of a job to another account (scontrol update
 // Account=): in one transaction, a new hold (request) is placed on the new
 // account's levels and the old one released and pointed at it. Refused as

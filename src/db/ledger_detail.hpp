@@ -46,6 +46,11 @@ HoldResult diagnose_refusal(Session& session, const LevelShort& short_level, int
 HoldResult place_hold_in_transaction(Session& session, const std::vector<std::string>& path,
                                      const HoldRequest& request);
 
+// What place_hold_in_transaction would answer now (kPlaced: it fits),
+// read without writing or locking anything.
+HoldResult check_hold_levels(Session& session, const std::vector<std::string>& path,
+                             const HoldRequest& request);
+
 // An open or closed hold, locked (SELECT ... FOR UPDATE) with its levels.
 struct OpenHold {
     std::string state;

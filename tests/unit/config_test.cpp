@@ -27,7 +27,15 @@ bool SameConfig(const Config& a, const Config& b) {
            a.plugin_deadline_ms == b.plugin_deadline_ms && a.fail_policy == b.fail_policy &&
            a.breaker_s == b.breaker_s && a.spool_dir == b.spool_dir &&
            a.budgeted_partitions == b.budgeted_partitions && a.cost_dir == b.cost_dir &&
-           a.orphan_hold_ttl_s == b.orphan_hold_ttl_s && a.log_level == b.log_level;
+           a.orphan_hold_ttl_s == b.orphan_hold_ttl_s && a.log_level == b.log_level &&
+           a.service_host == b.service_host && a.service_port == b.service_port &&
+           a.service_threads == b.service_threads &&
+           a.service_max_body_bytes == b.service_max_body_bytes &&
+           a.service_max_headers == b.service_max_headers &&
+           a.service_timeout_ms == b.service_timeout_ms && a.munge_socket == b.munge_socket &&
+           a.advisor_url == b.advisor_url && a.advisor_key == b.advisor_key &&
+           a.advisor_timeout_ms == b.advisor_timeout_ms &&
+           a.advisor_health_interval_s == b.advisor_health_interval_s;
 }
 
 std::string Problems(const ParseResult& result) {
@@ -483,7 +491,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 15);
+    EXPECT_EQ(uncommented, 25);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;
@@ -492,7 +500,36 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
     want.spool_dir = result.config.spool_dir;
     want.budgeted_partitions = result.config.budgeted_partitions;
     want.cost_dir = result.config.cost_dir;
+    want.munge_socket = result.config.munge_socket;
+    want.advisor_url = result.config.advisor_url;
+    want.advisor_key = result.config.advisor_key;
     EXPECT_TRUE(SameConfig(result.config, want));
+}
+
+TEST(ConfigParse, ServiceAndAdvisorKeys) {
+    const ParseResult result = parse_config_text(
+        "ServiceAddress=[::1]:18081\nServiceThreads=8\nServiceMaxBody=2048\n"
+        "ServiceMaxHeaders=32\nServiceTimeout=250\nMungeSocket=/tmp/m/munge.socket\n"
+        "AdvisorURL=http://advisor:8081/\nAdvisorKey=k3y\nAdvisorTimeout=50\n"
+        "AdvisorHealthInterval=5\n");
+    ASSERT_TRUE(result.ok()) << Problems(result);
+    EXPECT_EQ(result.config.service_host, "::1");
+    EXPECT_EQ(result.config.service_port, 18081);
+    EXPECT_EQ(result.config.service_threads, 8);
+    EXPECT_EQ(result.config.service_max_body_bytes, 2048);
+    EXPECT_EQ(result.config.service_max_headers, 32);
+    EXPECT_EQ(result.config.service_timeout_ms, 250);
+    EXPECT_EQ(result.config.munge_socket, "/tmp/m/munge.socket");
+    EXPECT_EQ(result.config.advisor_url, "http://advisor:8081");
+    EXPECT_EQ(result.config.advisor_key, "k3y");
+    EXPECT_EQ(result.config.advisor_timeout_ms, 50);
+    EXPECT_EQ(result.config.advisor_health_interval_s, 5);
+    for (const char* bad :
+         {"ServiceAddress=8080\n", "ServiceAddress=host:0\n", "ServiceAddress=host:99999\n",
+          "ServiceThreads=0\n", "ServiceMaxBody=10\n", "MungeSocket=relative\n",
+          "AdvisorURL=ftp://x\n", "AdvisorTimeout=5\n"}) {
+        EXPECT_FALSE(parse_config_text(bad).ok()) << bad;
+    }
 }
 
 TEST(ConfigPath, DefaultAndEnvironment) {

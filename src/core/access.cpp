@@ -1,0 +1,33 @@
+#include "core/access.hpp"
+
+#include <algorithm>
+
+namespace asbb {
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+}  // namespace
+
+bool allowed(const Principal& principal, Access access, const std::vector<std::string>& path) {
+    if (principal.superuser()) return true;
+    if (path.empty()) return false;
+    // A coordinator of any account on the path coordinates this one.
+    for (const auto& account : path) {
+        if (contains(principal.coordinated, account)) return true;
+    }
+    return access == Access::kRead && contains(principal.associated, path.front());
+}
+
+std::string role_name(const Principal& principal) {
+    if (principal.uid == 0) return "root";
+    if (principal.slurm_admin_level >= kSlurmAdminAdministrator) return "administrator";
+    if (principal.slurm_admin_level >= kSlurmAdminOperator) return "operator";
+    if (!principal.coordinated.empty()) return "coordinator";
+    return "user";
+}
+
+}  // namespace asbb
