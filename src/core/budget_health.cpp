@@ -49,7 +49,7 @@ std::string burst_decision(bool fits, int health_score) {
     return "EMERGENCY_ONLY";
 }
 
-std::string percent_text(Money part, Money whole) {
+std::string percent_hundredths_text(Money part, Money whole) {
     if (whole.micro <= 0 || part.micro <= 0) return "0";
     auto hundredths = mul_div_round_half_up(part.micro, 10'000, 1, whole.micro);
     if (!hundredths) return "0";

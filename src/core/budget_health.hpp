@@ -34,7 +34,9 @@ BudgetHealth budget_health(const BudgetFigures& figures, int64_t now_s);
 // PREFER_AWS, >= 30 EITHER, >= 10 PREFER_LOCAL, below EMERGENCY_ONLY.
 std::string burst_decision(bool fits, int health_score);
 
-// part / whole in percent with two decimals as text ("12.5"); "0" when whole <= 0.
-std::string percent_text(Money part, Money whole);
+// part / whole in percent with two decimals, without a sign ("12.50"), for the
+// advisor API's messages; "0" when whole <= 0. (usage_math's percent_text is the
+// one-decimal "12.5%" of the listings.)
+std::string percent_hundredths_text(Money part, Money whole);
 
 }  // namespace asbb

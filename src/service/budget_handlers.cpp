@@ -247,10 +247,10 @@ HttpResponse asba_affordability_check(Call& call) {
     json.key("budget_impact");
     json.w().StartObject();
     json.key("cost_as_percent_of_budget");
-    const std::string of_budget = percent_text(*f.estimated_cost, f.budget.allocated);
+    const std::string of_budget = percent_hundredths_text(*f.estimated_cost, f.budget.allocated);
     json.w().RawValue(of_budget.c_str(), of_budget.size(), rapidjson::kNumberType);
     json.key("cost_as_percent_of_remaining");
-    const std::string of_left = percent_text(*f.estimated_cost, available);
+    const std::string of_left = percent_hundredths_text(*f.estimated_cost, available);
     json.w().RawValue(of_left.c_str(), of_left.size(), rapidjson::kNumberType);
     json.money("opportunity_cost", *f.estimated_cost);
     json.money("budget_after_cost", after);

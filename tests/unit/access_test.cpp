@@ -64,8 +64,8 @@ TEST(BudgetHealth, ScoreDecisionAndPercent) {
     // Overspent (a charge overran): nothing left.
     BudgetFigures over{Money{10'000'000}, Money{12'000'000}, Money{0}, 0, day};
     EXPECT_EQ(budget_health(over, day / 2).health_score, 0);
-    EXPECT_EQ(percent_text(Money{1'000'000}, Money{8'000'000}), "12.50");
-    EXPECT_EQ(percent_text(Money{1}, Money{0}), "0");
+    EXPECT_EQ(percent_hundredths_text(Money{1'000'000}, Money{8'000'000}), "12.50");
+    EXPECT_EQ(percent_hundredths_text(Money{1}, Money{0}), "0");
 }
 
 }  // namespace
