@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "cli/args.hpp"
+#include "cli/budget_choice.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/forecast.hpp"
@@ -23,28 +24,6 @@ namespace {
 constexpr size_t kChartDaysPerLine = 28;
 constexpr const char* kBlocks[] = {" ",      "\u2581", "\u2582", "\u2583", "\u2584",
                                    "\u2585", "\u2586", "\u2587", "\u2588"};
-
-// The budget the forecast is about: the period covering now, else the one
-// that starts last (as the account verbs choose), refusing to guess between
-// clusters.
-db::Budget forecast_budget(Context& context, const std::string& account,
-                           const std::optional<std::string>& cluster_option) {
-    std::optional<std::string> cluster;
-    if (cluster_option) cluster = *cluster_option == "all" ? "" : parse_cluster(*cluster_option);
-    auto budgets = db::list_budgets(context.session(), account);
-    if (budgets.empty()) user_error("account " + account + " has no budget");
-    if (!cluster) {
-        for (const auto& b : budgets) {
-            if (b.cluster != budgets.front().cluster) {
-                usage_error("account " + account +
-                            " has budgets on several clusters; pass --cluster=NAME (or all)");
-            }
-        }
-    }
-    auto found = db::find_budget(context.session(), account, cluster, context.now_s);
-    if (!found) user_error("account " + account + " has no budget on that cluster");
-    return *found;
-}
 
 // The period's days as local day numbers, and the spend of each elapsed one.
 struct Series {
@@ -200,7 +179,7 @@ int forecast_command(Context& context, const Args& args) {
     if (positional.empty()) usage_error("asbb forecast ACCOUNT: ACCOUNT is missing");
     const std::string account = parse_account(positional[0]);
     context.require(Access::kRead, account);
-    const db::Budget budget = forecast_budget(context, account, optional_value(parsed, "cluster"));
+    const db::Budget budget = target_budget(context, account, optional_value(parsed, "cluster"));
 
     const Series series = daily_series(context, budget);
     auto forecast =

@@ -29,48 +29,8 @@
 namespace asbb::test {
 namespace {
 
-class CliForecast : public LedgerTest {
+class CliForecast : public FinanceHistoryTest {
   protected:
-    void SetUp() override {
-        use_finance_clock();
-        LedgerTest::SetUp();
-        config_ = "--config=" + write_config();
-        write_finance_history(session(), slurm());
-    }
-
-    CliResult asbb(std::vector<std::string> args) {
-        args.insert(args.begin(), config_);
-        return run_cli(args);
-    }
-
-    std::string out(std::vector<std::string> args) {
-        auto result = asbb(args);
-        EXPECT_EQ(result.status, 0) << result.err;
-        EXPECT_EQ(result.err, "");
-        return result.out;
-    }
-
-    std::string ledger_state() {
-        auto rows = session().query(
-            "SELECT (SELECT COUNT(*) FROM journal), (SELECT SUM(amount_micro) FROM journal),"
-            " (SELECT SUM(allocated_micro + 3 * held_micro + 7 * spent_micro) FROM budget)");
-        return rows[0].str(0) + "/" + rows[0].str(1) + "/" + rows[0].str(2);
-    }
-
-    void expect_refused(std::vector<std::string> args, int status, const std::string& needle) {
-        const std::string before = ledger_state();
-        auto result = asbb(args);
-        std::string joined;
-        for (const auto& a : args) joined += a + " ";
-        EXPECT_EQ(result.status, status) << joined << "-> " << result.err;
-        EXPECT_EQ(result.out, "") << joined;
-        EXPECT_EQ(result.err.rfind("asbb: error: ", 0), 0u) << joined << "-> " << result.err;
-        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
-        EXPECT_NE(result.err.find(needle), std::string::npos)
-            << joined << "-> " << result.err << " (wanted '" << needle << "')";
-        EXPECT_EQ(ledger_state(), before) << joined;
-    }
-
     // proj002: a budget on cluster lab for November without spend, and one
     // on all clusters for December (not started on the fixed clock).
     void add_proj002_budgets() {
@@ -83,8 +43,6 @@ class CliForecast : public LedgerTest {
                       .empty(),
                   false);
     }
-
-    std::string config_;
 };
 
 // The chart: day 2 is 100.50 / 210.25 of the largest day: 8 x 0.478 = 3.82

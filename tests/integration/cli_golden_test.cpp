@@ -2,10 +2,7 @@
 // account list, account show, rates list and the check listing, in table,
 // -n, -p, -P, format= and --json forms, on a ledger with a known history and
 // a fixed clock (ASBB_NOW, TZ=UTC). Every expected text is the whole output.
-#include <cstdlib>
-#include <ctime>
-
-#include "integration/support/test_db.hpp"
+#include "integration/support/cli_test.hpp"
 
 namespace asbb::test {
 namespace {
@@ -13,32 +10,18 @@ namespace {
 constexpr int64_t kDollar = 1'000'000;
 constexpr int64_t kNow = 1'773'576'000;  // 2026-03-15T12:00:00Z
 
-class CliGolden : public LedgerTest {
+class CliGolden : public CliTest {
   protected:
     void SetUp() override {
-        setenv("TZ", "UTC", 1);
-        tzset();
-        setenv("ASBB_NOW", std::to_string(kNow).c_str(), 1);
-        LedgerTest::SetUp();
-        config_ = "--config=" + write_config();
+        fix_clock("UTC", kNow);
+        CliTest::SetUp();
         history();
     }
     void TearDown() override {
-        unsetenv("ASBB_NOW");
-        unsetenv("TZ");
-        tzset();
-        LedgerTest::TearDown();
+        CliTest::TearDown();
+        restore_clock();
     }
 
-    CliResult asbb(std::vector<std::string> args) {
-        args.insert(args.begin(), config_);
-        return run_cli(args);
-    }
-    std::string out(std::vector<std::string> args) {
-        auto result = asbb(args);
-        EXPECT_EQ(result.status, 0) << result.err;
-        return result.out;
-    }
     void ok(std::vector<std::string> args) { out(std::move(args)); }
 
     // physics $500 (aws-cpu limited to $50) > proj001 $100 (+$25 deposit);
@@ -69,8 +52,6 @@ class CliGolden : public LedgerTest {
         ok({"rates", "set", "--partition=aws-cpu", "--instance-type=c5.large", "--node-hour=0.085",
             "--cluster=lab"});
     }
-
-    std::string config_;
 };
 
 // Hand check: physics 500 - 7 spent (proj001's charge counts at every level

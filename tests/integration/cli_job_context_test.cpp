@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "integration/support/test_db.hpp"
+#include "integration/support/cli_test.hpp"
 
 namespace asbb::test {
 namespace {
@@ -36,23 +36,17 @@ std::string schema_violation(const rapidjson::Document& document) {
     return std::string(where.GetString()) + " fails " + validator.GetInvalidSchemaKeyword();
 }
 
-class CliJobContext : public LedgerTest {
+class CliJobContext : public CliTest {
   protected:
     void SetUp() override {
-        LedgerTest::SetUp();
-        config_ = "--config=" + write_config();
+        CliTest::SetUp();
         // No cluster here: a job the ledger has not linked must not reach a
         // slurmctld, and must say why it cannot.
         setenv("SLURM_CONF", (dir_ + "/no-slurm.conf").c_str(), 1);
     }
     void TearDown() override {
         unsetenv("SLURM_CONF");
-        LedgerTest::TearDown();
-    }
-
-    CliResult asbb(std::vector<std::string> args) {
-        args.insert(args.begin(), config_);
-        return run_cli(args);
+        CliTest::TearDown();
     }
 
     // physics $500 with aws-cpu limited to $50; proj001 $100; a $12 hold
@@ -69,8 +63,6 @@ class CliJobContext : public LedgerTest {
         EXPECT_TRUE(db::link_hold(session(), request.id.hex(), "lab", 4242, now_s_));
         return request.id.hex();
     }
-
-    std::string config_;
 };
 
 TEST_F(CliJobContext, ALinkedJobsContextValidatesAndCarriesEveryLevel) {

@@ -7,52 +7,7 @@
 namespace asbb::test {
 namespace {
 
-class CliTransactions : public LedgerTest {
-  protected:
-    void SetUp() override {
-        use_finance_clock();
-        LedgerTest::SetUp();
-        config_ = "--config=" + write_config();
-        write_finance_history(session(), slurm());
-    }
-
-    CliResult asbb(std::vector<std::string> args) {
-        args.insert(args.begin(), config_);
-        return run_cli(args);
-    }
-
-    // The output of a command that must succeed.
-    std::string out(std::vector<std::string> args) {
-        auto result = asbb(args);
-        EXPECT_EQ(result.status, 0) << result.err;
-        EXPECT_EQ(result.err, "");
-        return result.out;
-    }
-
-    std::string ledger_state() {
-        auto rows = session().query(
-            "SELECT (SELECT COUNT(*) FROM journal), (SELECT SUM(amount_micro) FROM journal),"
-            " (SELECT SUM(allocated_micro + 3 * held_micro + 7 * spent_micro) FROM budget)");
-        return rows[0].str(0) + "/" + rows[0].str(1) + "/" + rows[0].str(2);
-    }
-
-    // Must fail with this exit status and one line naming the problem.
-    void expect_refused(std::vector<std::string> args, int status, const std::string& needle) {
-        const std::string before = ledger_state();
-        auto result = asbb(args);
-        std::string joined;
-        for (const auto& a : args) joined += a + " ";
-        EXPECT_EQ(result.status, status) << joined << "-> " << result.err;
-        EXPECT_EQ(result.out, "") << joined;
-        EXPECT_EQ(result.err.rfind("asbb: error: ", 0), 0u) << joined << "-> " << result.err;
-        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
-        EXPECT_NE(result.err.find(needle), std::string::npos)
-            << joined << "-> " << result.err << " (wanted '" << needle << "')";
-        EXPECT_EQ(ledger_state(), before) << joined;
-    }
-
-    std::string config_;
-};
+class CliTransactions : public FinanceHistoryTest {};
 
 // Newest first; Balance is what was available after the row (see the
 // history's comment: 1000.00, 880.00, 880.00, 899.50, ...). A hold placed

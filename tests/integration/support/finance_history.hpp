@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "integration/support/test_db.hpp"
+#include "integration/support/cli_test.hpp"
 
 namespace asbb::test {
 
@@ -38,5 +38,19 @@ int64_t local_instant(const std::string& text);
 //   11-10 16:00 hold 80 alice aws-cpu, linked to job 103 (open)        759.75
 // Returns proj001's budget id (physics' is the next one).
 int64_t write_finance_history(db::Session& session, const db::SlurmDbName& slurm);
+
+// A CLI test on that history, at that clock.
+class FinanceHistoryTest : public CliTest {
+  protected:
+    void SetUp() override {
+        use_finance_clock();
+        CliTest::SetUp();
+        write_finance_history(session(), slurm());
+    }
+    void TearDown() override {
+        CliTest::TearDown();
+        restore_clock();
+    }
+};
 
 }  // namespace asbb::test

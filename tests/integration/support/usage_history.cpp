@@ -38,11 +38,8 @@ std::string UsageHistoryTest::hold_id(int n) {
 }
 
 void UsageHistoryTest::SetUp() {
-    setenv("TZ", "UTC", 1);
-    tzset();
-    setenv("ASBB_NOW", std::to_string(kUsageNow).c_str(), 1);
-    LedgerTest::SetUp();
-    config_ = "--config=" + write_config();
+    fix_clock("UTC", kUsageNow);
+    CliTest::SetUp();
 
     auto must = [&](std::vector<std::string> args) {
         auto result = asbb(args);
@@ -108,7 +105,7 @@ void UsageHistoryTest::SetUp() {
 
 void UsageHistoryTest::TearDown() {
     LedgerTest::TearDown();
-    unsetenv("ASBB_NOW");
+    restore_clock();
 }
 
 void UsageHistoryTest::place(int n, const std::string& account, const std::string& partition,
@@ -121,49 +118,6 @@ void UsageHistoryTest::place(int n, const std::string& account, const std::strin
     request.now_s = at_s;
     auto result = db::place_hold(session(), slurm(), request);
     ASSERT_EQ(result.outcome, db::HoldOutcome::kPlaced) << "h" << n;
-}
-
-CliResult UsageHistoryTest::asbb(std::vector<std::string> args) {
-    args.insert(args.begin(), config_);
-    return run_cli(args);
-}
-
-std::string UsageHistoryTest::ledger_state() {
-    std::string state;
-    for (const char* sql :
-         {"SELECT COUNT(*), COALESCE(SUM(allocated_micro + 3 * held_micro + 7 * spent_micro), 0)"
-          " FROM budget",
-          "SELECT COUNT(*), COALESCE(SUM(held_micro + 3 * spent_micro), 0) FROM partition_limit",
-          "SELECT COUNT(*), COALESCE(SUM(amount_micro), 0) FROM journal",
-          "SELECT COUNT(*), COALESCE(SUM(held_micro), 0) FROM hold"}) {
-        auto rows = session().query(sql);
-        state += rows[0].str(0) + "/" + rows[0].str(1) + " ";
-    }
-    return state;
-}
-
-void UsageHistoryTest::expect_output(std::vector<std::string> args, const std::string& expected) {
-    std::string joined;
-    for (const auto& a : args) joined += a + " ";
-    auto result = asbb(args);
-    EXPECT_EQ(result.status, 0) << joined << " -> " << result.err;
-    EXPECT_EQ(result.err, "") << joined;
-    EXPECT_EQ(result.out, expected) << joined;
-}
-
-void UsageHistoryTest::expect_refused(std::vector<std::string> args, int status,
-                                      const std::string& needle) {
-    const std::string before = ledger_state();
-    auto result = asbb(args);
-    std::string joined;
-    for (const auto& a : args) joined += a + " ";
-    EXPECT_EQ(result.status, status) << joined << " -> " << result.err;
-    EXPECT_EQ(result.out, "") << joined;
-    EXPECT_EQ(result.err.rfind("asbb: error: ", 0), 0u) << joined << " -> " << result.err;
-    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
-    EXPECT_NE(result.err.find(needle), std::string::npos)
-        << joined << " -> " << result.err << " (wanted '" << needle << "')";
-    EXPECT_EQ(ledger_state(), before) << joined;
 }
 
 }  // namespace asbb::test

@@ -21,35 +21,23 @@
 
 #include <string>
 
-#include "integration/support/test_db.hpp"
+#include "integration/support/cli_test.hpp"
 
 namespace asbb::test {
 
 inline constexpr int64_t kUsageNow = 1773576000;  // 2026-03-15T12:00:00Z
 
-class UsageHistoryTest : public LedgerTest {
+class UsageHistoryTest : public CliTest {
   protected:
     void SetUp() override;
     void TearDown() override;
 
-    CliResult asbb(std::vector<std::string> args);
-
-    // Runs a command that must succeed and print exactly `expected`.
-    void expect_output(std::vector<std::string> args, const std::string& expected);
-
-    // Runs a command that must fail with one line "asbb: error: ..." naming
-    // needle, with exit status `status`, and change nothing.
-    void expect_refused(std::vector<std::string> args, int status, const std::string& needle);
-
     // The hold id of hN in the table above.
     static std::string hold_id(int n);
-
-    std::string config_;
 
   private:
     void place(int n, const std::string& account, const std::string& partition,
                const std::string& user, int64_t at_s, int64_t estimate_micro, int64_t amount_micro);
-    std::string ledger_state();
 };
 
 }  // namespace asbb::test
