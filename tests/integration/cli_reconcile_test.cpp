@@ -110,6 +110,25 @@ TEST_F(CliReconcile, ReconcileChargesTheJobOnceAndASecondCallChangesNothing) {
     ASSERT_EQ(second.status, 0) << second.err;
     EXPECT_EQ(second.out, "41|" + hold.id.hex() + "|1|0|0.00|0.00|charged|0.00|1.20\n");
     EXPECT_EQ(ledger_state(), before);
+    // The other forms of the listing, whole (nothing left to do: all zero).
+    const std::string id = hold.id.hex();
+    EXPECT_EQ(asbb({"reconcile", "41"}).out,
+              "JobID HoldID                           Runs Charged Amount Released HoldState Held "
+              "TotalCharged \n"
+              "----- -------------------------------- ---- ------- ------ -------- --------- ---- "
+              "------------ \n"
+              "   41 " +
+                  id + "    1       0   0.00     0.00 charged   0.00         1.20 \n");
+    EXPECT_EQ(asbb({"reconcile", "41", "--json"}).out,
+              "[\n  {\n    \"job_id\": 41,\n    \"hold_id\": \"" + id +
+                  "\",\n    \"runs\": 1,\n    \"charged\": 0,\n    \"amount\": \"0.00\",\n"
+                  "    \"released\": \"0.00\",\n    \"hold_state\": \"charged\",\n"
+                  "    \"held\": \"0.00\",\n    \"total_charged\": \"1.20\"\n  }\n]\n");
+    EXPECT_EQ(asbb({"reconcile", "41", "format=JobID,Charged%9,HoldState"}).out,
+              "JobID   Charged HoldState \n"
+              "----- --------- --------- \n"
+              "   41         0 charged   \n");
+    EXPECT_EQ(ledger_state(), before);
 
     // The poller's next pass finds nothing left to do either.
     poller::PassOptions options;
