@@ -21,8 +21,11 @@ PKGS=(
 	systemd
 	# tools used by the test and demo scripts
 	procps psmisc iproute2 passwd util-linux
-	# tests/bench/service_bench.sh mints MUNGE credentials with python3 (ctypes)
+	# tests/bench/service_bench.sh mints MUNGE credentials with python3 (ctypes);
+	# tests/e2e/job_context_test.sh reads JSON fields with it
 	python3
+	# tests/e2e/service_test.sh and the service benchmark talk HTTP with curl
+	curl
 )
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }
