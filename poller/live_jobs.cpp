@@ -5,16 +5,16 @@ extern "C" {
 #include <slurm/slurm_errno.h>
 }
 
-#include <mutex>
-
 #include "core/hold_id.hpp"
+#include "slurm/libslurm.hpp"
 
 namespace asbb::poller {
 
 Expected<std::vector<LiveJob>> load_live_jobs() {
-    // slurm_init reads slurm.conf ($SLURM_CONF) once per process.
-    static std::once_flag initialized;
-    std::call_once(initialized, [] { slurm_init(nullptr); });
+    // Once per process, and an error rather than slurm_init's exit when
+    // slurm.conf cannot be read.
+    auto ready = slurm::init_libslurm();
+    if (!ready) return make_error(ready.error());
     job_info_msg_t* jobs = nullptr;
     if (slurm_load_jobs(0, &jobs, SHOW_ALL) != SLURM_SUCCESS) {
         return make_error(std::string("cannot list jobs from slurmctld: ") +

@@ -1,13 +1,12 @@
 #include "slurm/live_job.hpp"
 
 #include "slurm/libslurm.hpp"
+#include "util/identity.hpp"
 
 extern "C" {
 #include <slurm/slurm.h>
 #include <slurm/slurm_errno.h>
 }
-
-#include <pwd.h>
 
 namespace asbb::slurm {
 
@@ -15,16 +14,6 @@ namespace {
 
 std::string text_of(const char* value) {
     return value != nullptr ? value : "";
-}
-
-std::string user_name_of_uid(uint32_t uid) {
-    struct passwd entry {};
-    struct passwd* found = nullptr;
-    char buffer[4096];
-    if (getpwuid_r(uid, &entry, buffer, sizeof buffer, &found) == 0 && found != nullptr) {
-        return found->pw_name;
-    }
-    return std::to_string(uid);
 }
 
 }  // namespace
@@ -45,7 +34,7 @@ Expected<std::optional<LiveJobInfo>> load_live_job(int64_t job_id) {
         const slurm_job_info_t& job = jobs->job_array[0];
         info = LiveJobInfo{job.array_job_id != 0 ? job.array_job_id : job.job_id,
                            text_of(job.account), text_of(job.partition),
-                           job.user_name != nullptr ? job.user_name : user_name_of_uid(job.user_id),
+                           job.user_name != nullptr ? job.user_name : user_name_of(job.user_id),
                            text_of(job.admin_comment)};
     }
     slurm_free_job_info_msg(jobs);
