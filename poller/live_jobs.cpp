@@ -1,9 +1,6 @@
 #include "live_jobs.hpp"
 
-extern "C" {
-#include <slurm/slurm.h>
-#include <slurm/slurm_errno.h>
-}
+#include "compat/slurm_api.hpp"
 
 #include "core/hold_id.hpp"
 #include "slurm/libslurm.hpp"
@@ -18,7 +15,7 @@ Expected<std::vector<LiveJob>> load_live_jobs() {
     job_info_msg_t* jobs = nullptr;
     if (slurm_load_jobs(0, &jobs, SHOW_ALL) != SLURM_SUCCESS) {
         return make_error(std::string("cannot list jobs from slurmctld: ") +
-                          slurm_strerror(slurm_get_errno()));
+                          slurm_strerror(asbb::compat::last_error()));
     }
     std::vector<LiveJob> live;
     live.reserve(jobs->record_count);

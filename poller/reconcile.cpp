@@ -1,5 +1,6 @@
 #include "reconcile.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <stdexcept>

@@ -1,6 +1,6 @@
 #include "service/http_server.hpp"
 
-#include <httplib.h>
+#include "compat/httplib_queue.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -21,12 +21,14 @@ class BoundedPool : public httplib::TaskQueue {
         for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
     }
 
-    void enqueue(std::function<void()> fn) override {
+    // Waits for room rather than refusing, so it always takes the task.
+    compat::EnqueueResult enqueue(std::function<void()> fn) override {
         std::unique_lock lock(mutex_);
         space_.wait(lock, [&] { return jobs_.size() < queue_length_ || shutdown_; });
         jobs_.push_back(std::move(fn));
         lock.unlock();
         ready_.notify_one();
+        return compat::enqueued();
     }
 
     // Runs what is queued, then joins the workers: requests already accepted

@@ -1,16 +1,12 @@
 #include "slurm/installation.hpp"
 
-extern "C" {
-#include <slurm/slurm.h>
-#include <slurm/slurm_errno.h>
-}
-
 #include <dlfcn.h>
 
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
+#include "compat/slurm_api.hpp"
 #include "core/slurm_conf_text.hpp"
 #include "slurm/libslurm.hpp"
 
@@ -74,7 +70,7 @@ Expected<RunningSlurm> running_slurm() {
             if (conf->job_submit_plugins != nullptr) {
                 running.job_submit_plugins = split_plugin_list(conf->job_submit_plugins);
             }
-            slurm_free_ctl_conf(conf);
+            compat::free_conf(conf);
             return running;
         }
     }

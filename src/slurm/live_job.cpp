@@ -1,12 +1,8 @@
 #include "slurm/live_job.hpp"
 
+#include "compat/slurm_api.hpp"
 #include "slurm/libslurm.hpp"
 #include "util/identity.hpp"
-
-extern "C" {
-#include <slurm/slurm.h>
-#include <slurm/slurm_errno.h>
-}
 
 namespace asbb::slurm {
 
@@ -23,8 +19,8 @@ Expected<std::optional<LiveJobInfo>> load_live_job(int64_t job_id) {
     auto ready = init_libslurm();
     if (!ready) return make_error(ready.error());
     job_info_msg_t* jobs = nullptr;
-    if (slurm_load_job(&jobs, static_cast<uint32_t>(job_id), SHOW_ALL) != SLURM_SUCCESS) {
-        const int error = slurm_get_errno();
+    if (compat::load_job(&jobs, static_cast<uint32_t>(job_id), SHOW_ALL) != SLURM_SUCCESS) {
+        const int error = compat::last_error();
         if (error == ESLURM_INVALID_JOB_ID) return std::optional<LiveJobInfo>{};
         return make_error(std::string("cannot ask slurmctld about job ") + std::to_string(job_id) +
                           ": " + slurm_strerror(error));

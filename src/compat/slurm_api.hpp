@@ -1,0 +1,57 @@
+// The one place that knows how SLURM's public C API differs between the
+// releases asbb supports (22.05, 23.02 ... 26.05), keyed on the headers'
+// SLURM_VERSION_NUMBER. Everything else calls these wrappers and never
+// tests a SLURM version itself. See ../shared/notes/slurm-versions.md.
+//
+// Include after <slurm/slurm.h>, inside C++ only.
+#pragma once
+
+#include <cerrno>
+#include <cstdint>
+
+extern "C" {
+#include <slurm/slurm.h>
+#include <slurm/slurm_errno.h>
+#include <slurm/slurm_version.h>
+}
+
+namespace asbb::compat {
+
+// 23.02 made job_submit/job_modify calls concurrent and gave job_modify an
+// err_msg argument (commit 85e92d048f).
+inline constexpr bool kJobModifyHasErrMsg = SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23, 2, 0);
+inline constexpr bool kConcurrentPluginCalls = kJobModifyHasErrMsg;
+
+// The uid slurmctld puts in user_id when none was given: NO_VAL up to 22.05,
+// SLURM_AUTH_NOBODY (99, not in the public headers) from 23.02.
+inline constexpr uint32_t kUnsetUid =
+    SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23, 2, 0) ? 99u : static_cast<uint32_t>(NO_VAL);
+
+// slurm_get_errno() was only ever `return errno;` and is gone in 24.11.
+inline int last_error() {
+    return errno;
+}
+
+// 26.05 takes a slurm_step_id_t where earlier releases take a job id. The
+// header's compatibility shim is C11 _Generic, unusable from C++.
+inline int load_job(job_info_msg_t** response, uint32_t job_id, uint16_t show_flags) {
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26, 5, 0)
+    slurm_step_id_t step = SLURM_STEP_ID_INITIALIZER;
+    step.job_id = job_id;
+    return slurm_load_job(response, step, show_flags);
+#else
+    return slurm_load_job(response, job_id, show_flags);
+#endif
+}
+
+// slurm_free_ctl_conf (24.11's headers) is slurm_free_conf in 26.05's; 25.05
+// and 25.11 are taken to be like 26.05 (they are not targets, and unread).
+inline void free_conf(slurm_conf_t* conf) {
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25, 5, 0)
+    slurm_free_conf(conf);
+#else
+    slurm_free_ctl_conf(conf);
+#endif
+}
+
+}  // namespace asbb::compat
