@@ -12,8 +12,8 @@
 
 namespace asbb::compat {
 
-using EnqueueResult = decltype(std::declval<httplib::TaskQueue&>().enqueue(
-    std::declval<std::function<void()>>()));
+using EnqueueResult =
+    decltype(std::declval<httplib::TaskQueue&>().enqueue(std::declval<std::function<void()>>()));
 
 // What an enqueue() that always takes the task returns (a template, so that
 // `if constexpr` discards the branch that does not fit).
