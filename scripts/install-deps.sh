@@ -1,24 +1,29 @@
 #!/bin/bash
 # install-deps.sh -- install everything asbb needs to build, test and run, from
-# Debian 12's packages, non-interactively, as root. A second run only checks
-# dpkg's status and returns: it never calls apt-get when nothing is missing.
+# Debian's packages (12, 13 or sid: the names are the same), non-interactively,
+# as root. A second run only checks dpkg's status and returns: it never calls
+# apt-get when nothing is missing.
+#
+#   ASBB_DEPS=target   inside a test chroot of another Debian release
+#                      (scripts/test-target.sh): what the integration and e2e
+#                      suites and the .deb need, without the host's formatting,
+#                      benchmark and systemd tools
+#   ASBB_APT_OPTS=...  extra apt-get options (the sid chroot's Release file is
+#                      served past its Valid-Until date)
 set -euo pipefail
 
 PKGS=(
 	# build
-	build-essential cmake pkg-config clang-format
+	build-essential cmake pkg-config
 	libmariadb-dev libcurl4-openssl-dev rapidjson-dev libcxxopts-dev
 	libspdlog-dev libfmt-dev libgtest-dev libslurm-dev libmunge-dev
-	# asbb service: HTTP server (Debian builds it as a library) and, for
-	# tests/bench/service_bench.sh, a loopback load generator
-	libcpp-httplib-dev wrk
+	# asbb service: HTTP server (Debian builds it as a library)
+	libcpp-httplib-dev
 	# services the tests and the demo start (privately, under a temp dir)
 	mariadb-server mariadb-client munge
 	slurmctld slurmd slurmdbd slurm-client
 	# man page checks
 	groff-base man-db
-	# systemd-analyze verify of the units in etc/
-	systemd
 	# tools used by the test and demo scripts
 	procps psmisc iproute2 passwd util-linux
 	# tests/bench/service_bench.sh mints MUNGE credentials with python3 (ctypes);
@@ -26,7 +31,14 @@ PKGS=(
 	python3
 	# tests/e2e/service_test.sh and the service benchmark talk HTTP with curl
 	curl
+	# the .deb (cpack -G DEB runs dpkg-shlibdeps)
+	dpkg-dev file
 )
+# On the test host only: formatting checks, the service benchmark's load
+# generator (wrk), systemd-analyze verify of the units in etc/, and
+# debootstrap for the other SLURM targets' chroots.
+HOST_PKGS=(clang-format wrk systemd debootstrap)
+[ "${ASBB_DEPS:-host}" = target ] || PKGS+=("${HOST_PKGS[@]}")
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }
 
@@ -54,6 +66,8 @@ cleanup() { [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d; return 0; }
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# shellcheck disable=SC2086 # ASBB_APT_OPTS is a list of options
+apt-get ${ASBB_APT_OPTS:-} update -q
+# shellcheck disable=SC2086
+apt-get ${ASBB_APT_OPTS:-} install -y -q --no-install-recommends "${missing[@]}"
 echo "install-deps: done"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# local-cluster.sh -- a real SLURM 22.05 cluster on this one machine, for asbb's
+# local-cluster.sh -- a real SLURM cluster (22.05, 24.11 or 26.05) on this one machine, for asbb's
 # end-to-end tests and demos: munged, MariaDB, slurmdbd, slurmctld and four slurmd,
 # all run as root from DIR with private sockets and private ports on 127.0.0.1.
 # Nothing outside DIR is touched except the demo Unix users alice, bob and carol
@@ -19,7 +19,8 @@
 #   ASBB_PORT_BASE=16800    every port is BASE+offset (layout below), so two
 #                           clusters whose bases differ by 25 or more can run side by side
 #   ASBB_PLUGIN_SO=PATH     a built job_submit_budget.so: copied to DIR/plugins and
-#                           enabled with JobSubmitPlugins=budget (also for restart-ctld)
+#                           enabled with JobSubmitPlugins=budget (also for restart-ctld);
+#                           the installed one (SLURM's PluginDir) is loaded from there
 #   ASBB_JOB_SUBMIT=0       keep the plugin off even when ASBB_PLUGIN_SO is set
 #   ASBB_SMOKE=1            after start, run one job as alice in each partition
 #
@@ -328,7 +329,12 @@ choose_plugin() {
 # to load it) and set the JobSubmitPlugins line of slurm.conf accordingly.
 install_plugin() {
 	local line
-	if [ -n "$PLUGIN_SRC" ]; then
+	if [ "$PLUGIN_SRC" = "$SLURM_LIBDIR/job_submit_budget.so" ]; then
+		# the installed plugin (the .deb's): slurmctld loads it from SLURM's own
+		# PluginDir, the second entry of PluginDir, exactly as a site's would
+		rm -f "$D/plugins/job_submit_budget.so"
+		line='JobSubmitPlugins=budget'
+	elif [ -n "$PLUGIN_SRC" ]; then
 		install -m 0755 "$PLUGIN_SRC" "$D/plugins/job_submit_budget.so.new"
 		mv -f "$D/plugins/job_submit_budget.so.new" "$D/plugins/job_submit_budget.so"
 		line='JobSubmitPlugins=budget'
@@ -418,6 +424,21 @@ EOF
 	} >"$D/etc/slurm.conf"
 	# G6: GPUs need device files; char devices with /dev/null's numbers keep slurmd quiet
 	echo "NodeName=gpu1 Name=gpu File=$D/dev/fakegpu[0-1]" >"$D/etc/gres.conf"
+	write_cgroup_conf
+}
+
+# slurmd from 24.11 on initialises a cgroup plugin at startup even with
+# proctrack/linuxproc and task/none, and fails in a chroot or container without
+# a writable cgroup tree; CgroupPlugin=disabled (unknown to 22.05) turns that off.
+write_cgroup_conf() {
+	local version major
+	version=$(slurmd -V | awk '{print $2}')
+	major=${version%%.*}
+	if [ "${major:-0}" -ge 24 ]; then
+		echo "CgroupPlugin=disabled" >"$D/etc/cgroup.conf"
+	else
+		rm -f "$D/etc/cgroup.conf"
+	fi
 }
 
 write_slurmdbd_conf() {

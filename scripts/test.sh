@@ -1,72 +1,107 @@
 #!/bin/bash
-# test.sh -- the test command: installs what is missing (Debian 12, as root),
-# builds asbb twice (plain, and with AddressSanitizer + UBSan), starts a
-# private MariaDB server and a local SLURM cluster (scripts/local-cluster.sh,
-# with the plain build's plugin) on loopback under a temporary directory, and
-# runs every test with ctest in both builds (the e2e tests in the plain build
-# only). Exits non-zero on any failure; the servers are stopped on every exit path.
+# test.sh -- the test command (Debian 12 host, as root). It installs what is
+# missing, then runs every SLURM target in ASBB_TEST_SLURM (default all three):
 #
-#   scripts/test.sh            everything
-#   ASBB_TEST_SANITIZE=0 ...   skip the sanitizer build (quicker local runs)
+#   22.05  on this host: builds asbb twice (RelWithDebInfo, and Debug with
+#          AddressSanitizer + UBSan), starts a private MariaDB and a local SLURM
+#          cluster (scripts/local-cluster.sh, with the plain build's plugin) on
+#          loopback under a temporary directory, runs every test with ctest in
+#          both builds (e2e in the plain build only), then builds Release
+#   24.11  scripts/test-target.sh 24.11: a Debian 13 chroot, the .deb installed,
+#          the integration and e2e suites on a real 24.11 cluster
+#   26.05  scripts/test-target.sh 26.05: the same in a Debian sid chroot
+#
+# Exits non-zero on any failure; the servers are stopped on every exit path.
+#
+#   scripts/test.sh                        everything
+#   ASBB_TEST_SLURM=22.05 scripts/test.sh  the host's target only
+#   ASBB_TEST_SANITIZE=0 ...               skip the sanitizer build (quicker local runs)
+#   ASBB_TEST_BUILD_TYPES=0 ...            skip the extra build types
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${ASBB_BUILD_DIR:-$ROOT/build}
 JOBS=$(nproc)
-T0=$(date +%s)
-log() { printf '[test.sh +%ds] %s\n' $(( $(date +%s) - T0 )) "$*"; }
+export TS_T0=$(date +%s)
+TARGETS=${ASBB_TEST_SLURM:-22.05,24.11,26.05}
+# shellcheck source=scripts/lib/test-services.sh
+source "$ROOT/scripts/lib/test-services.sh"
+
+for t in ${TARGETS//,/ }; do
+	case "$t" in 22.05 | 24.11 | 26.05) ;; *)
+		echo "test.sh: unknown SLURM target '$t' in ASBB_TEST_SLURM (22.05, 24.11, 26.05)" >&2
+		exit 2
+		;;
+	esac
+done
 
 bash "$ROOT/scripts/install-deps.sh"
 
-# Services run as their own users and must reach the temp dir: /tmp is o+x.
 TMP=$(mktemp -d /tmp/asbb-test.XXXXXX)
-chmod 0755 "$TMP"
+chmod 0755 "$TMP" # services run as their own users and must reach it
+PREPARE_PIDS=()
 cleanup() {
-	local rc=$?
-	bash "$ROOT/scripts/local-cluster.sh" "$TMP/cluster" stop > /dev/null || true
-	bash "$ROOT/scripts/lib/private-mariadb.sh" "$TMP/mariadb" stop || true
+	local rc=$? pid
+	for pid in "${PREPARE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	services_stop "$TMP"
 	if [ $rc = 0 ]; then rm -rf "$TMP"; else echo "test.sh: failed (rc=$rc); logs kept in $TMP" >&2; fi
 	exit $rc
 }
 trap cleanup EXIT
 
-build() { # build DIR [cmake args...]
-	local dir=$1; shift
-	cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > "$TMP/cmake-$(basename "$dir").log"
-	cmake --build "$dir" -j "$JOBS"
+# The other targets' chroots are made (downloads, unpacking) while the host
+# builds; they are reused when the scripts that make them have not changed.
+declare -A SUITE_OF=([24.11]=trixie [26.05]=sid)
+for t in ${TARGETS//,/ }; do
+	[ "$t" = 22.05 ] && continue
+	bash "$ROOT/scripts/lib/target-chroot.sh" create "${SUITE_OF[$t]}" \
+		"${ASBB_CHROOT_DIR:-/var/cache/asbb-test}/${SUITE_OF[$t]}" >"$TMP/chroot-$t.log" 2>&1 &
+	PREPARE_PIDS+=($!)
+done
+
+host_suite() {
+	. /etc/os-release
+	[ "${VERSION_ID:-}" = 12 ] || {
+		echo "test.sh: SLURM 22.05 is tested on a Debian 12 host (this is $PRETTY_NAME)" >&2
+		return 1
+	}
+	log "SLURM 22.05 on this host: $(report_versions)"
+	asbb_build "$BUILD" RelWithDebInfo
+	services_start "$TMP" "$BUILD/plugin/job_submit_budget.so"
+	log "running the tests (RelWithDebInfo build)"
+	ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS"
+	if [ "${ASBB_TEST_SANITIZE:-1}" = 1 ]; then
+		# Debug: the sanitizers see the code as written, and Debug is built too
+		asbb_build "$BUILD-asan" Debug -DASBB_SANITIZE=ON
+		log "running the tests (Debug + AddressSanitizer/UBSan build)"
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			ctest --test-dir "$BUILD-asan" --output-on-failure -j "$JOBS" -LE e2e
+	fi
+	services_stop "$TMP"
+	if [ "${ASBB_TEST_BUILD_TYPES:-1}" = 1 ]; then
+		asbb_build "$BUILD-release" Release -DASBB_BUILD_TESTS=OFF >"$TMP/build-release.log" 2>&1 ||
+			{
+				tail -n 40 "$TMP/build-release.log" >&2
+				return 1
+			}
+		log "build type Release: built"
+	fi
+	log "SLURM 22.05: all passed"
 }
 
-log "building $BUILD"
-build "$BUILD"
-
-# Ports of their own (a second test run or a demo cluster may use others),
-# all below 32768: Linux hands out 32768-60999 to outgoing connections, and
-# one of those may sit on a port a server here wants to bind.
-# MariaDB: 20000-25999.
-PORT=$(( 20000 + RANDOM % 6000 ))
-log "starting a private MariaDB on 127.0.0.1:$PORT"
-bash "$ROOT/scripts/lib/private-mariadb.sh" "$TMP/mariadb" start "$PORT"
-export ASBB_TEST_DB_SOCKET=$TMP/mariadb/mysqld.sock
-export ASBB_TEST_DB_PORT=$PORT
-export ASBB_TEST_TMP=$TMP
-
-# The e2e tests (label e2e) need a real SLURM cluster running the plugin of the
-# plain build. Its ports are BASE+6..BASE+24 with BASE in 26000-30900
-# (two_clusters_test.sh starts a second one at BASE+1000).
-CLUSTER_BASE=$(( (26000 + RANDOM % 5000) / 100 * 100 ))
-log "starting a local SLURM cluster (port base $CLUSTER_BASE) with the plugin"
-ASBB_PLUGIN_SO=$BUILD/plugin/job_submit_budget.so ASBB_PORT_BASE=$CLUSTER_BASE \
-	bash "$ROOT/scripts/local-cluster.sh" "$TMP/cluster" start > "$TMP/local-cluster.log"
-export ASBB_E2E_DIR=$TMP/cluster
-
-log "running the tests (plain build)"
-ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS"
-
-if [ "${ASBB_TEST_SANITIZE:-1}" = 1 ]; then
-	log "building with AddressSanitizer + UBSan"
-	build "$BUILD-asan" -DASBB_SANITIZE=ON
-	log "running the tests (sanitizer build)"
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --test-dir "$BUILD-asan" --output-on-failure -j "$JOBS" -LE e2e
-fi
-log "all tests passed"
+for t in ${TARGETS//,/ }; do
+	if [ "$t" = 22.05 ]; then
+		host_suite
+		continue
+	fi
+	for pid in "${PREPARE_PIDS[@]}"; do
+		wait "$pid" || {
+			cat "$TMP"/chroot-*.log >&2
+			exit 1
+		}
+	done
+	PREPARE_PIDS=()
+	log "SLURM $t in a chroot (scripts/test-target.sh $t)"
+	bash "$ROOT/scripts/test-target.sh" "$t"
+done
+log "all tests passed on SLURM ${TARGETS//,/, }"

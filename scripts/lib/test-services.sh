@@ -1,0 +1,65 @@
+# test-services.sh -- sourced by scripts/test.sh (Debian 12 host) and by
+# scripts/lib/in-target.sh (inside another release's chroot): the real services
+# the integration and e2e suites need, started under TMP on loopback, and the
+# build helper both use.
+#
+#   services_start TMP PLUGIN_SO   a private MariaDB (integration tests) and a
+#                                  local SLURM cluster running PLUGIN_SO (e2e);
+#                                  exports what the tests read
+#   services_stop TMP              stops both (safe to call twice)
+#   asbb_build DIR TYPE [ARGS...]  cmake configure + build, -Werror on
+#   report_versions                one line naming SLURM, GCC, MariaDB and cmake
+#
+# shellcheck shell=bash
+
+TS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TS_T0=${TS_T0:-$(date +%s)}
+log() { printf '[test +%ds] %s\n' $(($(date +%s) - TS_T0)) "$*"; }
+
+asbb_build() { # DIR TYPE [cmake args...]
+	local dir=$1 type=$2
+	shift 2
+	log "building $dir ($type${*:+ $*})"
+	cmake -S "$TS_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" -DASBB_WERROR=ON "$@" \
+		>"$dir.cmake.log" 2>&1 || {
+		tail -n 30 "$dir.cmake.log" >&2
+		return 1
+	}
+	cmake --build "$dir" -j "$(nproc)"
+}
+
+report_versions() {
+	local slurm gcc mariadb
+	slurm=$(slurmctld -V 2>/dev/null | awk '{print $2}')
+	gcc=$(gcc -dumpfullversion 2>/dev/null)
+	mariadb=$(mariadbd --version 2>/dev/null | grep -oE 'Ver [^ ]+' | cut -d' ' -f2)
+	. /etc/os-release
+	echo "target: Debian ${VERSION_ID:-$VERSION_CODENAME} ($PRETTY_NAME): SLURM $slurm, GCC $gcc," \
+		"MariaDB $mariadb, $(cmake --version | head -n 1)"
+}
+
+services_start() { # TMP PLUGIN_SO
+	local tmp=$1 plugin=$2 port cluster_base
+	# Ports below 32768 (Linux hands out 32768-60999 to outgoing connections).
+	# MariaDB 20000-25999; clusters BASE+6..BASE+24 with BASE in 26000-30900
+	# (two_clusters_test.sh starts a second one at BASE+1000).
+	port=$((20000 + RANDOM % 6000))
+	log "starting a private MariaDB on 127.0.0.1:$port"
+	bash "$TS_ROOT/scripts/lib/private-mariadb.sh" "$tmp/mariadb" start "$port"
+	export ASBB_TEST_DB_SOCKET=$tmp/mariadb/mysqld.sock
+	export ASBB_TEST_DB_PORT=$port
+	export ASBB_TEST_TMP=$tmp
+	cluster_base=$(((26000 + RANDOM % 5000) / 100 * 100))
+	log "starting a local SLURM cluster (port base $cluster_base) with $plugin"
+	ASBB_PLUGIN_SO=$plugin ASBB_PORT_BASE=$cluster_base \
+		bash "$TS_ROOT/scripts/local-cluster.sh" "$tmp/cluster" start >"$tmp/local-cluster.log" 2>&1 || {
+		tail -n 30 "$tmp/local-cluster.log" >&2
+		return 1
+	}
+	export ASBB_E2E_DIR=$tmp/cluster
+}
+
+services_stop() { # TMP
+	bash "$TS_ROOT/scripts/local-cluster.sh" "$1/cluster" stop >/dev/null 2>&1 || true
+	bash "$TS_ROOT/scripts/lib/private-mariadb.sh" "$1/mariadb" stop >/dev/null 2>&1 || true
+}
