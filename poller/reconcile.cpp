@@ -199,26 +199,26 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
     bool first_batch = true;
     for (;;) {
         const int64_t new_rows = db::in_transaction(session, [&]() -> int64_t {
-            int64_t high_water = session
-                                     .query(
-                                         "SELECT high_water_inx FROM poller_state"
-                                         " WHERE cluster = ? FOR UPDATE",
-                                         {options.cluster})
-                                     .at(0)
-                                     .i64(0);
+            uint64_t high_water = session
+                                      .query(
+                                          "SELECT high_water_inx FROM poller_state"
+                                          " WHERE cluster = ? FOR UPDATE",
+                                          {options.cluster})
+                                      .at(0)
+                                      .u64(0);
             std::vector<JobRun> runs;
             if (first_batch) {
                 // Runs that were still going last time, read again by id.
-                std::vector<int64_t> open;
+                std::vector<uint64_t> open;
                 for (const auto& row :
                      session.query("SELECT job_db_inx FROM poller_open_run WHERE cluster = ?",
                                    {options.cluster})) {
-                    open.push_back(row.i64(0));
+                    open.push_back(row.u64(0));
                 }
                 for (size_t at = 0; at < open.size(); at += 1000) {
-                    std::vector<int64_t> chunk(open.begin() + static_cast<std::ptrdiff_t>(at),
-                                               open.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                                                  at + 1000, open.size())));
+                    std::vector<uint64_t> chunk(open.begin() + static_cast<std::ptrdiff_t>(at),
+                                                open.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                   at + 1000, open.size())));
                     for (auto& run :
                          db::runs_by_inx(session, options.slurm, options.cluster, chunk)) {
                         runs.push_back(std::move(run));
@@ -233,7 +233,7 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
                 runs.push_back(std::move(run));
             }
             std::vector<const JobRun*> batch;
-            std::vector<int64_t> ended, going;
+            std::vector<uint64_t> ended, going;
             for (const auto& run : runs) {
                 ++report.runs_read;
                 batch.push_back(&run);
@@ -242,7 +242,7 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
             charge_runs(session, options, batch, now_s, report);
             db::for_chunks(ended.size(), [&](size_t at, size_t size) {
                 db::Params params{options.cluster};
-                for (size_t i = at; i < at + size; ++i) params.emplace_back(ended[i]);
+                for (size_t i = at; i < at + size; ++i) params.emplace_back(db::Unsigned{ended[i]});
                 session.exec("DELETE FROM poller_open_run WHERE cluster = ? AND job_db_inx IN (" +
                                  db::placeholders(size) + ")",
                              params);
@@ -251,7 +251,7 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
                 db::Params params;
                 for (size_t i = at; i < at + size; ++i) {
                     params.emplace_back(options.cluster);
-                    params.emplace_back(going[i]);
+                    params.emplace_back(db::Unsigned{going[i]});
                 }
                 session.exec("INSERT IGNORE INTO poller_open_run (cluster, job_db_inx) VALUES " +
                                  db::placeholders(size, "(?, ?)"),
@@ -260,7 +260,7 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
             session.exec(
                 "UPDATE poller_state SET high_water_inx = ?, updated_at = ?"
                 " WHERE cluster = ?",
-                {high_water, now_s, options.cluster});
+                {db::Unsigned{high_water}, now_s, options.cluster});
             return fresh_count;
         });
         first_batch = false;
@@ -312,7 +312,7 @@ void charge_sacct_runs(db::Session& session, const PassOptions& options,
     window.start_s = std::max(kSacctEarliest_s, last_end - options.sacct_overlap_s);
     window.end_s = now_s;
 
-    std::map<int64_t, JobRun> by_key;  // (submit time, job id) order
+    std::map<uint64_t, JobRun> by_key;  // (submit time, job id) order
     auto take = [&](std::vector<JobRun> runs) {
         for (auto& run : runs) {
             if (run.job_db_inx == 0) {

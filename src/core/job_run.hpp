@@ -10,7 +10,10 @@
 namespace asbb {
 
 struct JobRun {
-    int64_t job_db_inx = 0;  // slurmdbd's row id: one per run (a requeue adds a row)
+    // slurmdbd's row id, one per run (a requeue adds a row); BIGINT UNSIGNED,
+    // and from 24.11 on slurmdbd hands out ids above 2^63. The sacct source,
+    // which has no row ids, puts the run's charge key here.
+    uint64_t job_db_inx = 0;
     int64_t job_id = 0;
     int64_t array_job_id = 0;  // 0 when not an array task
     uint32_t state = 0;        // SLURM's job_state, flags included

@@ -221,6 +221,10 @@ MYSQL_STMT* MariaSession::execute(std::string_view sql, const Params& params) {
         } else if (const auto* number = std::get_if<int64_t>(&params[i])) {
             bind.buffer_type = MYSQL_TYPE_LONGLONG;
             bind.buffer = const_cast<int64_t*>(number);
+        } else if (const auto* large = std::get_if<Unsigned>(&params[i])) {
+            bind.buffer_type = MYSQL_TYPE_LONGLONG;
+            bind.buffer = const_cast<uint64_t*>(&large->value);
+            bind.is_unsigned = 1;
         } else {
             const auto& text = std::get<std::string>(params[i]);
             lengths[i] = text.size();

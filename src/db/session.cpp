@@ -70,6 +70,18 @@ int64_t Row::i64(size_t i) const {
     return value;
 }
 
+uint64_t Row::u64(size_t i) const {
+    const std::string& text = str(i);
+    uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+        throw DbError(
+            DbErrorKind::kOther, 0,
+            "column " + std::to_string(i) + " is not an unsigned integer: '" + text + "'");
+    }
+    return value;
+}
+
 std::optional<int64_t> Row::opt_i64(size_t i) const {
     if (is_null(i)) return std::nullopt;
     return i64(i);

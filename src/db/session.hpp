@@ -43,7 +43,14 @@ class DbError : public std::runtime_error {
 
 DbErrorKind classify_error(unsigned code);
 
-using Param = std::variant<std::nullptr_t, int64_t, std::string>;
+// A BIGINT UNSIGNED value beyond int64's range: slurmdbd 24.11+ numbers its
+// job rows (job_db_inx) from about 1.6e19. A type of its own, so that plain
+// integers never become ambiguous between the two.
+struct Unsigned {
+    uint64_t value = 0;
+};
+
+using Param = std::variant<std::nullptr_t, int64_t, std::string, Unsigned>;
 using Params = std::vector<Param>;
 
 // One result row; every cell arrives as text (or NULL) and is converted here.
@@ -54,7 +61,8 @@ class Row {
     bool is_null(size_t i) const { return !cells_.at(i).has_value(); }
     const std::string& str(size_t i) const;  // throws DbError on NULL
     std::string str_or(size_t i, std::string fallback) const;
-    int64_t i64(size_t i) const;  // throws DbError on NULL or non-integer
+    int64_t i64(size_t i) const;   // throws DbError on NULL or non-integer
+    uint64_t u64(size_t i) const;  // BIGINT UNSIGNED; throws like i64
     std::optional<int64_t> opt_i64(size_t i) const;
 
   private:

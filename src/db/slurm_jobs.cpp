@@ -18,7 +18,7 @@ std::vector<JobRun> to_runs(const std::vector<Row>& rows) {
     std::vector<JobRun> runs;
     runs.reserve(rows.size());
     for (const auto& r : rows) {
-        runs.push_back(JobRun{r.i64(0), r.i64(1), r.i64(2), static_cast<uint32_t>(r.i64(3)),
+        runs.push_back(JobRun{r.u64(0), r.i64(1), r.i64(2), static_cast<uint32_t>(r.i64(3)),
                               r.i64(4), r.i64(5), r.i64(6), r.str(7), r.str_or(8, ""), r.str(9),
                               r.i64(10)});
     }
@@ -28,20 +28,20 @@ std::vector<JobRun> to_runs(const std::vector<Row>& rows) {
 }  // namespace
 
 std::vector<JobRun> runs_after(Session& session, const SlurmDbName& slurm,
-                               const std::string& cluster, int64_t after_inx, int64_t limit) {
+                               const std::string& cluster, uint64_t after_inx, int64_t limit) {
     return to_runs(session.query(
         job_select(slurm, cluster) + " WHERE j.job_db_inx > ? ORDER BY j.job_db_inx LIMIT ?",
-        {after_inx, limit}));
+        {Unsigned{after_inx}, limit}));
 }
 
 std::vector<JobRun> runs_by_inx(Session& session, const SlurmDbName& slurm,
-                                const std::string& cluster, const std::vector<int64_t>& inx) {
+                                const std::string& cluster, const std::vector<uint64_t>& inx) {
     if (inx.empty()) return {};
     std::string list = "(";
     Params params;
     for (size_t i = 0; i < inx.size(); ++i) {
         list += i == 0 ? "?" : ", ?";
-        params.emplace_back(inx[i]);
+        params.emplace_back(Unsigned{inx[i]});
     }
     return to_runs(session.query(
         job_select(slurm, cluster) + " WHERE j.job_db_inx IN " + list + ") ORDER BY j.job_db_inx",

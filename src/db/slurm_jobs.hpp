@@ -15,11 +15,11 @@ namespace asbb::db {
 
 // Rows with job_db_inx above after_inx, in order, at most limit of them.
 std::vector<JobRun> runs_after(Session& session, const SlurmDbName& slurm,
-                               const std::string& cluster, int64_t after_inx, int64_t limit);
+                               const std::string& cluster, uint64_t after_inx, int64_t limit);
 
 // The rows with these ids (those that still exist), in order.
 std::vector<JobRun> runs_by_inx(Session& session, const SlurmDbName& slurm,
-                                const std::string& cluster, const std::vector<int64_t>& inx);
+                                const std::string& cluster, const std::vector<uint64_t>& inx);
 
 // Every run of one job: its own rows, and for an array every task's row.
 std::vector<JobRun> runs_of_job(Session& session, const SlurmDbName& slurm,

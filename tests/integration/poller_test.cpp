@@ -115,6 +115,36 @@ TEST_F(Poller, FinishedJobIsChargedElapsedTimesNodesAtTheLockedPriceAndTheRestRe
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'charge'"), 1);
 }
 
+// slurmdbd 24.11 and later number job rows from about 1.6e19 (seen on
+// 24.11.5 and 26.05.5: 16237315925738647552 and up), beyond int64; the DB
+// source reads, orders and remembers them as BIGINT UNSIGNED.
+TEST_F(Poller, JobRowIdsAbove2To63AsSlurmdbd2411WritesThemAreChargedOnce) {
+    session().exec("ALTER TABLE `" + slurm_db_ +
+                   "`.lab_job_table AUTO_INCREMENT = 16237315925738647552");
+    make_budget("proj001", 100 * kDollar);
+    auto first = placed(1, 3600);
+    auto second = placed(1, 3600);
+    auto third = placed(1, 3600);
+    insert_run(51, kComplete, 1000, 1100, 1, tag(first));
+    insert_run(52, kRunning, 1000, 0, 1, tag(second));
+    EXPECT_GT(scalar("SELECT COUNT(*) FROM `" + slurm_db_ +
+                     "`.lab_job_table WHERE job_db_inx > 9223372036854775807"),
+              0);
+    auto report = pass();
+    EXPECT_EQ(report.runs_charged, 1);
+    // the running one was remembered by its (unsigned) id and is read again
+    session().exec(
+        "UPDATE `" + slurm_db_ + "`.lab_job_table SET state = ?, time_end = 1200 WHERE id_job = 52",
+        {int64_t{kComplete}});
+    insert_run(53, kComplete, 1000, 1300, 1, tag(third));
+    auto later = pass();
+    EXPECT_EQ(later.runs_charged, 2);
+    EXPECT_EQ(spent(), (100 + 200 + 300) * 1000);
+    EXPECT_EQ(pass().runs_charged, 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'charge'"), 3);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
 TEST_F(Poller, RunsThatFinishOutOfOrderAreEachChargedOnce) {
     make_budget("proj001", 100 * kDollar);
     auto slow = placed(1, 3600);

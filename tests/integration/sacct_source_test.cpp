@@ -68,7 +68,7 @@ TEST(SacctRuns, RealSlurm2205OutputGivesTheJobTablesRunsUnderTheSameKeys) {
     EXPECT_TRUE(problems.empty());
     std::map<int64_t, std::string> from_sacct, from_table;
     for (const auto& run : *runs) {
-        EXPECT_EQ(run.job_db_inx, run_charge_key(run).value_or(-1));
+        EXPECT_EQ(static_cast<int64_t>(run.job_db_inx), run_charge_key(run).value_or(-1));
         from_sacct[run.job_db_inx] = describe(run);
     }
     for (const auto& row : kTableRows) from_table[*run_charge_key(row)] = describe(row);
