@@ -67,6 +67,7 @@ log "asbb slurm configure against the running slurmctld"
 configure_out=$(
 	# shellcheck source=/dev/null
 	source "$ASBB_E2E_DIR/env.sh"
+	/usr/bin/asbb database migrate >/dev/null
 	/usr/bin/asbb slurm configure 2>&1
 ) || true
 echo "$configure_out" | sed 's/^/    /'

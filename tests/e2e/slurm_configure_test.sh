@@ -74,11 +74,20 @@ backups=("$conf".asbb-backup.*)
 e2e_check_eq "second --apply: still one backup" "${#backups[@]}" 1
 
 # 4 ------------------------------------------------------------------------
-mkdir "$WORK/empty"
-sed "s|^PluginDir=.*|PluginDir=$WORK/empty|" "$conf" >"$WORK/no-plugin.conf"
+# SLURM's own plugins without job_submit/budget: from 24.11 on libslurm loads
+# its auth plugin from PluginDir at slurm_init, so a PluginDir with no SLURM
+# plugins at all is not a configuration slurmctld could run with either.
+# (Where the .deb is installed, SLURM's PluginDir holds job_submit_budget.so.)
+mkdir "$WORK/empty" "$WORK/slurm-plugins"
+slurm_libdir=/usr/lib/x86_64-linux-gnu/slurm-wlm
+for so in "$slurm_libdir"/*.so; do
+	[ "$(basename "$so")" = job_submit_budget.so ] || ln -s "$so" "$WORK/slurm-plugins/"
+done
+sed "s|^PluginDir=.*|PluginDir=$WORK/empty:$WORK/slurm-plugins|" "$conf" >"$WORK/no-plugin.conf"
 configure "$WORK/no-plugin.conf"
 e2e_check_eq "no plugin in PluginDir: exit 1" "$RC" 1
-e2e_check_match "no plugin in PluginDir: says so" "$OUT" "^FAIL +job_submit_budget\\.so is not in PluginDir \\($WORK/empty\\)"
+e2e_check_match "no plugin in PluginDir: says so" "$OUT" \
+	"^FAIL +job_submit_budget\\.so is not in PluginDir \\($WORK/empty:$WORK/slurm-plugins\\)"
 
 # A stand-in plugin one micro version off the SLURM that runs.
 running=$(sed -n 's/.* for SLURM \([0-9.]*\), the one that runs.*/\1/p' <<<"$(e2e_asbb slurm configure --slurm-conf="$SLURM_CONF")")
@@ -87,7 +96,7 @@ other=$(printf '0x%02x%02x%02x' "$((10#$major))" "$((10#$minor))" "$(((10#$micro
 mkdir "$WORK/old"
 printf 'const char plugin_type[] = "job_submit/budget";\nconst unsigned plugin_version = %s;\n' "$other" >"$WORK/old/p.c"
 if gcc -shared -fPIC -o "$WORK/old/job_submit_budget.so" "$WORK/old/p.c" 2>/dev/null; then
-	sed "s|^PluginDir=.*|PluginDir=$WORK/old|" "$conf" >"$WORK/old.conf"
+	sed "s|^PluginDir=.*|PluginDir=$WORK/old:$WORK/slurm-plugins|" "$conf" >"$WORK/old.conf"
 	configure "$WORK/old.conf"
 	e2e_check_eq "plugin for another SLURM: exit 1" "$RC" 1
 	e2e_check_match "plugin for another SLURM: names both versions" "$OUT" \
