@@ -30,12 +30,13 @@ bool take_char(std::string_view& text, char c) {
 }  // namespace
 
 Expected<SlurmRelease> parse_sacct_version(std::string_view text) {
-    const std::string_view original = text;
     if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-    auto refuse = [&] {
-        return make_error("sacct --version printed '" +
-                          std::string(original.substr(0, std::min<size_t>(original.size(), 80))) +
-                          "', not 'slurm MAJOR.MINOR.MICRO'");
+    // The error quotes the first line only, so that it stays one line.
+    const std::string_view first_line = text.substr(0, std::min<size_t>(text.find('\n'), 80));
+    const bool cut = first_line.size() < text.size();
+    auto refuse = [first_line, cut] {
+        return make_error("sacct --version printed '" + std::string(first_line) +
+                          (cut ? "...'" : "'") + ", not 'slurm MAJOR.MINOR.MICRO'");
     };
     // The package name: "slurm", or a distribution's name for it.
     const size_t space = text.find(' ');

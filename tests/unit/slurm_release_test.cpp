@@ -39,6 +39,11 @@ TEST(SlurmRelease, AnythingElseIsAnError) {
     }
     EXPECT_EQ(parse_sacct_version("sacct: error: x").error(),
               "sacct --version printed 'sacct: error: x', not 'slurm MAJOR.MINOR.MICRO'");
+    // One line, whatever sacct printed.
+    EXPECT_EQ(parse_sacct_version("garbage\n").error(),
+              "sacct --version printed 'garbage', not 'slurm MAJOR.MINOR.MICRO'");
+    EXPECT_EQ(parse_sacct_version("slurm 24.11.5\nmore\n").error(),
+              "sacct --version printed 'slurm 24.11.5...', not 'slurm MAJOR.MINOR.MICRO'");
 }
 
 TEST(SlurmRelease, PinsTheDataParserWhereSacctTakesOne) {
