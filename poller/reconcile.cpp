@@ -268,14 +268,28 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
     }
 }
 
-// sacct's runs for a query; a failure of sacct fails the pass (nothing of
-// the batch in progress is kept, and the window is read again next time).
+// sacct's release and the format to ask it for, once per pass: a site may
+// upgrade SLURM under a running daemon.
+SacctFormat sacct_format(const PassOptions& options) {
+    const SacctVersionReader& read = options.sacct_version_reader
+                                         ? options.sacct_version_reader
+                                         : SacctVersionReader(run_sacct_version);
+    auto text = read();
+    if (!text) throw std::runtime_error(text.error());
+    auto format = sacct_format_for(*text);
+    if (!format) throw std::runtime_error(format.error());
+    return std::move(format).value();
+}
+
+// sacct's runs for a query. A failure of sacct, or an answer that cannot be
+// read whole, fails the pass: nothing of the batch in progress is kept, the
+// window is read again next time, and asbb-poller --once exits non-zero.
 std::vector<JobRun> sacct_runs(const PassOptions& options, const SacctQuery& query,
                                PassReport& report) {
     const SacctReader& read = options.sacct_reader ? options.sacct_reader : SacctReader(run_sacct);
     auto output = read(query);
     if (!output) throw std::runtime_error(output.error());
-    auto runs = parse_sacct_json(*output, report.problems);
+    auto runs = parse_sacct_json(*output, query.format, report.problems);
     if (!runs) throw std::runtime_error(runs.error());
     return std::move(runs).value();
 }
@@ -309,6 +323,7 @@ void charge_sacct_runs(db::Session& session, const PassOptions& options,
                                  .i64(0);
     SacctQuery window;
     window.cluster = options.cluster;
+    window.format = sacct_format(options);
     window.start_s = std::max(kSacctEarliest_s, last_end - options.sacct_overlap_s);
     window.end_s = now_s;
 
@@ -353,6 +368,7 @@ void charge_sacct_runs(db::Session& session, const PassOptions& options,
     for (size_t at = 0; at < asked_list.size(); at += kSacctJobsPerQuery) {
         SacctQuery by_id;
         by_id.cluster = options.cluster;
+        by_id.format = window.format;
         by_id.job_ids.assign(asked_list.begin() + static_cast<std::ptrdiff_t>(at),
                              asked_list.begin() + static_cast<std::ptrdiff_t>(std::min(
                                                       at + kSacctJobsPerQuery, asked_list.size())));
@@ -555,6 +571,7 @@ JobReport reconcile_job(db::Session& session, const PassOptions& options,
         SacctQuery query;
         query.cluster = options.cluster;
         query.job_ids = {job_id};
+        query.format = sacct_format(options);
         for (auto& run : sacct_runs(options, query, report)) {
             if (run.job_id == job_id || run.array_job_id == job_id) runs.push_back(std::move(run));
         }

@@ -29,7 +29,8 @@ struct PassOptions {
     // that runs slurmdbd records late are still read (charges are keyed, so
     // reading a run again is a no-op).
     int64_t sacct_overlap_s = 600;
-    SacctReader sacct_reader;  // empty: run_sacct (tests hand in a reader)
+    SacctReader sacct_reader;                 // empty: run_sacct (tests hand in a reader)
+    SacctVersionReader sacct_version_reader;  // empty: run_sacct_version
     db::SlurmDbName slurm;
     int64_t batch_rows = 5000;        // job rows per transaction
     int64_t orphan_hold_ttl_s = 600;  // OrphanHoldTTL
