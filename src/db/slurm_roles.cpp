@@ -1,6 +1,48 @@
 #include "db/slurm_roles.hpp"
 
+#include <set>
+
+#include "core/account_lineage.hpp"
+#include "db/slurm_schema.hpp"
+
 namespace asbb::db {
+
+namespace {
+
+constexpr int64_t kAssocFlagUsersAreCoords = 1 << 16;  // ASSOC_FLAG_USER_COORD, SLURM 24.05+
+
+// SLURM 24.05's implicit coordinators: an account flagged UsersAreCoords
+// makes every user with an association in it, or in an account below it, its
+// coordinator (as slurmdbd's as_mysql_user.c derives them). They are not rows
+// of acct_coord_table. Matched on lineage parts in C++, not with LIKE, whose
+// '_' would match any character of an account name.
+void add_implicit_coordinators(Session& session, const SlurmDbName& slurm,
+                               const std::string& cluster, Principal& principal) {
+    const AssocSchema schema = assoc_schema(session, slurm, cluster);
+    if (!schema.flags || !schema.lineage) return;
+    const std::string table = assoc_table(slurm, cluster);
+    std::set<std::string> flagged;
+    for (const auto& row :
+         session.query("SELECT DISTINCT acct FROM " + table +
+                           " WHERE user = '' AND deleted = 0 AND (flags & ?) <> 0",
+                       {kAssocFlagUsersAreCoords})) {
+        flagged.insert(row.str(0));
+    }
+    if (flagged.empty()) return;
+    std::set<std::string> coordinated(principal.coordinated.begin(), principal.coordinated.end());
+    for (const auto& row :
+         session.query("SELECT lineage FROM " + table + " WHERE user = ? AND deleted = 0",
+                       {principal.user})) {
+        auto accounts = lineage_accounts_of_association(row.str_or(0, ""));
+        if (!accounts) continue;  // a user row slurmdbd wrote oddly grants nothing
+        for (const auto& account : *accounts) {
+            if (flagged.count(account) != 0) coordinated.insert(account);
+        }
+    }
+    principal.coordinated.assign(coordinated.begin(), coordinated.end());
+}
+
+}  // namespace
 
 void load_slurm_roles(Session& session, const SlurmDbName& slurm, const std::string& cluster,
                       Principal& principal) {
@@ -19,6 +61,7 @@ void load_slurm_roles(Session& session, const SlurmDbName& slurm, const std::str
     }
     principal.associated.clear();
     if (cluster.empty()) return;
+    add_implicit_coordinators(session, slurm, cluster, principal);
     for (const auto& row :
          session.query("SELECT DISTINCT acct FROM " + assoc_table(slurm, cluster) +
                            " WHERE user = ? AND deleted = 0 ORDER BY acct",

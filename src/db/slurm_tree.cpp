@@ -1,6 +1,8 @@
 #include "db/slurm_tree.hpp"
 
+#include "core/account_lineage.hpp"
 #include "core/names.hpp"
+#include "db/slurm_schema.hpp"
 
 namespace asbb::db {
 
@@ -29,11 +31,12 @@ std::string assoc_table(const SlurmDbName& slurm, const std::string& cluster) {
            "_assoc_table`";
 }
 
-std::vector<std::string> account_path(Session& session, const SlurmDbName& slurm,
-                                      const std::string& cluster, const std::string& account) {
-    const std::string table = assoc_table(slurm, cluster);
-    // Every account row whose interval contains the leaf's is an ancestor
-    // (or the leaf itself); ordering by lft descending walks leaf to root.
+namespace {
+
+// 22.05/23.02: every account row whose interval contains the leaf's is an
+// ancestor (or the leaf itself); ordering by lft descending walks leaf to root.
+std::vector<std::string> nested_set_path(Session& session, const std::string& table,
+                                         const std::string& account) {
     auto rows = session.query("SELECT p.acct FROM " + table + " a JOIN " + table +
                                   " p ON p.user = '' AND p.deleted = 0"
                                   " AND a.lft BETWEEN p.lft AND p.rgt"
@@ -44,6 +47,34 @@ std::vector<std::string> account_path(Session& session, const SlurmDbName& slurm
     path.reserve(rows.size());
     for (const auto& row : rows) path.push_back(row.str(0));
     return path;
+}
+
+// 23.11+: the leaf's own row names its ancestors ("/physics/proj001/"). An
+// account with partition associations has several rows with one lineage.
+std::vector<std::string> lineage_path_of(Session& session, const std::string& table,
+                                         const std::string& account) {
+    auto rows = session.query(
+        "SELECT lineage FROM " + table + " WHERE user = '' AND deleted = 0 AND acct = ? LIMIT 1",
+        {account});
+    if (rows.empty() || rows[0].is_null(0)) return {};
+    auto path = lineage_path(rows[0].str(0));
+    if (!path || path->front() != account) {
+        throw DbError(DbErrorKind::kOther, 0,
+                      "account " + account + " in " + table + ": " +
+                          (path ? "its lineage ends in another account" : path.error()));
+    }
+    return *path;
+}
+
+}  // namespace
+
+std::vector<std::string> account_path(Session& session, const SlurmDbName& slurm,
+                                      const std::string& cluster, const std::string& account) {
+    const std::string table = assoc_table(slurm, cluster);
+    if (assoc_schema(session, slurm, cluster).lineage) {
+        return lineage_path_of(session, table, account);
+    }
+    return nested_set_path(session, table, account);
 }
 
 bool slurm_account_exists(Session& session, const SlurmDbName& slurm, const std::string& account) {

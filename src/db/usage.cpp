@@ -1,15 +1,19 @@
 #include "db/usage.hpp"
 
+#include "core/account_lineage.hpp"
+#include "db/slurm_schema.hpp"
+
 #include <map>
 #include <set>
 
 namespace asbb::db {
 
-std::vector<TreeAccount> account_tree(Session& session, const SlurmDbName& slurm,
-                                      const std::string& cluster) {
-    // Account rows (user = '') form a nested set; ordered by lft they are in
-    // preorder, and a row's ancestors are the rows whose rgt lies beyond it.
-    auto rows = session.query("SELECT acct, lft, rgt FROM " + assoc_table(slurm, cluster) +
+namespace {
+
+// 22.05/23.02: account rows form a nested set; ordered by lft they are in
+// preorder, and a row's ancestors are the rows whose rgt lies beyond it.
+std::vector<TreeAccount> nested_set_tree(Session& session, const std::string& table) {
+    auto rows = session.query("SELECT acct, lft, rgt FROM " + table +
                               " WHERE user = '' AND deleted = 0 ORDER BY lft");
     struct Open {
         std::string account;
@@ -31,6 +35,30 @@ std::vector<TreeAccount> account_tree(Session& session, const SlurmDbName& slurm
         path.push_back({account, row.i64(2)});
     }
     return tree;
+}
+
+// 23.11+: each account row's lineage names its place (core/account_lineage).
+std::vector<TreeAccount> lineage_tree(Session& session, const std::string& table) {
+    std::vector<LineageRow> rows;
+    for (const auto& row :
+         session.query("SELECT acct, lineage FROM " + table + " WHERE user = '' AND deleted = 0")) {
+        rows.push_back({row.str(0), row.str_or(1, "")});
+    }
+    auto nodes = tree_from_lineage(std::move(rows));
+    if (!nodes) throw DbError(DbErrorKind::kOther, 0, table + ": " + nodes.error());
+    std::vector<TreeAccount> tree;
+    tree.reserve(nodes->size());
+    for (auto& node : *nodes) tree.push_back({node.account, node.parent, node.depth});
+    return tree;
+}
+
+}  // namespace
+
+std::vector<TreeAccount> account_tree(Session& session, const SlurmDbName& slurm,
+                                      const std::string& cluster) {
+    const std::string table = assoc_table(slurm, cluster);
+    if (assoc_schema(session, slurm, cluster).lineage) return lineage_tree(session, table);
+    return nested_set_tree(session, table);
 }
 
 std::vector<AccountUsage> usage_by_account(Session& session, int64_t budget_id,

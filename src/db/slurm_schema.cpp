@@ -1,0 +1,65 @@
+#include "db/slurm_schema.hpp"
+
+#include <chrono>
+#include <map>
+#include <mutex>
+
+#include "core/names.hpp"
+
+namespace asbb::db {
+
+namespace {
+
+constexpr std::chrono::seconds kSchemaTtl{60};
+
+struct Cached {
+    AssocSchema schema;
+    std::chrono::steady_clock::time_point read_at;
+};
+
+std::mutex cache_mutex;
+std::map<std::string, Cached> cache;  // "database.table" -> what it has
+
+AssocSchema read_schema(Session& session, const std::string& database, const std::string& table) {
+    AssocSchema schema;
+    for (const auto& row : session.query("SELECT COLUMN_NAME FROM information_schema.COLUMNS"
+                                         " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND "
+                                         "COLUMN_NAME IN ('lineage', 'lft', 'flags')",
+                                         {database, table})) {
+        const std::string& column = row.str(0);
+        if (column == "lineage") schema.lineage = true;
+        if (column == "lft") schema.lft_rgt = true;
+        if (column == "flags") schema.flags = true;
+    }
+    if (!schema.lineage && !schema.lft_rgt) {
+        throw DbError(DbErrorKind::kOther, 0,
+                      "slurmdbd's table " + database + "." + table +
+                          " has neither lineage nor lft/rgt (or is not readable): asbb cannot read "
+                          "the account tree there");
+    }
+    return schema;
+}
+
+}  // namespace
+
+AssocSchema assoc_schema(Session& session, const SlurmDbName& slurm, const std::string& cluster) {
+    auto valid = normalize_cluster_name(cluster);
+    if (!valid || *valid != cluster) {
+        throw DbError(DbErrorKind::kOther, 0, "invalid cluster name '" + cluster + "'");
+    }
+    const std::string table = cluster + "_assoc_table";
+    const std::string key = slurm.database + "." + table;
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(cache_mutex);
+        auto it = cache.find(key);
+        if (it != cache.end() && now - it->second.read_at < kSchemaTtl) return it->second.schema;
+    }
+    // Read outside the lock: a slow server must not stall the other callers.
+    AssocSchema schema = read_schema(session, slurm.database, table);
+    std::lock_guard lock(cache_mutex);
+    cache[key] = {schema, now};
+    return schema;
+}
+
+}  // namespace asbb::db
