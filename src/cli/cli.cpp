@@ -151,6 +151,9 @@ int guarded(Context& context, Body&& body) {
         return e.exit_code();
     } catch (const db::DbError& e) {
         context.err << "asbb: error: " << one_line(e.what()) << "\n";
+        // Only an outage is "try again later" (3). A refused login, a missing
+        // table or grant (kMisconfigured) needs an admin, like a bad config
+        // file, so it is 1.
         return e.kind() == db::DbErrorKind::kConnection ? kExitDbUnavailable : kExitUserError;
     } catch (const std::exception& e) {
         context.err << "asbb: error: " << one_line(e.what()) << "\n";
