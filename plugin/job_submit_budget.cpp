@@ -94,12 +94,20 @@ asbb::submit::SubmitInput input_of(const job_desc_msg_t* job) {
     in.user_name = asbb::user_name_of(job->user_id);
     in.uid = job->user_id;
     in.shape.min_nodes = set32(job->min_nodes);
+    // NO_VAL for --ntasks-per-node jobs from 23.02; the core then derives
+    // the tasks from ntasks_per_node.
     in.shape.num_tasks = set32(job->num_tasks);
+    if (job->ntasks_per_node != NO_VAL16) in.shape.ntasks_per_node = job->ntasks_per_node;
     if (job->cpus_per_task != NO_VAL16) in.shape.cpus_per_task = job->cpus_per_task;
     in.shape.min_cpus = set32(job->min_cpus);
     in.shape.time_unlimited = job->time_limit == INFINITE;
     in.shape.time_limit_min = set32(job->time_limit);
     if (job->array_inx != nullptr) in.shape.array_inx = job->array_inx;
+    // Passed as written ("gres:gpu:2" before 23.11, "gres/gpu:2" after) and
+    // read in the core, so an unreadable one refuses only a budgeted job.
+    if (job->tres_per_node != nullptr) in.shape.tres_per_node = job->tres_per_node;
+    if (job->tres_per_job != nullptr) in.shape.tres_per_job = job->tres_per_job;
+    if (job->tres_per_task != nullptr) in.shape.tres_per_task = job->tres_per_task;
     return in;
 }
 
