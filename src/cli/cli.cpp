@@ -29,7 +29,8 @@ Verbs:
   account deposit NAME AMOUNT --reason=TEXT
   account withdraw NAME AMOUNT --reason=TEXT
   rates set --partition=PARTITION --instance-type=TYPE --node-hour=AMOUNT
-            [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
+            [--default-time=TIMELIMIT] [--cpus-per-node=N] [--gpus-per-node=N]
+            [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
 

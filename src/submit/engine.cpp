@@ -307,7 +307,8 @@ SubmitDecision SubmitEngine::decide_with_database(db::MariaSession& db, const Co
             rate_partition = p;
         }
     }
-    PartitionShape partition_shape{rate->cpus_per_node, rate->default_time_limit_s};
+    PartitionShape partition_shape{rate->cpus_per_node, rate->default_time_limit_s,
+                                   rate->gpus_per_node};
     auto shape = resolve_job_shape(input.shape, partition_shape, rate_partition);
     if (!shape) return reject("asbb: " + shape.error());
     auto size = size_hold(*shape, rate->node_hour_price, c.hold_factor_ppm);
