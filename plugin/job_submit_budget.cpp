@@ -21,6 +21,7 @@ extern "C" {
 #include <slurm/slurmdb.h>
 }
 
+#include "compat/slurm_api.hpp"
 #include "submit/engine.hpp"
 #include "util/identity.hpp"
 
@@ -93,12 +94,20 @@ asbb::submit::SubmitInput input_of(const job_desc_msg_t* job) {
     in.user_name = asbb::user_name_of(job->user_id);
     in.uid = job->user_id;
     in.shape.min_nodes = set32(job->min_nodes);
+    // NO_VAL for --ntasks-per-node jobs from 23.02; the core then derives
+    // the tasks from ntasks_per_node.
     in.shape.num_tasks = set32(job->num_tasks);
+    if (job->ntasks_per_node != NO_VAL16) in.shape.ntasks_per_node = job->ntasks_per_node;
     if (job->cpus_per_task != NO_VAL16) in.shape.cpus_per_task = job->cpus_per_task;
     in.shape.min_cpus = set32(job->min_cpus);
     in.shape.time_unlimited = job->time_limit == INFINITE;
     in.shape.time_limit_min = set32(job->time_limit);
     if (job->array_inx != nullptr) in.shape.array_inx = job->array_inx;
+    // Passed as written ("gres:gpu:2" before 23.11, "gres/gpu:2" after) and
+    // read in the core, so an unreadable one refuses only a budgeted job.
+    if (job->tres_per_node != nullptr) in.shape.tres_per_node = job->tres_per_node;
+    if (job->tres_per_job != nullptr) in.shape.tres_per_job = job->tres_per_job;
+    if (job->tres_per_task != nullptr) in.shape.tres_per_task = job->tres_per_task;
     return in;
 }
 
@@ -169,30 +178,52 @@ ASBB_EXPORT int job_submit(job_desc_msg_t* job_desc, uint32_t submit_uid, char**
     }
 }
 
-// 22.05 signature: no err_msg (added in 23.02), so a refusal reaches the
-// user as "Access/permission denied" and the reason goes to slurmctld's log.
+namespace {
+
+// The change job_modify is asked to make, as far as it moves money.
+asbb::submit::ModifyInput modify_input_of(const job_desc_msg_t* job, unsigned long job_id) {
+    asbb::submit::ModifyInput in;
+    in.job_id = static_cast<int64_t>(job_id);
+    in.time_unlimited = job->time_limit == INFINITE;
+    in.time_limit_min = set32(job->time_limit);
+    in.min_nodes = set32(job->min_nodes);
+    if (job->account != nullptr) in.account = job->account;
+    if (job->partition != nullptr) in.partition = job->partition;
+    return in;
+}
+
+// err_msg is null on 22.05, whose job_modify has none: a refusal then
+// reaches the user only as "Access/permission denied", and the reason is in
+// slurmctld's log.
+int modify_job(job_desc_msg_t* job_desc, char** err_msg) {
+    if (!engine || job_desc->job_id_str == nullptr) return SLURM_SUCCESS;
+    char* end = nullptr;
+    unsigned long job_id = std::strtoul(job_desc->job_id_str, &end, 10);
+    if (end == job_desc->job_id_str || job_id == 0) return SLURM_SUCCESS;
+    auto decision = engine->modify(modify_input_of(job_desc, job_id));
+    if (!decision.log.empty()) slurm_info("job_submit/budget: %s", decision.log.c_str());
+    if (decision.allow) return SLURM_SUCCESS;
+    if (err_msg != nullptr && !decision.message.empty()) {
+        *err_msg = slurm_xstrdup(decision.message.c_str());
+    }
+    return ESLURM_ACCESS_DENIED;
+}
+
+}  // namespace
+
+// 3 arguments on 22.05, 4 (with err_msg) from 23.02: the compat layer picks.
 // job_ptr is SLURM's internal job_record_t, opaque with public headers: the
 // job is found through its hold, which the poller links to the job id.
-ASBB_EXPORT int job_modify(job_desc_msg_t* job_desc, void* job_ptr, uint32_t submit_uid) {
+ASBB_EXPORT int job_modify(ASBB_JOB_MODIFY_PARAMS(job_desc, job_ptr, submit_uid, err_msg)) {
     (void)job_ptr;
     (void)submit_uid;
+    char** const user_message = ASBB_JOB_MODIFY_ERR_MSG(err_msg);
     try {
-        if (!engine || job_desc->job_id_str == nullptr) return SLURM_SUCCESS;
-        char* end = nullptr;
-        unsigned long job_id = std::strtoul(job_desc->job_id_str, &end, 10);
-        if (end == job_desc->job_id_str || job_id == 0) return SLURM_SUCCESS;
-        asbb::submit::ModifyInput in;
-        in.job_id = static_cast<int64_t>(job_id);
-        in.time_unlimited = job_desc->time_limit == INFINITE;
-        in.time_limit_min = set32(job_desc->time_limit);
-        in.min_nodes = set32(job_desc->min_nodes);
-        if (job_desc->account != nullptr) in.account = job_desc->account;
-        if (job_desc->partition != nullptr) in.partition = job_desc->partition;
-        auto decision = engine->modify(in);
-        if (!decision.log.empty()) slurm_info("job_submit/budget: %s", decision.log.c_str());
-        return decision.allow ? SLURM_SUCCESS : ESLURM_ACCESS_DENIED;
+        return modify_job(job_desc, user_message);
     } catch (...) {
         slurm_error("job_submit/budget: out of memory while checking a job change");
+        if (user_message != nullptr)
+            *user_message = slurm_xstrdup("asbb: internal error; try again");
         return ESLURM_ACCESS_DENIED;
     }
 }

@@ -29,7 +29,8 @@ Verbs:
   account deposit NAME AMOUNT --reason=TEXT
   account withdraw NAME AMOUNT --reason=TEXT
   rates set --partition=PARTITION --instance-type=TYPE --node-hour=AMOUNT
-            [--default-time=TIMELIMIT] [--cpus-per-node=N] [--cluster=NAME|all]
+            [--default-time=TIMELIMIT] [--cpus-per-node=N] [--gpus-per-node=N]
+            [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
 
@@ -151,6 +152,9 @@ int guarded(Context& context, Body&& body) {
         return e.exit_code();
     } catch (const db::DbError& e) {
         context.err << "asbb: error: " << one_line(e.what()) << "\n";
+        // Only an outage is "try again later" (3). A refused login, a missing
+        // table or grant (kMisconfigured) needs an admin, like a bad config
+        // file, so it is 1.
         return e.kind() == db::DbErrorKind::kConnection ? kExitDbUnavailable : kExitUserError;
     } catch (const std::exception& e) {
         context.err << "asbb: error: " << one_line(e.what()) << "\n";

@@ -58,13 +58,13 @@ int64_t parse_default_time(const std::string& text) {
     return parsed->seconds;
 }
 
-// 1 to 100000: no instance type has more, and 0 would divide by nothing.
-int64_t parse_cpus_per_node(const std::string& text) {
+// A per-node count from 1 to max: 0 would divide by nothing.
+int64_t parse_per_node(const std::string& option, const std::string& text, int64_t max) {
     int64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > 100'000) {
-        user_error("--cpus-per-node: " + quote_input(text) +
-                   " is not a whole number from 1 to 100000");
+    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > max) {
+        user_error("--" + option + ": " + quote_input(text) + " is not a whole number from 1 to " +
+                   std::to_string(max));
     }
     return value;
 }
@@ -77,6 +77,7 @@ Listing rate_listing(const std::vector<db::Rate>& rates) {
                        {"NodeHour"},
                        {"DefaultTime"},
                        {"CPUsPerNode"},
+                       {"GPUsPerNode"},
                        {"Updated", Align::kLeft}};
     for (const auto& r : rates) {
         listing.rows.push_back(
@@ -85,7 +86,8 @@ Listing rate_listing(const std::vector<db::Rate>& rates) {
              format_money_exact(r.node_hour_price),
              r.default_time_limit_s ? Cell{format_slurm_time_limit(*r.default_time_limit_s)}
                                     : Cell{},
-             r.cpus_per_node ? Cell{*r.cpus_per_node} : Cell{}, format_local_date(r.updated_at)});
+             r.cpus_per_node ? Cell{*r.cpus_per_node} : Cell{},
+             r.gpus_per_node ? Cell{*r.gpus_per_node} : Cell{}, format_local_date(r.updated_at)});
     }
     return listing;
 }
@@ -99,7 +101,9 @@ int set(Context& context, const Args& args) {
         cxxopts::value<std::string>())("cluster", "cluster, or all (default: all)",
                                        cxxopts::value<std::string>())(
         "cpus-per-node", "CPUs of one node (sizes jobs that give -n but not -N)",
-        cxxopts::value<std::string>());
+        cxxopts::value<std::string>())("gpus-per-node",
+                                       "GPUs of one node (sizes jobs that give --gpus but not -N)",
+                                       cxxopts::value<std::string>());
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -116,7 +120,11 @@ int set(Context& context, const Args& args) {
         rate.default_time_limit_s = parse_default_time(*v);
     }
     if (auto v = optional_value(parsed, "cpus-per-node")) {
-        rate.cpus_per_node = parse_cpus_per_node(*v);
+        // No instance type has more CPUs or GPUs than these.
+        rate.cpus_per_node = parse_per_node("cpus-per-node", *v, 100'000);
+    }
+    if (auto v = optional_value(parsed, "gpus-per-node")) {
+        rate.gpus_per_node = parse_per_node("gpus-per-node", *v, 1'000);
     }
     rate.cluster = cluster_option(parsed);
     if (!rate.cluster.empty() &&

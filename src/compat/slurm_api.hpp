@@ -22,6 +22,23 @@ namespace asbb::compat {
 inline constexpr bool kJobModifyHasErrMsg = SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23, 2, 0);
 inline constexpr bool kConcurrentPluginCalls = kJobModifyHasErrMsg;
 
+// job_modify's parameter list. A C symbol carries no signature, so slurmctld
+// would call a 3-argument job_modify with 4 arguments (or the reverse)
+// without complaint; the list has to come from the headers. Use as
+//   int job_modify(ASBB_JOB_MODIFY_PARAMS(job_desc, job_ptr, submit_uid, err_msg))
+// and read the message slot through ASBB_JOB_MODIFY_ERR_MSG(err_msg): the
+// caller's char** from 23.02, nullptr on 22.05 (where the name is unused).
+// job_ptr is SLURM's job_record_t, opaque with the public headers.
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23, 2, 0)
+#define ASBB_JOB_MODIFY_PARAMS(job_desc, job_ptr, submit_uid, err_msg) \
+    job_desc_msg_t *job_desc, void *job_ptr, uint32_t submit_uid, char **err_msg
+#define ASBB_JOB_MODIFY_ERR_MSG(err_msg) (err_msg)
+#else
+#define ASBB_JOB_MODIFY_PARAMS(job_desc, job_ptr, submit_uid, err_msg) \
+    job_desc_msg_t *job_desc, void *job_ptr, uint32_t submit_uid
+#define ASBB_JOB_MODIFY_ERR_MSG(err_msg) (static_cast<char**>(nullptr))
+#endif
+
 // The uid slurmctld puts in user_id when none was given: NO_VAL up to 22.05,
 // SLURM_AUTH_NOBODY (99, not in the public headers) from 23.02.
 inline constexpr uint32_t kUnsetUid =

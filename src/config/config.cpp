@@ -249,6 +249,14 @@ const std::vector<KeyInfo>& keys() {
              return set_number(v, 10, 5000, "milliseconds", c.plugin_deadline_ms);
          },
          [](const Config& c) { return std::to_string(c.plugin_deadline_ms); }},
+        {"PluginSessions", "",
+         "Database sessions the plugin keeps, 1 to 64: how many submissions may\n"
+         "talk to the database at once (SLURM 23.02 and later call the plugin from\n"
+         "several threads). A submission that finds them all busy waits at most\n"
+         "half of PluginDeadline, then is refused as busy.",
+         false, "",
+         [](std::string_view v, Config& c) { return set_number(v, 1, 64, "", c.plugin_sessions); },
+         [](const Config& c) { return std::to_string(c.plugin_sessions); }},
         {"FailPolicy", "",
          "What the plugin does when the database fails: closed rejects the job,\n"
          "open accepts it and records the hold in SpoolDir for the poller.\n"

@@ -38,6 +38,9 @@ struct Config {
 
     // Plugin (job_submit/budget).
     int64_t plugin_deadline_ms = 200;
+    // Database sessions the plugin keeps: how many submissions may talk to
+    // the database at once (SLURM 23.02+ calls the plugin concurrently).
+    int plugin_sessions = 4;
     FailPolicy fail_policy = FailPolicy::kClosed;
     int64_t breaker_s = 30;
     std::string spool_dir;  // empty: SLURM's StateSaveLocation

@@ -1,7 +1,10 @@
 #include "core/job_shape.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
+
+#include "core/tres_request.hpp"
 
 namespace asbb {
 
@@ -16,6 +19,10 @@ std::optional<int64_t> number(std::string_view text) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
     return value;
+}
+
+int64_t ceil_div(int64_t amount, int64_t per) {
+    return (amount + per - 1) / per;
 }
 
 Error bad_array(std::string_view spec) {
@@ -55,15 +62,43 @@ Expected<int64_t> count_array_tasks(std::string_view array_inx) {
     return total;
 }
 
-Expected<int64_t> resolve_nodes(const SubmitShape& submit, const PartitionShape& partition) {
-    if (submit.min_nodes && *submit.min_nodes > 0) return *submit.min_nodes;
-    int64_t cpus = 0;
+Expected<ResourceRequest> resolve_request(const SubmitShape& submit) {
+    ResourceRequest request;
+    const int64_t cpus_per_task = std::max<int64_t>(submit.cpus_per_task.value_or(1), 1);
     if (submit.num_tasks && *submit.num_tasks > 0) {
-        cpus = *submit.num_tasks * std::max<int64_t>(submit.cpus_per_task.value_or(1), 1);
+        request.tasks = *submit.num_tasks;
+    } else if (submit.ntasks_per_node && *submit.ntasks_per_node > 0) {
+        // From SLURM 23.02 num_tasks is not set yet for --ntasks-per-node
+        // jobs (slurmctld derives it after the plugin): derive it the same way.
+        const int64_t nodes = submit.min_nodes && *submit.min_nodes > 0 ? *submit.min_nodes : 1;
+        request.tasks = nodes * *submit.ntasks_per_node;
     }
-    if (submit.min_cpus) cpus = std::max(cpus, *submit.min_cpus);
-    if (cpus <= 0 || !partition.cpus_per_node || *partition.cpus_per_node <= 0) return int64_t{1};
-    return (cpus + *partition.cpus_per_node - 1) / *partition.cpus_per_node;
+    if (request.tasks) request.cpus = *request.tasks * cpus_per_task;
+    if (submit.min_cpus) request.cpus = std::max(request.cpus, *submit.min_cpus);
+
+    auto per_node = gpu_count(submit.tres_per_node);
+    if (!per_node) return make_error(per_node.error());
+    auto per_job = gpu_count(submit.tres_per_job);
+    if (!per_job) return make_error(per_job.error());
+    auto per_task = gpu_count(submit.tres_per_task);
+    if (!per_task) return make_error(per_task.error());
+    request.gpus_per_node = *per_node;
+    request.gpus = std::max(*per_job, *per_task * request.tasks.value_or(1));
+    return request;
+}
+
+Expected<int64_t> resolve_nodes(const SubmitShape& submit, const PartitionShape& partition) {
+    auto request = resolve_request(submit);
+    if (!request) return make_error(request.error());
+    if (submit.min_nodes && *submit.min_nodes > 0) return *submit.min_nodes;
+    int64_t nodes = 1;
+    if (request->cpus > 0 && partition.cpus_per_node && *partition.cpus_per_node > 0) {
+        nodes = std::max(nodes, ceil_div(request->cpus, *partition.cpus_per_node));
+    }
+    if (request->gpus > 0 && partition.gpus_per_node && *partition.gpus_per_node > 0) {
+        nodes = std::max(nodes, ceil_div(request->gpus, *partition.gpus_per_node));
+    }
+    return nodes;
 }
 
 Expected<JobShape> resolve_job_shape(const SubmitShape& submit, const PartitionShape& partition,

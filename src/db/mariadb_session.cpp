@@ -42,6 +42,11 @@ MariaSession::MariaSession(const ConnectParams& params, Clock::time_point connec
 }
 
 void MariaSession::open(const ConnectParams& params) {
+    // mysql_init() sets the client library up on first use, which is not
+    // thread-safe, and the plugin opens sessions from several threads at
+    // once: do it once here (a function-local static is initialized once).
+    static const int library_ready = mysql_library_init(0, nullptr, nullptr);
+    if (library_ready != 0) throw DbError(DbErrorKind::kOther, 0, "mysql_library_init failed");
     conn_ = mysql_init(nullptr);
     if (conn_ == nullptr) throw DbError(DbErrorKind::kOther, 0, "mysql_init: out of memory");
     unsigned connect_s = static_cast<unsigned>(params.connect_timeout_s);
@@ -73,9 +78,13 @@ void MariaSession::open(const ConnectParams& params) {
         std::string message = "cannot connect to MariaDB at " + where_ + ": " + mysql_error(conn_);
         mysql_close(conn_);
         conn_ = nullptr;
-        // Access denied or an unknown database are not outages, but they
-        // still mean "no database to work with" to every caller.
-        throw DbError(DbErrorKind::kConnection, code, message);
+        // A refused login or an unknown database is the server answering
+        // "not like this": a misconfiguration, which retrying cannot fix.
+        // Everything else (refused, unreachable, silent) is an outage.
+        const DbErrorKind kind = classify_error(code) == DbErrorKind::kMisconfigured
+                                     ? DbErrorKind::kMisconfigured
+                                     : DbErrorKind::kConnection;
+        throw DbError(kind, code, message);
     }
     run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     run("SET SESSION innodb_lock_wait_timeout = " + std::to_string(params.lock_wait_timeout_s) +

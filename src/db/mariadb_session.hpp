@@ -37,8 +37,10 @@ struct ConnectParams {
 
 class MariaSession final : public Session {
   public:
-    // Connects and applies the session settings; throws DbError (kind
-    // kConnection, message naming host:port or socket) when it cannot.
+    // Connects and applies the session settings; throws DbError (message
+    // naming host:port or socket) when it cannot: kind kMisconfigured when
+    // the server refused the login or the database (1045, 1044, 1049, ...),
+    // kConnection for every other failure.
     explicit MariaSession(const ConnectParams& params);
     ~MariaSession() override;
     MariaSession(const MariaSession&) = delete;

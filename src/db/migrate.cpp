@@ -47,6 +47,23 @@ int schema_version(Session& session, const std::string& database) {
     return rows.empty() ? 0 : static_cast<int>(rows[0].i64(0));
 }
 
+int bundled_schema_version() {
+    const auto& migrations = bundled_migrations();
+    return migrations.empty() ? 0 : migrations.back().version;
+}
+
+void require_bundled_schema(Session& session, const std::string& database,
+                            const std::string& program) {
+    const int have = schema_version(session, database);
+    const int need = bundled_schema_version();
+    if (have < need) {
+        throw DbError(DbErrorKind::kMisconfigured, 0,
+                      "database " + database + " is at asbb migration " + std::to_string(have) +
+                          ", " + program + " needs " + std::to_string(need) +
+                          ": run asbb database migrate");
+    }
+}
+
 MigrateReport migrate(Session& session, const std::string& database) {
     const std::string db = quoted_database(database);
     MigrationLock lock(session);

@@ -34,4 +34,14 @@ MigrateReport migrate(Session& session, const std::string& database);
 // Highest applied version (0 for an empty database).
 int schema_version(Session& session, const std::string& database);
 
+// Highest version this build bundles.
+int bundled_schema_version();
+
+// Throws DbError kMisconfigured when the database is behind this build
+// ("database asbb is at asbb migration 7, <program> needs 8: run asbb
+// database migrate"). A newer database is accepted: migrations only add, so an older
+// program keeps working during an upgrade.
+void require_bundled_schema(Session& session, const std::string& database,
+                            const std::string& program);
+
 }  // namespace asbb::db

@@ -22,6 +22,8 @@ struct Rate {
     std::optional<int64_t> default_time_limit_s;
     int64_t updated_at = 0;
     std::optional<int64_t> cpus_per_node;  // of the instance type; sizes -n without -N
+    std::optional<int64_t> gpus_per_node =
+        std::nullopt;  // of the instance type; sizes --gpus without -N
 };
 
 // Inserts or replaces the rate of (cluster, partition).

@@ -23,6 +23,17 @@ DbErrorKind classify_error(unsigned code) {
         case ER_CONSTRAINT_FAILED:
         case ER_SIGNAL_EXCEPTION:
             return DbErrorKind::kConstraint;
+        case ER_NO_SUCH_TABLE:              // 1146, e.g. a migration not applied
+        case ER_BAD_FIELD_ERROR:            // 1054, e.g. slurmdbd dropped assoc_table.lft
+        case ER_TABLEACCESS_DENIED_ERROR:   // 1142
+        case ER_COLUMNACCESS_DENIED_ERROR:  // 1143
+        case ER_DBACCESS_DENIED_ERROR:      // 1044
+        case ER_ACCESS_DENIED_ERROR:        // 1045, the login itself refused
+        case ER_HOST_NOT_PRIVILEGED:        // 1130, no account for this host
+        case ER_BAD_DB_ERROR:               // 1049
+        case ER_SP_DOES_NOT_EXIST:          // 1305
+        case ER_PROCACCESS_DENIED_ERROR:    // 1370
+            return DbErrorKind::kMisconfigured;
         case CR_CONNECTION_ERROR:
         case CR_CONN_HOST_ERROR:
         case CR_SERVER_GONE_ERROR:

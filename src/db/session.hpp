@@ -23,6 +23,11 @@ enum class DbErrorKind {
     kStatementTimeout,  // 1969: max_statement_time hit
     kDuplicateKey,      // 1062
     kConstraint,        // foreign key, CHECK, append-only trigger
+    // The server answered, but asbb cannot work with what it found: a table,
+    // column, database or procedure missing, or a login or grant refused.
+    // Retrying will not help until an admin acts (migrate, GRANT, config),
+    // so it is not an outage either.
+    kMisconfigured,
     kOther,
 };
 

@@ -93,8 +93,9 @@ Expected<JobEstimate> estimate_job(db::Session& session, const Config& config,
         return e;
     }
     e.node_hour_price = rate->node_hour_price;
-    auto shape =
-        resolve_job_shape(submit, {rate->cpus_per_node, rate->default_time_limit_s}, e.partition);
+    auto shape = resolve_job_shape(
+        submit, {rate->cpus_per_node, rate->default_time_limit_s, rate->gpus_per_node},
+        e.partition);
     if (!shape) return make_error(shape.error());
     e.shape = *shape;
     auto size = size_hold(e.shape, rate->node_hour_price, config.hold_factor_ppm);

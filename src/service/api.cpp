@@ -166,8 +166,12 @@ HttpResponse Api::handle(const HttpRequest& request) {
                           e.kind() == db::DbErrorKind::kDeadlock ||
                           e.kind() == db::DbErrorKind::kStatementTimeout;
         spdlog::warn("{} {}: database error: {}", request.method, label, e.what());
+        // A misconfiguration (missing table or grant, login refused) is not
+        // worth retrying: 500, and the log has the server's text.
         response = down ? error_response(503, "database unavailable, try again")
-                        : error_response(500, "database error");
+                   : e.kind() == db::DbErrorKind::kMisconfigured
+                       ? error_response(500, "database misconfigured; see the service's log")
+                       : error_response(500, "database error");
     } catch (const std::exception& e) {
         spdlog::error("{} {}: {}", request.method, label, e.what());
         response = error_response(500, "internal error");

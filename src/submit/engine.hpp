@@ -6,9 +6,16 @@
 // the config is read on the first submission (never in init), jobs on
 // partitions that are not budgeted return before any database call, all
 // database work for one call shares one deadline, and after a database
-// failure a circuit breaker applies FailPolicy at once for BreakerSeconds.
+// outage a circuit breaker applies FailPolicy at once for BreakerSeconds.
+// A misconfiguration (a missing table, column, grant or migration) is not
+// an outage: it is reported as such, and the next call tries again.
+//
+// From SLURM 23.02 calls arrive concurrently: each takes one of
+// PluginSessions pooled sessions (session_pool.hpp); the config and the
+// breaker are shared through atomics.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -61,7 +68,8 @@ struct ModifyInput {
 
 struct ModifyDecision {
     bool allow = true;
-    std::string log;  // one line for slurmctld's log (the user sees no text in 22.05)
+    std::string message;  // for a refusal: the one line the user sees (SLURM 23.02+)
+    std::string log;      // one line for slurmctld's log, may be empty
 };
 
 class SubmitEngine {
@@ -70,11 +78,12 @@ class SubmitEngine {
     SubmitEngine(std::string config_path, std::string fallback_spool_dir);
     ~SubmitEngine();
 
-    // Never throws.
+    // Never throws. Safe to call from several threads at once.
     SubmitDecision submit(const SubmitInput& input) noexcept;
 
     // Resizes or moves the hold of a job whose time limit, node count or
-    // account changes; refuses a change the budget cannot cover. Never throws.
+    // account changes; refuses a change the budget cannot cover. Never
+    // throws; safe to call from several threads at once.
     ModifyDecision modify(const ModifyInput& input) noexcept;
 
     // admin_comment tag for a hold: "asbb:hold=<id>".
@@ -82,24 +91,51 @@ class SubmitEngine {
 
   private:
     using Clock = std::chrono::steady_clock;
+    // What one call's database work came to, besides its own answer.
+    enum class DbOutcome {
+        kDone,           // the work ran (its answer is the caller's)
+        kBusy,           // every session stayed taken: not an outage
+        kBreakerOpen,    // another call found the database down meanwhile
+        kMisconfigured,  // schema, grant or login problem: breaker untouched
+        kOutage,         // connection failed or deadline passed: breaker opened
+    };
+    struct DbAttempt {
+        DbOutcome outcome = DbOutcome::kDone;
+        std::string why;  // for the log
+    };
+    struct Loaded;  // asbb.conf and the session pool sized by it
 
     SubmitDecision decide(const SubmitInput& input);
-    // The part of decide() that talks to the database; throws db::DbError.
-    SubmitDecision decide_with_database(const SubmitInput& input,
-                                        const std::vector<std::string>& budgeted,
-                                        const HoldId& hold_id, Clock::time_point deadline);
     ModifyDecision decide_modify(const ModifyInput& input);
-    bool load_config(std::string& error);
-    SubmitDecision on_database_failure(const SubmitInput& input, const std::string& partition,
-                                       const std::string& why);
-    db::MariaSession& session(Clock::time_point deadline);
+    // Runs work(session) on a pooled session by the deadline, retrying once
+    // on a fresh connection when a kept one turns out dead.
+    template <class Work>
+    DbAttempt with_session(Loaded& loaded, Clock::time_point deadline, Work&& work);
+    db::MariaSession& open_session(const Config& c, std::unique_ptr<db::MariaSession>& slot,
+                                   Clock::time_point deadline);
+    // Throws db::DbError.
+    SubmitDecision decide_with_database(db::MariaSession& db, const Config& c,
+                                        const SubmitInput& input,
+                                        const std::vector<std::string>& budgeted,
+                                        const HoldId& hold_id);
+    ModifyDecision modify_with_database(db::MariaSession& db, const Config& c,
+                                        const ModifyInput& input);
+    // Reads asbb.conf the first time; null (and why) while it cannot.
+    Loaded* load(std::string& error);
+    SubmitDecision on_database_failure(const Config& c, const SubmitInput& input,
+                                       const std::string& partition, const std::string& why);
+    bool breaker_open(Clock::time_point now) const;
+    void open_breaker(const Config& c);
 
-    std::mutex mutex_;  // one connection: calls for one controller are serialized
     std::string config_path_;
     std::string fallback_spool_dir_;
-    std::optional<Config> config_;
-    std::unique_ptr<db::MariaSession> session_;
-    Clock::time_point breaker_open_until_{};
+    // Held only while asbb.conf is read, never across a database call.
+    std::mutex load_mutex_;
+    std::unique_ptr<Loaded> loaded_owner_;
+    std::atomic<Loaded*> loaded_{nullptr};  // set once, then read without the mutex
+    // steady_clock ticks until which FailPolicy applies without trying the
+    // database; 0: closed.
+    std::atomic<Clock::rep> breaker_open_until_{0};
 };
 
 }  // namespace asbb::submit

@@ -48,7 +48,7 @@ class CliGolden : public CliTest {
         charge.now_s = kNow;
         db::in_transaction(session(), [&] { return db::charge_hold(session(), charge); });
         ok({"rates", "set", "--partition=aws-gpu", "--instance-type=p3.2xlarge", "--node-hour=3.06",
-            "--default-time=1:00:00", "--cpus-per-node=8"});
+            "--default-time=1:00:00", "--cpus-per-node=8", "--gpus-per-node=1"});
         ok({"rates", "set", "--partition=aws-cpu", "--instance-type=c5.large", "--node-hour=0.085",
             "--cluster=lab"});
     }
@@ -176,17 +176,32 @@ TEST_F(CliGolden, AccountShowInEveryForm) {
 
 TEST_F(CliGolden, RatesListInEveryForm) {
     EXPECT_EQ(out({"rates", "list"}),
-              "Cluster Partition InstanceType NodeHour DefaultTime CPUsPerNode Updated    \n"
-              "------- --------- ------------ -------- ----------- ----------- ---------- \n"
-              "all     aws-gpu   p3.2xlarge       3.06    01:00:00           8 2026-03-15 \n"
-              "lab     aws-cpu   c5.large        0.085                         2026-03-15 \n");
+              "Cluster Partition InstanceType NodeHour DefaultTime CPUsPerNode GPUsPerNode "
+              "Updated    \n"
+              "------- --------- ------------ -------- ----------- ----------- ----------- "
+              "---------- \n"
+              "all     aws-gpu   p3.2xlarge       3.06    01:00:00           8           1 "
+              "2026-03-15 \n"
+              "lab     aws-cpu   c5.large        0.085                                     "
+              "2026-03-15 \n");
     EXPECT_EQ(out({"rates", "list", "-P", "-n"}),
-              "all|aws-gpu|p3.2xlarge|3.06|01:00:00|8|2026-03-15\n"
-              "lab|aws-cpu|c5.large|0.085|||2026-03-15\n");
-    EXPECT_EQ(out({"rates", "list", "-p", "format=Partition,NodeHour,cpuspernode"}),
-              "Partition|NodeHour|CPUsPerNode|\n"
-              "aws-gpu|3.06|8|\n"
-              "aws-cpu|0.085||\n");
+              "all|aws-gpu|p3.2xlarge|3.06|01:00:00|8|1|2026-03-15\n"
+              "lab|aws-cpu|c5.large|0.085||||2026-03-15\n");
+    EXPECT_EQ(out({"rates", "list", "-p", "format=Partition,NodeHour,cpuspernode,GPUsPerNode"}),
+              "Partition|NodeHour|CPUsPerNode|GPUsPerNode|\n"
+              "aws-gpu|3.06|8|1|\n"
+              "aws-cpu|0.085|||\n");
+    EXPECT_EQ(out({"rates", "list", "--json", "format=Partition,GPUsPerNode"}),
+              "[\n"
+              "  {\n"
+              "    \"partition\": \"aws-gpu\",\n"
+              "    \"gpus_per_node\": 1\n"
+              "  },\n"
+              "  {\n"
+              "    \"partition\": \"aws-cpu\",\n"
+              "    \"gpus_per_node\": null\n"
+              "  }\n"
+              "]\n");
     EXPECT_EQ(out({"rates", "list", "--json", "format=Partition,NodeHour,DefaultTime"}),
               "[\n"
               "  {\n"
@@ -204,7 +219,7 @@ TEST_F(CliGolden, RatesListInEveryForm) {
     EXPECT_EQ(unknown.status, 2);
     EXPECT_EQ(unknown.err,
               "asbb: error: unknown field 'Nope' in format= (valid: Cluster, Partition, "
-              "InstanceType, NodeHour, DefaultTime, CPUsPerNode, Updated)\n");
+              "InstanceType, NodeHour, DefaultTime, CPUsPerNode, GPUsPerNode, Updated)\n");
 }
 
 // A balance changed behind asbb's back (chem's held + $1.50) is listed.

@@ -112,6 +112,24 @@ TEST_F(Rates, SetThenList) {
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM rate WHERE default_time_limit_s IS NULL"), 1);
 }
 
+TEST_F(Rates, GpusPerNodeIsKeptAndReplacedWithTheRate) {
+    auto set = asbb({"rates", "set", "--partition=aws-gpu", "--instance-type=p3.8xlarge",
+                     "--node-hour=12.24", "--cpus-per-node=32", "--gpus-per-node=4"});
+    ASSERT_EQ(set.status, 0) << set.err;
+    auto rate = db::find_rate(session(), "lab", "aws-gpu");
+    ASSERT_TRUE(rate.has_value());
+    EXPECT_EQ(rate->gpus_per_node, std::optional<int64_t>{4});
+    EXPECT_EQ(rate->cpus_per_node, std::optional<int64_t>{32});
+    EXPECT_EQ(asbb({"rates", "list", "-P", "-n", "format=Partition,GPUsPerNode"}).out,
+              "aws-gpu|4\n");
+    // Replaced as a whole: no --gpus-per-node now means none.
+    ASSERT_EQ(asbb({"rates", "set", "--partition=aws-gpu", "--instance-type=p3.8xlarge",
+                    "--node-hour=12.24"})
+                  .status,
+              0);
+    EXPECT_FALSE(db::find_rate(session(), "lab", "aws-gpu")->gpus_per_node.has_value());
+}
+
 TEST_F(Rates, SetReplacesTheRate) {
     ASSERT_EQ(asbb({"rates", "set", "--partition=aws-gpu", "--instance-type=p3.2xlarge",
                     "--node-hour=3.06", "--default-time=1:00:00"})
@@ -209,6 +227,12 @@ TEST_F(Rates, BadInputIsRefusedAndChangesNothing) {
     expect_refused(set("aws-gpu", "3.06", {"--default-time=0"}), 1,
                    "a default time limit must be finite");
     expect_refused(set("aws-gpu", "3.06", {"--default-time=1:99:00"}), 1, "time limit");
+    expect_refused(set("aws-gpu", "3.06", {"--gpus-per-node=0"}), 1,
+                   "--gpus-per-node: '0' is not a whole number from 1 to 1000");
+    expect_refused(set("aws-gpu", "3.06", {"--gpus-per-node=1001"}), 1, "1 to 1000");
+    expect_refused(set("aws-gpu", "3.06", {"--gpus-per-node=four"}), 1, "--gpus-per-node");
+    expect_refused(set("aws-gpu", "3.06", {"--cpus-per-node=0"}), 1,
+                   "--cpus-per-node: '0' is not a whole number from 1 to 100000");
     expect_refused(set("aws-gpu", "3.06", {"--cluster=nosuch"}), 1, "no cluster");
     expect_refused(set("aws-gpu", "3.06", {"--cluster=La'b"}), 1, "invalid");
     expect_refused({"rates", "set", "--partition=aws-gpu", "--instance-type=p3.2xlarge"}, 2,

@@ -24,12 +24,12 @@ bool SameConfig(const Config& a, const Config& b) {
            a.connect_timeout_s == b.connect_timeout_s &&
            a.lock_wait_timeout_s == b.lock_wait_timeout_s &&
            a.statement_timeout_ms == b.statement_timeout_ms &&
-           a.plugin_deadline_ms == b.plugin_deadline_ms && a.fail_policy == b.fail_policy &&
-           a.breaker_s == b.breaker_s && a.spool_dir == b.spool_dir &&
-           a.budgeted_partitions == b.budgeted_partitions && a.cost_dir == b.cost_dir &&
-           a.orphan_hold_ttl_s == b.orphan_hold_ttl_s && a.log_level == b.log_level &&
-           a.service_host == b.service_host && a.service_port == b.service_port &&
-           a.service_threads == b.service_threads &&
+           a.plugin_deadline_ms == b.plugin_deadline_ms && a.plugin_sessions == b.plugin_sessions &&
+           a.fail_policy == b.fail_policy && a.breaker_s == b.breaker_s &&
+           a.spool_dir == b.spool_dir && a.budgeted_partitions == b.budgeted_partitions &&
+           a.cost_dir == b.cost_dir && a.orphan_hold_ttl_s == b.orphan_hold_ttl_s &&
+           a.log_level == b.log_level && a.service_host == b.service_host &&
+           a.service_port == b.service_port && a.service_threads == b.service_threads &&
            a.service_max_body_bytes == b.service_max_body_bytes &&
            a.service_max_headers == b.service_max_headers &&
            a.service_timeout_ms == b.service_timeout_ms && a.munge_socket == b.munge_socket &&
@@ -93,6 +93,7 @@ TEST(ConfigParse, EveryKeySet) {
         "LockWaitTimeout=3\n"
         "StatementTimeout=2500\n"
         "PluginDeadline=150\n"
+        "PluginSessions=8\n"
         "FailPolicy=open\n"
         "BreakerSeconds=45\n"
         "SpoolDir=/var/spool/asbb\n"
@@ -114,6 +115,7 @@ TEST(ConfigParse, EveryKeySet) {
     EXPECT_EQ(c.lock_wait_timeout_s, 3);
     EXPECT_EQ(c.statement_timeout_ms, 2500);
     EXPECT_EQ(c.plugin_deadline_ms, 150);
+    EXPECT_EQ(c.plugin_sessions, 8);
     EXPECT_EQ(c.fail_policy, FailPolicy::kOpen);
     EXPECT_EQ(c.breaker_s, 45);
     EXPECT_EQ(c.spool_dir, "/var/spool/asbb");
@@ -376,6 +378,17 @@ TEST(ConfigKeys, PluginDeadline) {
     }
 }
 
+TEST(ConfigKeys, PluginSessions) {
+    EXPECT_EQ(Config{}.plugin_sessions, 4);
+    EXPECT_EQ(Accept("PluginSessions=1").plugin_sessions, 1);
+    EXPECT_EQ(Accept("PluginSessions=64").plugin_sessions, 64);
+    for (const char* bad : {"0", "65", "-1", "4s", "", "two"}) {
+        ExpectRefused("PluginSessions", bad);
+    }
+    EXPECT_EQ(Refuse("PluginSessions=0"),
+              "PluginSessions: must be a whole number from 1 to 64, got '0'");
+}
+
 TEST(ConfigKeys, FailPolicy) {
     EXPECT_EQ(Accept("FailPolicy=open").fail_policy, FailPolicy::kOpen);
     EXPECT_EQ(Accept("FailPolicy=OPEN").fail_policy, FailPolicy::kOpen);
@@ -447,10 +460,11 @@ size_t Count(const std::string& text, const std::string& needle) {
 TEST(ConfigTemplate, ListsEveryKeyOnce) {
     const std::string text = config_template();
     for (const char* key :
-         {"DbHost", "DbPort", "DbSocket", "DbUser", "DbPass", "DbName", "SlurmDbName",
-          "ClusterName", "SlurmUser", "HoldFactor", "ConnectTimeout", "LockWaitTimeout",
-          "StatementTimeout", "PluginDeadline", "FailPolicy", "BreakerSeconds", "SpoolDir",
-          "OrphanHoldTTL", "LogLevel"}) {
+         {"DbHost",           "DbPort",         "DbSocket",       "DbUser",
+          "DbPass",           "DbName",         "SlurmDbName",    "ClusterName",
+          "SlurmUser",        "HoldFactor",     "ConnectTimeout", "LockWaitTimeout",
+          "StatementTimeout", "PluginDeadline", "PluginSessions", "FailPolicy",
+          "BreakerSeconds",   "SpoolDir",       "OrphanHoldTTL",  "LogLevel"}) {
         const std::string active = std::string("\n") + key + "=";
         const std::string commented = std::string("\n#") + key + "=";
         EXPECT_EQ(Count(text, active) + Count(text, commented), 1u) << key;
@@ -491,7 +505,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 25);
+    EXPECT_EQ(uncommented, 26);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;

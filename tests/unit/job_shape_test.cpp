@@ -33,6 +33,76 @@ TEST(Nodes, FromNodesElseCpusAtThePartitionsCpusPerNode) {
     EXPECT_EQ(*resolve_nodes(nothing, {4, std::nullopt}), 1);
 }
 
+TEST(Nodes, NtasksPerNodeStandsInForAnUnsetNumTasks) {
+    // SLURM 23.02+: num_tasks is NO_VAL (unset) for --ntasks-per-node jobs.
+    SubmitShape submit;
+    submit.ntasks_per_node = 8;
+    submit.cpus_per_task = 2;
+    auto request = resolve_request(submit);
+    ASSERT_TRUE(request.ok());
+    EXPECT_EQ(request->tasks, std::optional<int64_t>{8});  // 1 node x 8
+    EXPECT_EQ(request->cpus, 16);
+    EXPECT_EQ(*resolve_nodes(submit, {4, std::nullopt}), 4);
+
+    submit.min_nodes = 3;
+    request = resolve_request(submit);
+    ASSERT_TRUE(request.ok());
+    EXPECT_EQ(request->tasks, std::optional<int64_t>{24});  // 3 nodes x 8
+    EXPECT_EQ(request->cpus, 48);
+    EXPECT_EQ(*resolve_nodes(submit, {4, std::nullopt}), 3);  // -N is exact
+
+    // num_tasks, when SLURM did set it (22.05), wins.
+    submit.num_tasks = 5;
+    EXPECT_EQ(resolve_request(submit)->cpus, 10);
+    // SLURM's own CPU figure counts when it is larger.
+    submit.min_cpus = 64;
+    EXPECT_EQ(resolve_request(submit)->cpus, 64);
+}
+
+TEST(Nodes, GpusBeyondOneNodeNeedMoreNodes) {
+    const PartitionShape four_gpus{std::nullopt, std::nullopt, 4};
+    SubmitShape per_job;
+    per_job.tres_per_job = "gres/gpu:10";  // --gpus=10, 23.11+ spelling
+    EXPECT_EQ(*resolve_nodes(per_job, four_gpus), 3);
+    per_job.tres_per_job = "gres:gpu:10";  // 22.05 spelling
+    EXPECT_EQ(*resolve_nodes(per_job, four_gpus), 3);
+    EXPECT_EQ(*resolve_nodes(per_job, {}), 1);  // GPUs per node unknown
+
+    SubmitShape per_task;
+    per_task.num_tasks = 6;
+    per_task.tres_per_task = "cpu=1,gres/gpu:1";
+    EXPECT_EQ(*resolve_nodes(per_task, four_gpus), 2);
+    per_task.num_tasks.reset();
+    per_task.ntasks_per_node = 3;
+    per_task.min_nodes = 2;
+    auto request = resolve_request(per_task);
+    ASSERT_TRUE(request.ok());
+    EXPECT_EQ(request->gpus, 6);  // 2 nodes x 3 tasks x 1 GPU
+
+    // Per-node GPUs are per node already: they add no nodes.
+    SubmitShape per_node;
+    per_node.tres_per_node = "gres/gpu:tesla:4";
+    EXPECT_EQ(resolve_request(per_node)->gpus_per_node, 4);
+    EXPECT_EQ(*resolve_nodes(per_node, four_gpus), 1);
+
+    // The larger of CPUs and GPUs decides.
+    SubmitShape both;
+    both.num_tasks = 16;
+    both.tres_per_job = "gres/gpu=4";
+    EXPECT_EQ(*resolve_nodes(both, {8, std::nullopt, 4}), 2);
+}
+
+TEST(Nodes, UnreadableGpuRequestIsRefused) {
+    SubmitShape submit;
+    submit.tres_per_node = "gres/gpu:two";
+    submit.tres_per_node = "gres/gpu=two";
+    auto nodes = resolve_nodes(submit, {});
+    ASSERT_FALSE(nodes.ok());
+    EXPECT_NE(nodes.error().find("gres/gpu=two"), std::string::npos) << nodes.error();
+    submit.time_limit_min = 10;
+    EXPECT_FALSE(resolve_job_shape(submit, {}, "aws-gpu").ok());
+}
+
 TEST(JobShape, TimeFromTheJobElseThePartitionDefaultElseRefused) {
     SubmitShape submit;
     submit.time_limit_min = 90;
