@@ -32,7 +32,7 @@ AssocSchema read_schema(Session& session, const std::string& database, const std
         if (column == "flags") schema.flags = true;
     }
     if (!schema.lineage && !schema.lft_rgt) {
-        throw DbError(DbErrorKind::kOther, 0,
+        throw DbError(DbErrorKind::kMisconfigured, 0,
                       "slurmdbd's table " + database + "." + table +
                           " has neither lineage nor lft/rgt (or is not readable): asbb cannot read "
                           "the account tree there");

@@ -21,8 +21,8 @@ struct AssocSchema {
 // The cluster's association table's dialect. Asked of information_schema at
 // most once a minute per table and process (slurmdbd changes it only when it
 // is upgraded, and may be upgraded while slurmctld runs); safe from several
-// threads. Neither lineage nor lft/rgt: a DbError of kind kOther naming the
-// table (asbb cannot read that tree: a misconfiguration, not an outage).
+// threads. Neither lineage nor lft/rgt: a DbError of kind kMisconfigured
+// naming the table (asbb cannot read that tree: not an outage).
 AssocSchema assoc_schema(Session& session, const SlurmDbName& slurm, const std::string& cluster);
 
 }  // namespace asbb::db

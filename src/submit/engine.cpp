@@ -211,13 +211,14 @@ SubmitEngine::DbAttempt SubmitEngine::with_session(Loaded& loaded, Clock::time_p
                                       " database sessions (PluginSessions) stayed busy for " +
                                       std::to_string(waited_ms) + " ms"};
     }
+    const int in_use = loaded.pool.leased();
     // Another call may have found the database down while this one waited.
     if (breaker_open(Clock::now())) return {DbOutcome::kBreakerOpen, "circuit breaker open"};
     for (int attempt = 0;; ++attempt) {
         const bool reused = attempt == 0 && lease->reused();
         try {
             work(open_session(c, lease->session(), deadline));
-            return {};
+            return {DbOutcome::kDone, "", in_use};
         } catch (const db::DbError& e) {
             // Whatever failed, the next call starts on a new connection.
             lease->session().reset();
@@ -270,6 +271,10 @@ SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
         });
     switch (attempt.outcome) {
         case DbOutcome::kDone:
+            if (!decision.log.empty()) {
+                decision.log += " [" + std::to_string(attempt.sessions_in_use) + "/" +
+                                std::to_string(loaded->pool.size()) + " sessions in use]";
+            }
             return decision;
         case DbOutcome::kBusy:
             return reject(busy_message("jobs on " + partition),

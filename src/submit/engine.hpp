@@ -102,6 +102,9 @@ class SubmitEngine {
     struct DbAttempt {
         DbOutcome outcome = DbOutcome::kDone;
         std::string why;  // for the log
+        // Sessions of the pool leased, this call's included, once it had
+        // its own: logged, so that overlapping calls (23.02+) can be seen.
+        int sessions_in_use = 0;
     };
     struct Loaded;  // asbb.conf and the session pool sized by it
 

@@ -6,7 +6,8 @@
 #      deadline + 100 ms in the plugin, and once the breaker is open each
 #      spends under 5 ms. slurmctld restarts fine with MariaDB down.
 #   6. 200 concurrent sbatch from two users against a budget that fits
-#      exactly K jobs: exactly K accepted.
+#      exactly K jobs: exactly K accepted; on SLURM 23.02+ the calls really ran
+#      at the same time, on several database sessions of the plugin's pool.
 # Times are the plugin's own, from the "(N us)" it logs with each decision:
 # the time slurmctld spent inside it with its locks held.
 #
@@ -187,9 +188,10 @@ check_concurrent_exactly_k() {
 	# warm the plugin's connection (chem is outside physics' tree)
 	e2e_sbatch carol -A chem "${JOB[@]}"
 	[ "$E2E_RC" = 0 ] || e2e_fail "race: warm-up job accepted" "$E2E_ERR"
-	local dir i
+	local dir i mark
 	dir=$(mktemp -d)
 	chmod 755 "$dir"
+	mark=$(log_lines)
 	for i in $(seq 100); do
 		runuser -u alice -- env SLURM_CONF="$SLURM_CONF" SBATCH_OUTPUT="$SBATCH_OUTPUT" \
 			sbatch --parsable -A proj001 "${JOB[@]}" >"$dir/a$i" 2>&1 &
@@ -216,6 +218,30 @@ check_concurrent_exactly_k() {
 	check=$(e2e_asbb check 2>&1)
 	e2e_check_match "asbb check clean after the race" "$check" 'ledger ok'
 	rm -rf "$dir"
+	check_calls_overlapped "$mark"
+}
+
+# From 23.02 slurmctld runs job_submit calls concurrently (22.05 serialises
+# them under one mutex). Each decision the plugin logs says how many database
+# sessions of its pool were in use once it had its own ("[k/n sessions in
+# use]"): on 23.02+ the race must have had several in use at once, on 22.05
+# never.
+check_calls_overlapped() {
+	local most version
+	most=$(tail -n +"$(($1 + 1))" "$CTLD_LOG" | grep 'job_submit/budget:' |
+		sed -n 's/.*\[\([0-9]*\)\/[0-9]* sessions in use\].*/\1/p' | max_of)
+	version=$(slurmctld -V | awk '{print $2}')
+	e2e_log "race on SLURM $version: at most ${most:-?} database sessions in use at once"
+	case "$version" in
+	22.05.*) e2e_check_eq "SLURM 22.05 serialises job_submit: one session at a time" "$most" 1 ;;
+	*)
+		if [ -n "$most" ] && [ "$most" -gt 1 ]; then
+			e2e_pass "SLURM $version: job_submit calls overlapped ($most sessions in use at once)"
+		else
+			e2e_fail "SLURM $version: job_submit calls overlapped" "at most '${most}' session in use"
+		fi
+		;;
+	esac
 }
 
 setup
