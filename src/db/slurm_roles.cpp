@@ -12,10 +12,13 @@ namespace {
 constexpr int64_t kAssocFlagUsersAreCoords = 1 << 16;  // ASSOC_FLAG_USER_COORD, SLURM 24.05+
 
 // SLURM 24.05's implicit coordinators: an account flagged UsersAreCoords
-// makes every user with an association in it, or in an account below it, its
-// coordinator (as slurmdbd's as_mysql_user.c derives them). They are not rows
-// of acct_coord_table. Matched on lineage parts in C++, not with LIKE, whose
-// '_' would match any character of an account name.
+// makes the users with an association directly in it its coordinators (and
+// so of its sub-accounts). They are not rows of acct_coord_table. slurmdbd
+// 25.05 and later grant exactly that (as_mysql_user.c: lineage LIKE
+// '%/<acct>/0-%'); 24.05-24.11 also granted it to users further down, which
+// asbb does not follow: it grants budget rights no wider than current SLURM.
+// Matched on lineage parts in C++, not with LIKE, whose '_' would match any
+// character of an account name.
 void add_implicit_coordinators(Session& session, const SlurmDbName& slurm,
                                const std::string& cluster, Principal& principal) {
     const AssocSchema schema = assoc_schema(session, slurm, cluster);
@@ -34,10 +37,9 @@ void add_implicit_coordinators(Session& session, const SlurmDbName& slurm,
          session.query("SELECT lineage FROM " + table + " WHERE user = ? AND deleted = 0",
                        {principal.user})) {
         auto accounts = lineage_accounts_of_association(row.str_or(0, ""));
-        if (!accounts) continue;  // a user row slurmdbd wrote oddly grants nothing
-        for (const auto& account : *accounts) {
-            if (flagged.count(account) != 0) coordinated.insert(account);
-        }
+        // a user row slurmdbd wrote oddly grants nothing
+        if (!accounts || accounts->empty()) continue;
+        if (flagged.count(accounts->back()) != 0) coordinated.insert(accounts->back());
     }
     principal.coordinated.assign(coordinated.begin(), coordinated.end());
 }

@@ -109,6 +109,15 @@ TEST_P(SlurmSchema, DirectCoordinatorsAndUsersAreCoordsWhereSlurmHasIt) {
     EXPECT_EQ(allowed(bob, Access::kManage, path("proj002")), has_flags);
     EXPECT_FALSE(allowed(bob, Access::kManage, path("proj001")));
     EXPECT_TRUE(roles("alice").coordinated.empty());  // her proj001 is not flagged
+    if (has_flags) {
+        // Flagged physics: its users would coordinate it, but bob's and
+        // alice's associations are in proj001/proj002 below it, and slurmdbd
+        // 25.05+ gives UsersAreCoords only to users directly in the account.
+        session().run("UPDATE `" + slurm_db_ +
+                      "`.lab_assoc_table SET flags = 65536 WHERE user = '' AND acct = 'physics'");
+        EXPECT_EQ(roles("bob").coordinated, std::vector<std::string>{"proj002"});
+        EXPECT_TRUE(roles("alice").coordinated.empty());
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(EachSlurmdbd, SlurmSchema,
