@@ -32,10 +32,12 @@ AssocSchema read_schema(Session& session, const std::string& database, const std
         if (column == "flags") schema.flags = true;
     }
     if (!schema.lineage && !schema.lft_rgt) {
+        // information_schema shows a user only the columns it may read, so
+        // a missing grant looks exactly like a missing table.
         throw DbError(DbErrorKind::kMisconfigured, 0,
                       "slurmdbd's table " + database + "." + table +
-                          " has neither lineage nor lft/rgt (or is not readable): asbb cannot read "
-                          "the account tree there");
+                          " shows neither lineage nor lft/rgt: it is missing, SELECT on it is "
+                          "denied to this user, or its schema is one asbb cannot read");
     }
     return schema;
 }
