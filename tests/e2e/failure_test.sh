@@ -188,10 +188,11 @@ check_concurrent_exactly_k() {
 	# warm the plugin's connection (chem is outside physics' tree)
 	e2e_sbatch carol -A chem "${JOB[@]}"
 	[ "$E2E_RC" = 0 ] || e2e_fail "race: warm-up job accepted" "$E2E_ERR"
-	local dir i mark
+	local dir i mark leaves_before
 	dir=$(mktemp -d)
 	chmod 755 "$dir"
 	mark=$(log_lines)
+	leaves_before=$(leaves_held)
 	for i in $(seq 100); do
 		runuser -u alice -- env SLURM_CONF="$SLURM_CONF" SBATCH_OUTPUT="$SBATCH_OUTPUT" \
 			sbatch --parsable -A proj001 "${JOB[@]}" >"$dir/a$i" 2>&1 &
@@ -214,11 +215,19 @@ check_concurrent_exactly_k() {
 	e2e_check_eq "physics holds exactly K holds" \
 		"$(e2e_sql "SELECT held_micro FROM budget WHERE account='physics' AND status='active'
 			AND description='$TAG'")" $((K * HOLD_MICRO))
+	e2e_check_eq "proj001 and proj002 took exactly K holds between them" \
+		$(($(leaves_held) - leaves_before)) $((K * HOLD_MICRO))
 	local check
 	check=$(e2e_asbb check 2>&1)
 	e2e_check_match "asbb check clean after the race" "$check" 'ledger ok'
 	rm -rf "$dir"
 	check_calls_overlapped "$mark"
+}
+
+# What proj001's and proj002's budgets hold together (micro-dollars).
+leaves_held() {
+	e2e_sql "SELECT COALESCE(SUM(held_micro), 0) FROM budget WHERE account IN ('proj001', 'proj002')
+		AND status='active' AND description='$TAG'"
 }
 
 # From 23.02 slurmctld runs job_submit calls concurrently (22.05 serialises
