@@ -128,7 +128,8 @@ std::vector<JobRun> parsed(const std::string& json, const poller::SacctFormat& f
     EXPECT_TRUE(runs) << runs.error();
     EXPECT_TRUE(problems.empty()) << problems.front();
     if (!runs) return {};
-    for (const auto& run : *runs) EXPECT_EQ(static_cast<int64_t>(run.job_db_inx), run_charge_key(run).value_or(-1));
+    for (const auto& run : *runs)
+        EXPECT_EQ(static_cast<int64_t>(run.job_db_inx), run_charge_key(run).value_or(-1));
     return *runs;
 }
 
