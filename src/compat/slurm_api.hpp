@@ -17,12 +17,8 @@ extern "C" {
 
 namespace asbb::compat {
 
-// 23.02 made job_submit/job_modify calls concurrent and gave job_modify an
-// err_msg argument (commit 85e92d048f).
-inline constexpr bool kJobModifyHasErrMsg = SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23, 2, 0);
-inline constexpr bool kConcurrentPluginCalls = kJobModifyHasErrMsg;
-
-// job_modify's parameter list. A C symbol carries no signature, so slurmctld
+// job_modify's parameter list: 23.02 gave it an err_msg argument (commit
+// 85e92d048f). A C symbol carries no signature, so slurmctld
 // would call a 3-argument job_modify with 4 arguments (or the reverse)
 // without complaint; the list has to come from the headers. Use as
 //   int job_modify(ASBB_JOB_MODIFY_PARAMS(job_desc, job_ptr, submit_uid, err_msg))
@@ -38,11 +34,6 @@ inline constexpr bool kConcurrentPluginCalls = kJobModifyHasErrMsg;
     job_desc_msg_t *job_desc, void *job_ptr, uint32_t submit_uid
 #define ASBB_JOB_MODIFY_ERR_MSG(err_msg) (static_cast<char**>(nullptr))
 #endif
-
-// The uid slurmctld puts in user_id when none was given: NO_VAL up to 22.05,
-// SLURM_AUTH_NOBODY (99, not in the public headers) from 23.02.
-inline constexpr uint32_t kUnsetUid =
-    SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23, 2, 0) ? 99u : static_cast<uint32_t>(NO_VAL);
 
 // slurm_get_errno() was only ever `return errno;` and is gone in 24.11.
 inline int last_error() {
