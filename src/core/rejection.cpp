@@ -8,13 +8,13 @@ std::string insufficient_funds_message(Money hold, Money estimate, int64_t hold_
                                        const ShortfallText& shortfall) {
     std::string who;
     switch (shortfall.level) {
-        case ShortLevel::kAccount:
+        case LevelKind::kAccount:
             who = "account " + shortfall.account;
             break;
-        case ShortLevel::kAncestor:
+        case LevelKind::kAncestor:
             who = "parent account " + shortfall.account;
             break;
-        case ShortLevel::kPartitionLimit:
+        case LevelKind::kPartitionLimit:
             who = "the partition limit of account " + shortfall.account + " on " +
                   shortfall.partition;
             break;

@@ -7,13 +7,12 @@
 #include <string>
 
 #include "core/money.hpp"
+#include "core/shortfall.hpp"
 
 namespace asbb {
 
-enum class ShortLevel { kAccount, kAncestor, kPartitionLimit };
-
 struct ShortfallText {
-    ShortLevel level = ShortLevel::kAccount;
+    LevelKind level = LevelKind::kAccount;
     std::string account;
     std::string partition;  // the job's partition
     std::string period;     // "2025-01-01..2025-12-31"

@@ -49,15 +49,18 @@ std::map<std::string, OpenHold> lock_holds(Session& session, const std::vector<s
 
 void apply_deltas(Session& session, const std::map<int64_t, LevelDelta>& budget_deltas,
                   const std::map<int64_t, LevelDelta>& limit_deltas, int64_t now_s) {
-    // Budgets, then limits, each in id order (std::map), as apply_level_deltas
-    // locks them: one statement per budget and per limit for the whole batch.
-    for (const auto& [id, delta] : budget_deltas) {
+    // Budgets, then limits, each by id descending, as apply_level_deltas and
+    // asbb_reserve lock them: one statement per budget and per limit for the
+    // whole batch.
+    for (auto it = budget_deltas.rbegin(); it != budget_deltas.rend(); ++it) {
+        const auto& [id, delta] = *it;
         session.exec(
             "UPDATE budget SET held_micro = held_micro + ?, spent_micro = spent_micro + ?,"
             " updated_at = ? WHERE id = ?",
             {delta.held_micro, delta.spent_micro, now_s, id});
     }
-    for (const auto& [id, delta] : limit_deltas) {
+    for (auto it = limit_deltas.rbegin(); it != limit_deltas.rend(); ++it) {
+        const auto& [id, delta] = *it;
         session.exec(
             "UPDATE partition_limit SET held_micro = held_micro + ?, spent_micro = spent_micro + ?,"
             " updated_at = ? WHERE id = ?",

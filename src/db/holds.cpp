@@ -2,53 +2,51 @@
 #include <algorithm>
 
 #include "db/ledger_detail.hpp"
+#include "db/ledger_view.hpp"
 
 namespace asbb::db {
 
-using detail::BudgetLevel;
-using detail::diagnose_refusal;
 using detail::hold_entry;
 using detail::HoldRefused;
 using detail::is_open;
-using detail::LevelShort;
+using detail::is_reserve_short;
+using detail::levels_of_hold;
 using detail::lock_hold;
-using detail::place_hold_in_transaction;
+using detail::refusal_result;
 
-HoldResult place_hold(Session& session, const SlurmDbName& slurm, const HoldRequest& request) {
-    std::vector<std::string> path = account_path(session, slurm, request.cluster, request.account);
-    if (path.empty()) return {HoldOutcome::kUnknownAccount, std::nullopt, 0};
-    try {
-        return in_transaction(session,
-                              [&] { return place_hold_in_transaction(session, path, request); });
-    } catch (const HoldRefused& refused) {
-        return refused.result;
-    } catch (const LevelShort& short_level) {
-        return diagnose_refusal(session, short_level, request.size.hold.micro, request.partition);
-    }
-}
+namespace {
 
-HoldResult check_hold(Session& session, const SlurmDbName& slurm, const HoldRequest& request) {
-    std::vector<std::string> path = account_path(session, slurm, request.cluster, request.account);
-    if (path.empty()) return {HoldOutcome::kUnknownAccount, std::nullopt, 0};
-    return detail::check_hold_levels(session, path, request);
-}
+// asbb_reserve refused inside a transaction: rolled back, then the levels
+// are read to name the one to blame.
+struct ReserveShort {};
+
+}  // namespace
 
 HoldResult move_hold(Session& session, const SlurmDbName& slurm, const std::string& old_hold_id,
                      int64_t job_id, const HoldRequest& request) {
-    std::vector<std::string> path = account_path(session, slurm, request.cluster, request.account);
-    if (path.empty()) return {HoldOutcome::kUnknownAccount, std::nullopt, 0};
+    DbLedgerView view(session, slurm, request.cluster);
+    const HoldPlan plan = plan_levels(request.account, request.partition, request.now_s, view);
+    if (plan.outcome != PlanOutcome::kHold && plan.outcome != PlanOutcome::kAccountNotBudgeted) {
+        return plan_verdict(plan);
+    }
+    const bool budgeted = plan.outcome == PlanOutcome::kHold;
     try {
         return in_transaction(session, [&]() -> HoldResult {
             auto old_hold = lock_hold(session, old_hold_id);
             if (!old_hold || !is_open(*old_hold)) {
                 throw HoldRefused{{HoldOutcome::kIdConflict, std::nullopt, 0}};
             }
-            HoldResult placed = place_hold_in_transaction(session, path, request);
-            if (placed.outcome != HoldOutcome::kPlaced &&
-                placed.outcome != HoldOutcome::kNotBudgeted) {
-                throw HoldRefused{placed};
+            if (budgeted) {
+                try {
+                    session.exec(
+                        "CALL asbb_insert_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                        " ?, ?, ?)",
+                        detail::insert_hold_params(request, plan.levels));
+                } catch (const DbError& e) {
+                    if (is_reserve_short(e)) throw ReserveShort{};
+                    throw;
+                }
             }
-            const bool budgeted = placed.outcome == HoldOutcome::kPlaced;
             JournalEntry entry = hold_entry(*old_hold, old_hold_id, "release", request.now_s);
             entry.amount_micro = old_hold->held_micro;
             entry.held_delta_micro = -old_hold->held_micro;
@@ -60,16 +58,17 @@ HoldResult move_hold(Session& session, const SlurmDbName& slurm, const std::stri
                 "UPDATE hold SET held_micro = 0, state = 'released', superseded_by = ?,"
                 " updated_at = ? WHERE id = ?",
                 {budgeted ? Param{request.id.hex()} : Param{nullptr}, request.now_s, old_hold_id});
-            if (budgeted) {
-                session.exec("UPDATE hold SET state = 'linked', job_id = ? WHERE id = ?",
-                             {job_id, request.id.hex()});
-            }
-            return placed;
+            if (!budgeted) return HoldResult{HoldOutcome::kNotBudgeted, std::nullopt, 0};
+            session.exec("UPDATE hold SET state = 'linked', job_id = ? WHERE id = ?",
+                         {job_id, request.id.hex()});
+            return HoldResult{HoldOutcome::kPlaced, std::nullopt,
+                              static_cast<int>(plan.levels.size())};
         });
     } catch (const HoldRefused& refused) {
         return refused.result;
-    } catch (const LevelShort& short_level) {
-        return diagnose_refusal(session, short_level, request.size.hold.micro, request.partition);
+    } catch (const ReserveShort&) {
+        return refusal_result(plan.levels, read_level_funds(session, plan.levels, request.now_s),
+                              request.size.hold, request.partition);
     }
 }
 
@@ -115,9 +114,26 @@ std::optional<OpenHoldInfo> find_open_hold_for_job(Session& session, const std::
 namespace {
 
 struct ResizeRefused {
-    Shortfall shortfall;
     HoldSize size;
+    int64_t growth_micro = 0;
+    std::string partition;
 };
+
+JournalEntry resize_entry(const Row& hold, const std::string& hold_id, int64_t delta,
+                          const JobShape& shape, const HoldSize& size) {
+    JournalEntry entry;
+    entry.kind = delta > 0 ? "hold" : "release";
+    entry.hold_id = hold_id;
+    entry.amount_micro = delta > 0 ? delta : -delta;
+    entry.held_delta_micro = delta;
+    entry.partition = hold.str(6);
+    entry.user_name = hold.str(7);
+    entry.job_id = hold.opt_i64(8);
+    entry.reason = "hold resized to " + format_money_exact(size.hold) + " for " +
+                   std::to_string(shape.nodes) + " node(s), " + std::to_string(shape.time_limit_s) +
+                   " s, " + std::to_string(shape.array_tasks) + " task(s)";
+    return entry;
+}
 
 }  // namespace
 
@@ -145,54 +161,21 @@ ResizeResult resize_hold(Session& session, const std::string& hold_id, const Job
 
             std::vector<HoldLevel> levels = load_hold_levels(session, hold_id);
             if (delta > 0) {
-                // Grow like a new hold: every level must have the difference.
-                std::vector<int64_t> budget_ids;
-                std::vector<std::pair<int64_t, int64_t>> limit_ids;  // limit, budget
-                for (const auto& level : levels) {
-                    budget_ids.push_back(level.budget_id);
-                    if (level.partition_limit_id) {
-                        limit_ids.emplace_back(*level.partition_limit_id, level.budget_id);
-                    }
-                }
-                std::sort(budget_ids.begin(), budget_ids.end());
-                std::sort(limit_ids.begin(), limit_ids.end());
-                // Which level to name is decided after the rollback, as for
-                // a new hold: the one closest to the job that is short.
-                auto refuse = [&](int64_t, bool, int64_t) { throw ResizeRefused{{}, *size}; };
-                for (int64_t id : budget_ids) {
-                    if (session.exec("UPDATE budget SET held_micro = held_micro + ?, updated_at = ?"
-                                     " WHERE id = ? AND allocated_micro - spent_micro - held_micro"
-                                     " >= ?",
-                                     {delta, now_s, id, delta}) != 1) {
-                        refuse(id, false, 0);
-                    }
-                }
-                for (const auto& [limit_id, budget_id] : limit_ids) {
-                    if (session.exec("UPDATE partition_limit SET held_micro = held_micro + ?,"
-                                     " updated_at = ? WHERE id = ? AND"
-                                     " limit_micro - spent_micro - held_micro >= ?",
-                                     {delta, now_s, limit_id, delta}) != 1) {
-                        refuse(budget_id, true, limit_id);
-                    }
+                // Grow as a new hold is placed: the one reserve on levels.
+                try {
+                    session.exec("CALL asbb_reserve(?, ?, ?)",
+                                 {detail::levels_json(levels), delta, now_s});
+                } catch (const DbError& e) {
+                    if (is_reserve_short(e)) throw ResizeRefused{*size, delta, h.str(6)};
+                    throw;
                 }
             } else {
                 apply_level_deltas(session, levels, delta, 0, now_s);
             }
-            JournalEntry entry;
+            JournalEntry entry = resize_entry(h, hold_id, delta, shape, *size);
             entry.now_s = now_s;
-            entry.kind = delta > 0 ? "hold" : "release";
             entry.budget_id = levels.front().budget_id;
-            entry.hold_id = hold_id;
-            entry.amount_micro = delta > 0 ? delta : -delta;
-            entry.held_delta_micro = delta;
-            entry.partition = h.str(6);
-            entry.user_name = h.str(7);
-            entry.job_id = h.opt_i64(8);
             entry.actor = actor;
-            entry.reason = "hold resized to " + format_money_exact(size->hold) + " for " +
-                           std::to_string(shape.nodes) + " node(s), " +
-                           std::to_string(shape.time_limit_s) + " s, " +
-                           std::to_string(shape.array_tasks) + " task(s)";
             insert_journal(session, entry);
             session.exec(
                 "UPDATE hold SET nodes = ?, time_limit_s = ?, array_tasks = ?, estimate_micro = ?,"
@@ -202,24 +185,14 @@ ResizeResult resize_hold(Session& session, const std::string& hold_id, const Job
             return {ResizeOutcome::kResized, std::nullopt, *size};
         });
     } catch (const ResizeRefused& refused) {
-        // The hold's levels in path order (level 0 is the job's own account).
-        auto rows = session.query(
-            "SELECT l.budget_id, b.account, b.period_start, b.period_end, l.partition_limit_id,"
-            " h.partition_name, h.held_micro FROM hold_level l JOIN budget b ON b.id = l.budget_id"
-            " JOIN hold h ON h.id = l.hold_id WHERE l.hold_id = ? ORDER BY l.level_no",
-            {hold_id});
-        std::vector<BudgetLevel> levels;
-        for (size_t i = 0; i < rows.size(); ++i) {
-            const Row& r = rows[i];
-            levels.push_back({r.i64(0), r.str(1),
-                              i == 0 ? LevelKind::kAccount : LevelKind::kAncestor, r.i64(2),
-                              r.i64(3), r.opt_i64(4)});
-        }
+        const std::vector<PlannedLevel> levels = levels_of_hold(session, hold_id);
         if (levels.empty()) return {ResizeOutcome::kNotOpen, std::nullopt, refused.size};
-        const int64_t growth = refused.size.hold.micro - rows[0].i64(6);
-        auto verdict =
-            diagnose_refusal(session, LevelShort{levels, 0, false}, growth, rows[0].str(5));
-        return {ResizeOutcome::kInsufficient, verdict.shortfall, refused.size};
+        const HoldResult verdict = refusal_result(levels, read_level_funds(session, levels, now_s),
+                                                  Money{refused.growth_micro}, refused.partition);
+        const ResizeOutcome outcome = verdict.outcome == HoldOutcome::kNoActivePeriod
+                                          ? ResizeOutcome::kNoActivePeriod
+                                          : ResizeOutcome::kInsufficient;
+        return {outcome, verdict.shortfall, refused.size};
     }
 }
 

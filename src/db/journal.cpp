@@ -1,6 +1,7 @@
 #include "db/journal.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace asbb::db {
 
@@ -34,8 +35,10 @@ void apply_level_deltas(Session& session, const std::vector<HoldLevel>& levels,
         budget_ids.push_back(level.budget_id);
         if (level.partition_limit_id) limit_ids.push_back(*level.partition_limit_id);
     }
-    std::sort(budget_ids.begin(), budget_ids.end());
-    std::sort(limit_ids.begin(), limit_ids.end());
+    // Budgets, then limits, each by id descending: the lock order of every
+    // writer of several levels (asbb_reserve in sql/009_hold_path.sql).
+    std::sort(budget_ids.begin(), budget_ids.end(), std::greater<>());
+    std::sort(limit_ids.begin(), limit_ids.end(), std::greater<>());
     for (int64_t id : budget_ids) {
         session.exec(
             "UPDATE budget SET held_micro = held_micro + ?, spent_micro = spent_micro + ?,"

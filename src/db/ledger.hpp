@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/hold_id.hpp"
+#include "core/hold_plan.hpp"
 #include "core/hold_sizing.hpp"
 #include "core/money.hpp"
 #include "db/session.hpp"
@@ -41,19 +42,12 @@ enum class HoldOutcome {
     kNoActivePeriod,  // a budgeted account has no period covering now
     kNotBudgeted,     // no budget anywhere up the tree: no hold needed
     kUnknownAccount,  // SLURM has no such account on that cluster
+    kStale,           // place_planned_hold: the levels changed since they were planned
 };
 
-enum class LevelKind { kAccount, kAncestor, kPartitionLimit };
-
-// The level that refused a hold, with what it had left.
-struct Shortfall {
-    LevelKind kind = LevelKind::kAccount;
-    std::string account;    // the budget's account (for a limit: its budget's)
-    std::string partition;  // set for kPartitionLimit
-    Money available;        // what was left at that level (may be negative)
-    int64_t period_start = 0;
-    int64_t period_end = 0;
-};
+// One name for the kinds of level, here as in core/ and the messages.
+using asbb::LevelKind;
+using asbb::Shortfall;
 
 struct HoldResult {
     HoldOutcome outcome = HoldOutcome::kPlaced;
@@ -61,16 +55,29 @@ struct HoldResult {
     int level_count = 0;  // budgets and limits the hold counts against
 };
 
-// Places a hold atomically (its own transaction; deadlocks retried twice).
-// Levels are locked in one global order (budgets by id, then limits by id) so
-// concurrent holds cannot deadlock in a cycle.
+// Places a hold on the levels core::plan_hold chose, in one round trip: the
+// procedure asbb_place_hold (sql/009_hold_path.sql) writes the hold, its
+// levels and its journal row and reserves the money (asbb_reserve) in one
+// transaction with one durable COMMIT. generation: read_ledger_generation
+// when the levels were planned; kStale when it has moved since (nothing
+// written: plan again). Deadlocks are retried twice; a lock wait that runs
+// out throws DbError kLockWaitTimeout or kStatementTimeout.
+HoldResult place_planned_hold(Session& session, const HoldRequest& request,
+                              const std::vector<PlannedLevel>& levels, uint64_t generation);
+
+// Plans the levels afresh (core::plan_levels) and places a hold already
+// sized in request (the CLI, spool replay, tests).
 HoldResult place_hold(Session& session, const SlurmDbName& slurm, const HoldRequest& request);
 
-// Would place_hold accept this request now? The same levels and verdicts
-// (kPlaced means it fits), read without writing or locking: for the
-// service's /budget/check and `asbb estimate`. Another writer may change the
-// answer a moment later; only place_hold decides.
-HoldResult check_hold(Session& session, const SlurmDbName& slurm, const HoldRequest& request);
+// Would these levels take amount now? Read without writing or locking, for
+// `asbb estimate`, /budget/check and the advisor (kPlaced: it fits). Another
+// writer may change the answer a moment later; only placing decides.
+HoldResult check_levels(Session& session, const std::vector<PlannedLevel>& levels, Money amount,
+                        const std::string& partition, int64_t now_s);
+
+// The verdict of a plan that places nothing: kUnknownAccount, kNotBudgeted
+// or kNoActivePeriod (with its shortfall).
+HoldResult plan_verdict(const HoldPlan& plan);
 
 // Moves the open hold of a job to another account (scontrol update
 // Account=): in one transaction, a new hold (request) is placed on the new
@@ -182,7 +189,7 @@ struct OpenHoldInfo {
 std::optional<OpenHoldInfo> find_open_hold_for_job(Session& session, const std::string& cluster,
                                                    int64_t job_id);
 
-enum class ResizeOutcome { kResized, kUnchanged, kInsufficient, kNotOpen };
+enum class ResizeOutcome { kResized, kUnchanged, kInsufficient, kNoActivePeriod, kNotOpen };
 
 struct ResizeResult {
     ResizeOutcome outcome = ResizeOutcome::kResized;
@@ -192,7 +199,8 @@ struct ResizeResult {
 
 // Resizes an open hold that nothing has been charged against yet to a new
 // job shape, at the price the hold locked. A larger hold must fit at every
-// level (as when placing it); a smaller one gives the difference back.
+// level as a new hold must (asbb_reserve: active, in its period, with the
+// money); a smaller one gives the difference back.
 // Its own transaction.
 ResizeResult resize_hold(Session& session, const std::string& hold_id, const JobShape& shape,
                          const std::string& actor, int64_t now_s);

@@ -1,6 +1,7 @@
-// Shared by the ledger's translation units (holds.cpp, money_moves.cpp,
-// hold_levels.cpp): the levels a hold counts against and the locked view of
-// an open hold. Not part of the public API (db/ledger.hpp is).
+// Shared by the ledger's translation units (hold_place.cpp, holds.cpp,
+// money_moves.cpp, hold_levels.cpp): the levels of a hold, the verdict when
+// they cannot take money, and the locked view of an open hold. Not part of
+// the public API (db/ledger.hpp is).
 #pragma once
 
 #include <optional>
@@ -12,44 +13,32 @@
 
 namespace asbb::db::detail {
 
-// A budget that a new hold must fit in, as read inside the transaction.
-struct BudgetLevel {
-    int64_t budget_id = 0;
-    std::string account;
-    LevelKind kind = LevelKind::kAccount;
-    int64_t period_start = 0;
-    int64_t period_end = 0;
-    std::optional<int64_t> limit_id;
-};
-
-// Thrown inside the hold transaction to roll it back with a verdict.
+// Thrown inside a transaction to roll it back with a verdict.
 struct HoldRefused {
     HoldResult result;
 };
 
-// Thrown when a level's conditional UPDATE changed nothing: the transaction
-// rolls back first, then the levels are read afresh to name the one to blame.
-struct LevelShort {
-    std::vector<BudgetLevel> levels;
-    size_t failed = 0;  // index of the level whose UPDATE failed
-    bool at_limit = false;
-};
+// asbb_reserve's "a level cannot take it" (SQLSTATE 45001).
+inline constexpr unsigned kReserveShortErrno = 30001;
+bool is_reserve_short(const DbError& error);
 
-// Which level to name when several lack funds: the one closest to the job
-// (the account's own budget, then its ancestors upwards, then partition
-// limits), because that is the one the user's project can do something about.
-HoldResult diagnose_refusal(Session& session, const LevelShort& short_level, int64_t amount,
-                            const std::string& partition);
+// The JSON array of levels asbb_reserve and asbb_insert_hold read:
+// [[budget_id, partition_limit_id or 0], ...] in level order.
+std::string levels_json(const std::vector<PlannedLevel>& levels);
+std::string levels_json(const std::vector<HoldLevel>& levels);
 
-// Places a hold inside the caller's transaction; throws HoldRefused or
-// LevelShort to have it rolled back.
-HoldResult place_hold_in_transaction(Session& session, const std::vector<std::string>& path,
-                                     const HoldRequest& request);
+// The 17 parameters of asbb_insert_hold, in its order.
+Params insert_hold_params(const HoldRequest& request, const std::vector<PlannedLevel>& levels);
 
-// What place_hold_in_transaction would answer now (kPlaced: it fits),
-// read without writing or locking anything.
-HoldResult check_hold_levels(Session& session, const std::vector<std::string>& path,
-                             const HoldRequest& request);
+// The verdict for a hold of amount that its levels could not take, from what
+// they have (core::blame_level). When every level could take it by now,
+// the first level is named with what it has.
+HoldResult refusal_result(const std::vector<PlannedLevel>& levels,
+                          const std::vector<LevelFunds>& funds, Money amount,
+                          const std::string& partition);
+
+// The levels an existing hold counts against, in level order.
+std::vector<PlannedLevel> levels_of_hold(Session& session, const std::string& hold_id);
 
 // An open or closed hold, locked (SELECT ... FOR UPDATE) with its levels.
 struct OpenHold {

@@ -256,6 +256,7 @@ uint64_t MariaSession::exec(std::string_view sql, const Params& params) {
     uint64_t affected = mysql_stmt_affected_rows(stmt);
     last_insert_id_ = mysql_stmt_insert_id(stmt);
     mysql_stmt_free_result(stmt);
+    finish_results(stmt);
     return affected;
 }
 
@@ -265,6 +266,7 @@ std::vector<Row> MariaSession::query(std::string_view sql, const Params& params)
     MYSQL_RES* meta = mysql_stmt_result_metadata(stmt);
     if (meta == nullptr) {
         mysql_stmt_free_result(stmt);
+        finish_results(stmt);
         return rows;
     }
     unsigned columns = mysql_num_fields(meta);
@@ -319,7 +321,19 @@ std::vector<Row> MariaSession::query(std::string_view sql, const Params& params)
         rows.emplace_back(std::move(cells));
     }
     mysql_stmt_free_result(stmt);
+    finish_results(stmt);
     return rows;
+}
+
+void MariaSession::finish_results(MYSQL_STMT* stmt) {
+    while (mysql_stmt_more_results(stmt)) {
+        int status = 0;
+        drive([&] { return mysql_stmt_next_result_start(&status, stmt); },
+              [&](int waiting) { return mysql_stmt_next_result_cont(&status, stmt, waiting); });
+        if (status > 0) fail_stmt(stmt);
+        if (status < 0) break;
+        mysql_stmt_free_result(stmt);
+    }
 }
 
 }  // namespace asbb::db

@@ -35,7 +35,7 @@ struct ConnectParams {
     std::string where() const;
 };
 
-class MariaSession final : public Session {
+class MariaSession final : public DeadlineSession {
   public:
     // Connects and applies the session settings; throws DbError (message
     // naming host:port or socket) when it cannot: kind kMisconfigured when
@@ -59,9 +59,8 @@ class MariaSession final : public Session {
     // throws DbError kConnection. Connector/C's own timeouts take whole
     // seconds, too coarse for slurmctld, so the I/O is driven here with the
     // library's non-blocking API and poll(2).
-    using Clock = std::chrono::steady_clock;
-    void set_deadline(std::optional<Clock::time_point> deadline) { deadline_ = deadline; }
-    bool connected() const { return conn_ != nullptr; }
+    void set_deadline(std::optional<Clock::time_point> deadline) override { deadline_ = deadline; }
+    bool connected() const override { return conn_ != nullptr; }
 
     // Connects with a deadline on the connect itself.
     MariaSession(const ConnectParams& params, Clock::time_point connect_deadline);
@@ -80,6 +79,9 @@ class MariaSession final : public Session {
 
     MYSQL_STMT* prepared(std::string_view sql);
     MYSQL_STMT* execute(std::string_view sql, const Params& params);
+    // Reads past the status a CALL ends with, so the connection is ready
+    // for the next statement (asbb's procedures answer with one result set).
+    void finish_results(MYSQL_STMT* stmt);
     [[noreturn]] void fail(unsigned code, const std::string& message);
     [[noreturn]] void fail_stmt(MYSQL_STMT* stmt);
 

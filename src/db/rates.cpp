@@ -60,4 +60,9 @@ std::optional<Rate> find_rate(Session& session, const std::string& cluster,
     return rate_from_row(rows[0]);
 }
 
+PartitionRate partition_rate(const Rate& rate) {
+    return {rate.node_hour_price, rate.cpus_per_node, rate.default_time_limit_s,
+            rate.gpus_per_node};
+}
+
 }  // namespace asbb::db

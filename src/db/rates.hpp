@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/expected.hpp"
+#include "core/hold_plan.hpp"
 #include "core/money.hpp"
 #include "db/session.hpp"
 
@@ -39,5 +40,8 @@ std::vector<Rate> list_rates(Session& session);
 // else the all-clusters one, else none.
 std::optional<Rate> find_rate(Session& session, const std::string& cluster,
                               const std::string& partition);
+
+// What a hold needs of a rate.
+PartitionRate partition_rate(const Rate& rate);
 
 }  // namespace asbb::db

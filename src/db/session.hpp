@@ -4,6 +4,7 @@
 // connections. Values never enter SQL text: they travel as parameters.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -85,6 +86,17 @@ class Session {
     virtual void run(std::string_view sql) = 0;
     // Several statements in one text (migration files).
     virtual void run_script(std::string_view sql) = 0;
+};
+
+// A session whose round trips can be bounded by a deadline: what the plugin
+// needs inside slurmctld (MariaSession; the tests' fault-injecting wrapper).
+class DeadlineSession : public Session {
+  public:
+    using Clock = std::chrono::steady_clock;
+    // Every round trip after this must finish by the deadline; one that does
+    // not abandons the connection and throws DbError kConnection.
+    virtual void set_deadline(std::optional<Clock::time_point> deadline) = 0;
+    virtual bool connected() const = 0;
 };
 
 // Rollback that never throws: after a lost connection there is nothing to

@@ -33,29 +33,39 @@ std::string assoc_table(const SlurmDbName& slurm, const std::string& cluster) {
 
 namespace {
 
+// Appended to a path query's columns for account_path_and_generation:
+// asbb's ledger_generation (the session's own database), in the same
+// statement so that it costs no round trip of its own.
+constexpr const char* kGenerationColumn =
+    ", (SELECT generation FROM ledger_generation WHERE id = 1)";
+
 // 22.05/23.02: every account row whose interval contains the leaf's is an
 // ancestor (or the leaf itself); ordering by lft descending walks leaf to root.
-std::vector<std::string> nested_set_path(Session& session, const std::string& table,
-                                         const std::string& account) {
-    auto rows = session.query("SELECT p.acct FROM " + table + " a JOIN " + table +
-                                  " p ON p.user = '' AND p.deleted = 0"
-                                  " AND a.lft BETWEEN p.lft AND p.rgt"
-                                  " WHERE a.user = '' AND a.deleted = 0 AND a.acct = ?"
-                                  " ORDER BY p.lft DESC",
-                              {account});
-    std::vector<std::string> path;
-    path.reserve(rows.size());
-    for (const auto& row : rows) path.push_back(row.str(0));
-    return path;
+AccountPathRead nested_set_path(Session& session, const std::string& table,
+                                const std::string& account, bool with_generation) {
+    auto rows =
+        session.query(std::string("SELECT p.acct") + (with_generation ? kGenerationColumn : "") +
+                          " FROM " + table + " a JOIN " + table +
+                          " p ON p.user = '' AND p.deleted = 0"
+                          " AND a.lft BETWEEN p.lft AND p.rgt"
+                          " WHERE a.user = '' AND a.deleted = 0 AND a.acct = ?"
+                          " ORDER BY p.lft DESC",
+                      {account});
+    AccountPathRead read;
+    read.path.reserve(rows.size());
+    for (const auto& row : rows) read.path.push_back(row.str(0));
+    if (with_generation && !rows.empty()) read.generation = rows[0].u64(1);
+    return read;
 }
 
 // 23.11+: the leaf's own row names its ancestors ("/physics/proj001/"). An
 // account with partition associations has several rows with one lineage.
-std::vector<std::string> lineage_path_of(Session& session, const std::string& table,
-                                         const std::string& account) {
-    auto rows = session.query(
-        "SELECT lineage FROM " + table + " WHERE user = '' AND deleted = 0 AND acct = ? LIMIT 1",
-        {account});
+AccountPathRead lineage_path_of(Session& session, const std::string& table,
+                                const std::string& account, bool with_generation) {
+    auto rows = session.query(std::string("SELECT lineage") +
+                                  (with_generation ? kGenerationColumn : "") + " FROM " + table +
+                                  " WHERE user = '' AND deleted = 0 AND acct = ? LIMIT 1",
+                              {account});
     if (rows.empty() || rows[0].is_null(0)) return {};
     auto path = lineage_path(rows[0].str(0));
     if (!path || path->front() != account) {
@@ -63,18 +73,32 @@ std::vector<std::string> lineage_path_of(Session& session, const std::string& ta
                       "account " + account + " in " + table + ": " +
                           (path ? "its lineage ends in another account" : path.error()));
     }
-    return *path;
+    AccountPathRead read{*path, std::nullopt};
+    if (with_generation) read.generation = rows[0].u64(1);
+    return read;
+}
+
+AccountPathRead read_account_path(Session& session, const SlurmDbName& slurm,
+                                  const std::string& cluster, const std::string& account,
+                                  bool with_generation) {
+    const std::string table = assoc_table(slurm, cluster);
+    if (assoc_schema(session, slurm, cluster).lineage) {
+        return lineage_path_of(session, table, account, with_generation);
+    }
+    return nested_set_path(session, table, account, with_generation);
 }
 
 }  // namespace
 
 std::vector<std::string> account_path(Session& session, const SlurmDbName& slurm,
                                       const std::string& cluster, const std::string& account) {
-    const std::string table = assoc_table(slurm, cluster);
-    if (assoc_schema(session, slurm, cluster).lineage) {
-        return lineage_path_of(session, table, account);
-    }
-    return nested_set_path(session, table, account);
+    return read_account_path(session, slurm, cluster, account, false).path;
+}
+
+AccountPathRead account_path_and_generation(Session& session, const SlurmDbName& slurm,
+                                            const std::string& cluster,
+                                            const std::string& account) {
+    return read_account_path(session, slurm, cluster, account, true);
 }
 
 bool slurm_account_exists(Session& session, const SlurmDbName& slurm, const std::string& account) {

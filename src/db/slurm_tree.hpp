@@ -3,6 +3,8 @@
 // nested set: lft/rgt; account rows have user = '') is asbb's account model.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,16 @@ struct SlurmDbName {
 // account has no live association on that cluster.
 std::vector<std::string> account_path(Session& session, const SlurmDbName& slurm,
                                       const std::string& cluster, const std::string& account);
+
+struct AccountPathRead {
+    std::vector<std::string> path;       // as account_path
+    std::optional<uint64_t> generation;  // set when the path is not empty
+};
+
+// account_path and asbb's ledger generation (db/ledger_view.hpp) in one
+// statement: the plugin's first round trip.
+AccountPathRead account_path_and_generation(Session& session, const SlurmDbName& slurm,
+                                            const std::string& cluster, const std::string& account);
 
 // True when SLURM knows the account (acct_table, not deleted).
 bool slurm_account_exists(Session& session, const SlurmDbName& slurm, const std::string& account);

@@ -39,13 +39,13 @@ class JsonOut {
     rapidjson::PrettyWriter<rapidjson::StringBuffer> writer_;
 };
 
-const char* kind_name(db::LevelKind kind) {
+const char* kind_name(LevelKind kind) {
     switch (kind) {
-        case db::LevelKind::kAccount:
+        case LevelKind::kAccount:
             return "account";
-        case db::LevelKind::kAncestor:
+        case LevelKind::kAncestor:
             return "ancestor";
-        case db::LevelKind::kPartitionLimit:
+        case LevelKind::kPartitionLimit:
             return "partition_limit";
     }
     return "account";
@@ -58,7 +58,7 @@ void write_levels(JsonOut& json, const db::HoldView& hold) {
         json.w().StartObject();
         json.text("kind", kind_name(level.kind));
         json.text("account", level.account);
-        if (level.kind == db::LevelKind::kPartitionLimit) {
+        if (level.kind == LevelKind::kPartitionLimit) {
             json.text("partition", level.partition);
             json.money("limit", level.allocated);
         } else {
@@ -83,7 +83,7 @@ std::string render_job_context(const db::HoldView& hold, int64_t job_id, int64_t
     std::optional<int64_t> period_end;
     for (const db::LevelView& level : hold.levels) {
         balances.push_back({level.available()});
-        if (level.kind == db::LevelKind::kPartitionLimit) {
+        if (level.kind == LevelKind::kPartitionLimit) {
             if (!partition_left || level.available() < *partition_left) {
                 partition_left = level.available();
             }

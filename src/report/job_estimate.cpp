@@ -1,10 +1,11 @@
 #include "report/job_estimate.hpp"
 
+#include "core/hold_plan.hpp"
 #include "core/job_shape.hpp"
 #include "core/names.hpp"
-#include "core/rejection.hpp"
 #include "core/time_parse.hpp"
-#include "db/rates.hpp"
+#include "db/ledger_view.hpp"
+#include "submit/refusal.hpp"
 #include "util/identity.hpp"
 #include "util/local_time.hpp"
 
@@ -12,19 +13,8 @@ namespace asbb::report {
 
 namespace {
 
-ShortLevel short_level(db::LevelKind kind) {
-    switch (kind) {
-        case db::LevelKind::kAncestor:
-            return ShortLevel::kAncestor;
-        case db::LevelKind::kPartitionLimit:
-            return ShortLevel::kPartitionLimit;
-        case db::LevelKind::kAccount:
-            break;
-    }
-    return ShortLevel::kAccount;
-}
-
 std::string verdict_message(const JobEstimate& e) {
+    if (!e.refused.empty()) return e.refused;
     if (!e.budgeted) return "partition " + e.partition + " is not budgeted: nothing is held";
     switch (e.verdict.outcome) {
         case db::HoldOutcome::kPlaced:
@@ -36,19 +26,65 @@ std::string verdict_message(const JobEstimate& e) {
         case db::HoldOutcome::kUnknownAccount:
             return "SLURM has no account " + e.account + " on cluster " + e.cluster;
         case db::HoldOutcome::kNoActivePeriod:
-            return no_active_period_message(
-                e.verdict.shortfall->account,
-                format_period(e.verdict.shortfall->period_start, e.verdict.shortfall->period_end));
-        case db::HoldOutcome::kInsufficient: {
-            const auto& s = *e.verdict.shortfall;
-            ShortfallText text{short_level(s.kind), s.account, e.partition,
-                               format_period(s.period_start, s.period_end), s.available};
-            return insufficient_funds_message(e.hold, e.estimate, e.hold_factor_ppm, text);
-        }
+        case db::HoldOutcome::kInsufficient:
+            return submit::refusal_message(e.verdict, {e.estimate, e.hold}, e.hold_factor_ppm,
+                                           e.partition);
         case db::HoldOutcome::kIdConflict:
+        case db::HoldOutcome::kStale:
             break;
     }
     return "the hold could not be placed; try again";
+}
+
+// The burst advisor's estimate, when it answers with one; else the rate
+// card stays, and why is kept.
+void ask_advisor(net::AdvisorClient& advisor, const EstimateInput& input, const HoldPlan& plan,
+                 JobEstimate& e) {
+    net::AdvisorRequest ask;
+    ask.account = e.account;
+    ask.partition = e.partition;
+    ask.nodes = input.nodes;
+    ask.cpus = input.cpus;
+    ask.gpus = input.gpus;
+    ask.wall_time = input.wall_time.empty() ? format_slurm_time_limit(plan.shape.time_limit_s)
+                                            : input.wall_time;
+    ask.memory = input.memory;
+    ask.job_script = input.job_script;
+    ask.metadata = input.metadata;
+    ask.timestamp_s = input.now_s;
+    auto answer = advisor.estimate(ask);
+    if (!answer) {
+        e.advisor_error = answer.error();
+        return;
+    }
+    if (!mul_div_round_half_up(answer->estimated_cost.micro, e.hold_factor_ppm, 1, kPpm)) {
+        e.advisor_error = "advisor estimate too large";
+        return;
+    }
+    e.estimate = answer->estimated_cost;
+    e.source = "advisor";
+    e.advisor_confidence_ppm = answer->confidence_ppm;
+    e.recommendation = answer->recommendation;
+}
+
+// Places the hold for real, on the planned levels (stale levels: planned
+// again by db::place_hold).
+db::HoldResult place(db::Session& session, const Config& config, const EstimateInput& input,
+                     const HoldPlan& plan, const JobEstimate& e, const HoldId& hold_id) {
+    db::HoldRequest request;
+    request.id = hold_id;
+    request.cluster = e.cluster;
+    request.account = e.account;
+    request.partition = plan.partition;
+    request.user_name = input.user_name;
+    request.uid = input.uid;
+    request.shape = plan.shape;
+    request.node_hour_price = plan.rate.node_hour_price;
+    request.hold_factor_ppm = config.hold_factor_ppm;
+    request.size = plan.size;
+    request.now_s = input.now_s;
+    request.actor = input.actor;
+    return db::place_hold(session, {config.slurm_db_name}, request);
 }
 
 }  // namespace
@@ -84,73 +120,43 @@ Expected<JobEstimate> estimate_job(db::Session& session, const Config& config,
         }
     }
 
-    auto rate = db::find_rate(session, e.cluster, e.partition);
-    if (!rate) {
+    db::DbLedgerView view(session, {config.slurm_db_name}, e.cluster);
+    HoldAsk ask{e.account, e.partition, submit, config.hold_factor_ppm, input.now_s, {}};
+    HoldPlan plan = plan_hold(ask, config.budgeted_partitions, view);
+    e.source = "rate_card";
+    if (plan.outcome == PlanOutcome::kPartitionNotBudgeted) {
         e.budgeted = false;
-        e.source = "rate_card";
         e.verdict.outcome = db::HoldOutcome::kNotBudgeted;
         e.message = verdict_message(e);
         return e;
     }
-    e.node_hour_price = rate->node_hour_price;
-    auto shape = resolve_job_shape(
-        submit, {rate->cpus_per_node, rate->default_time_limit_s, rate->gpus_per_node},
-        e.partition);
-    if (!shape) return make_error(shape.error());
-    e.shape = *shape;
-    auto size = size_hold(e.shape, rate->node_hour_price, config.hold_factor_ppm);
-    if (!size) return make_error(size.error());
-    e.estimate = size->estimate;
-    e.hold = size->hold;
-    e.source = "rate_card";
-
+    if (plan.outcome == PlanOutcome::kNoRate) {
+        e.refused = submit::no_rate_message(plan.detail);
+        e.message = verdict_message(e);
+        return e;
+    }
+    if (plan.outcome == PlanOutcome::kBadShape) return make_error(plan.detail);
     if (advisor != nullptr && !config.advisor_url.empty()) {
-        net::AdvisorRequest ask;
-        ask.account = e.account;
-        ask.partition = e.partition;
-        ask.nodes = input.nodes;
-        ask.cpus = input.cpus;
-        ask.gpus = input.gpus;
-        ask.wall_time = input.wall_time.empty() ? format_slurm_time_limit(e.shape.time_limit_s)
-                                                : input.wall_time;
-        ask.memory = input.memory;
-        ask.job_script = input.job_script;
-        ask.metadata = input.metadata;
-        ask.timestamp_s = input.now_s;
-        auto answer = advisor->estimate(ask);
-        auto held = answer ? mul_div_round_half_up(answer->estimated_cost.micro,
-                                                   config.hold_factor_ppm, 1, kPpm)
-                           : std::nullopt;
-        if (answer && held) {
-            e.estimate = answer->estimated_cost;
-            e.hold = Money{*held};
-            e.source = "advisor";
-            e.advisor_confidence_ppm = answer->confidence_ppm;
-            e.recommendation = answer->recommendation;
-        } else {
-            e.advisor_error = answer ? "advisor estimate too large" : answer.error();
+        ask_advisor(*advisor, input, plan, e);
+        if (e.source == "advisor") {
+            ask.estimate_override = e.estimate;
+            plan = plan_hold(ask, config.budgeted_partitions, view);
+            if (plan.outcome == PlanOutcome::kBadShape) return make_error(plan.detail);
         }
     }
-
-    db::HoldRequest request;
-    request.id = new_hold_id();
-    request.cluster = e.cluster;
-    request.account = e.account;
-    request.partition = e.partition;
-    request.user_name = input.user_name;
-    request.uid = input.uid;
-    request.shape = e.shape;
-    request.node_hour_price = rate->node_hour_price;
-    request.hold_factor_ppm = config.hold_factor_ppm;
-    request.size = {e.estimate, e.hold};
-    request.now_s = input.now_s;
-    request.actor = input.actor;
-    const db::SlurmDbName slurm{config.slurm_db_name};
-    if (input.place_hold) {
-        e.verdict = db::place_hold(session, slurm, request);
-        if (e.verdict.outcome == db::HoldOutcome::kPlaced) e.hold_id = request.id.hex();
+    e.node_hour_price = plan.rate.node_hour_price;
+    e.shape = plan.shape;
+    e.estimate = plan.size.estimate;
+    e.hold = plan.size.hold;
+    if (plan.outcome != PlanOutcome::kHold) {
+        e.verdict = db::plan_verdict(plan);
+    } else if (input.place_hold) {
+        const HoldId hold_id = new_hold_id();
+        e.verdict = place(session, config, input, plan, e, hold_id);
+        if (e.verdict.outcome == db::HoldOutcome::kPlaced) e.hold_id = hold_id.hex();
     } else {
-        e.verdict = db::check_hold(session, slurm, request);
+        e.verdict =
+            db::check_levels(session, plan.levels, plan.size.hold, plan.partition, input.now_s);
     }
     e.message = verdict_message(e);
     return e;

@@ -1,9 +1,9 @@
 // What would this job cost, and would it fit? The one answer behind `asbb
 // estimate`, the service's POST /api/v1/budget/check and the burst advisor
 // endpoints: the rate card (or the burst advisor, falling back to the rate
-// card) gives the estimate, HoldFactor the hold, and db::check_hold the
-// verdict of the same levels the plugin would hold against. With
-// place_hold the hold is placed for real (db::place_hold).
+// card) gives the estimate, HoldFactor the hold, and core::plan_hold (the
+// plugin's own decision) the levels, which db::check_levels checks. With
+// place_hold the hold is placed for real (db::place_planned_hold).
 #pragma once
 
 #include <cstdint>
@@ -43,7 +43,8 @@ struct JobEstimate {
     std::string account;  // normalized
     std::string partition;
     std::string cluster;
-    bool budgeted = true;  // false: the partition has no rate, nothing is held
+    bool budgeted = true;  // false: the partition is not in BudgetedPartitions
+    std::string refused;   // set: the plugin would refuse the job for this reason
     JobShape shape;
     Money node_hour_price;
     Money estimate;
@@ -56,6 +57,7 @@ struct JobEstimate {
     db::HoldResult verdict;     // kPlaced: fits (or was placed, when asked)
     std::string hold_id;        // set when a hold was placed
     bool fits() const {
+        if (!refused.empty()) return false;
         return !budgeted || verdict.outcome == db::HoldOutcome::kPlaced ||
                verdict.outcome == db::HoldOutcome::kAlreadyPlaced ||
                verdict.outcome == db::HoldOutcome::kNotBudgeted;

@@ -10,6 +10,7 @@
 #include "core/names.hpp"
 #include "db/budgets.hpp"
 #include "db/job_context.hpp"
+#include "db/ledger_view.hpp"
 #include "db/reconcile.hpp"
 #include "report/job_estimate.hpp"
 #include "service/handler.hpp"
@@ -189,15 +190,16 @@ AsbaFigures asba_figures(Call& call, bool cost_required) {
             mul_div_round_half_up(f.estimated_cost->micro, call.config().hold_factor_ppm, 1, kPpm);
         if (!hold) bad_request("estimated_cost: too large");
         f.hold = Money{*hold};
-        db::HoldRequest request;
-        request.id = new_hold_id();
-        request.cluster = f.budget.cluster.empty() ? call.config().cluster_name : f.budget.cluster;
-        request.account = f.account;
-        request.shape = JobShape{1, 1, 1};
-        request.hold_factor_ppm = call.config().hold_factor_ppm;
-        request.size = {*f.estimated_cost, f.hold};
-        request.now_s = call.now_s;
-        const auto verdict = db::check_hold(*call.session, call.slurm(), request);
+        // The same levels a job's hold would go on (core::plan_levels),
+        // without a partition: the advisor asks about money, not a partition.
+        const std::string cluster =
+            f.budget.cluster.empty() ? call.config().cluster_name : f.budget.cluster;
+        db::DbLedgerView view(*call.session, call.slurm(), cluster);
+        const HoldPlan plan = plan_levels(f.account, "", call.now_s, view);
+        const auto verdict =
+            plan.outcome == PlanOutcome::kHold
+                ? db::check_levels(*call.session, plan.levels, f.hold, "", call.now_s)
+                : db::plan_verdict(plan);
         f.fits = verdict.outcome == db::HoldOutcome::kPlaced ||
                  verdict.outcome == db::HoldOutcome::kNotBudgeted;
     } else {

@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/hold_plan.hpp"
 #include "core/hold_sizing.hpp"
 #include "core/names.hpp"
-#include "core/rejection.hpp"
 #include "db/connect.hpp"
 #include "db/ledger.hpp"
+#include "db/mariadb_session.hpp"
 #include "db/migrate.hpp"
-#include "db/rates.hpp"
+#include "submit/ledger_cache.hpp"
+#include "submit/refusal.hpp"
 #include "submit/session_pool.hpp"
 #include "submit/spool.hpp"
 #include "util/identity.hpp"
@@ -25,43 +27,6 @@ SubmitDecision reject(std::string message, std::string log = "") {
     return {Verdict::kReject, std::move(message), "", std::move(log)};
 }
 
-std::vector<std::string> split_partitions(const std::string& list) {
-    std::vector<std::string> parts;
-    size_t start = 0;
-    while (start <= list.size()) {
-        size_t comma = list.find(',', start);
-        if (comma == std::string::npos) comma = list.size();
-        if (comma > start) parts.push_back(list.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return parts;
-}
-
-ShortLevel short_level(db::LevelKind kind) {
-    switch (kind) {
-        case db::LevelKind::kAccount:
-            return ShortLevel::kAccount;
-        case db::LevelKind::kAncestor:
-            return ShortLevel::kAncestor;
-        case db::LevelKind::kPartitionLimit:
-            break;
-    }
-    return ShortLevel::kPartitionLimit;
-}
-
-// The user's line for a hold that did not fit (kNoActivePeriod or
-// kInsufficient, which carry a shortfall).
-std::string shortfall_message(const db::HoldResult& result, const HoldSize& size,
-                              int64_t hold_factor_ppm, const std::string& partition) {
-    const db::Shortfall& s = *result.shortfall;
-    const std::string period = format_period(s.period_start, s.period_end);
-    if (result.outcome == db::HoldOutcome::kNoActivePeriod) {
-        return no_active_period_message(s.account, period);
-    }
-    ShortfallText text{short_level(s.kind), s.account, partition, period, s.available};
-    return insufficient_funds_message(size.hold, size.estimate, hold_factor_ppm, text);
-}
-
 ModifyDecision refuse(std::string message, std::string log) {
     return {false, std::move(message), std::move(log)};
 }
@@ -70,7 +35,7 @@ ModifyDecision refuse(std::string message, std::string log) {
 // then give the old one back.
 ModifyDecision move_to_account(db::Session& db, const Config& c, const ModifyInput& input,
                                const db::OpenHoldInfo& hold, const JobShape& shape,
-                               const std::string& account) {
+                               const std::string& account, int64_t now_s) {
     const std::string job = "job " + std::to_string(input.job_id);
     db::HoldRequest request;
     request.id = new_hold_id();
@@ -83,7 +48,7 @@ ModifyDecision move_to_account(db::Session& db, const Config& c, const ModifyInp
     auto size = size_hold(shape, hold.node_hour_price, hold.hold_factor_ppm);
     if (!size) return refuse("asbb: cannot size hold: " + size.error(), job + ": " + size.error());
     request.size = *size;
-    request.now_s = now_epoch_s();
+    request.now_s = now_s;
     request.actor = "plugin";
     auto moved = db::move_hold(db, {c.slurm_db_name}, hold.id, input.job_id, request);
     const std::string refused = job + ": move to account " + account + " refused";
@@ -94,7 +59,7 @@ ModifyDecision move_to_account(db::Session& db, const Config& c, const ModifyInp
         case db::HoldOutcome::kNoActivePeriod:
         case db::HoldOutcome::kInsufficient:
             if (!moved.shortfall) break;
-            return refuse(shortfall_message(moved, *size, hold.hold_factor_ppm, hold.partition),
+            return refuse(refusal_message(moved, *size, hold.hold_factor_ppm, hold.partition),
                           refused + ": its budget cannot hold " + format_money_exact(size->hold));
         case db::HoldOutcome::kUnknownAccount:
             return refuse("asbb: " + job + " cannot move to account " + account +
@@ -102,6 +67,7 @@ ModifyDecision move_to_account(db::Session& db, const Config& c, const ModifyInp
                           refused + ": unknown account");
         case db::HoldOutcome::kAlreadyPlaced:
         case db::HoldOutcome::kIdConflict:
+        case db::HoldOutcome::kStale:
             break;
     }
     return refuse("asbb: could not move the budget hold of " + job + "; try again", refused);
@@ -119,21 +85,54 @@ std::string busy_message(const std::string& what) {
            " cannot be checked right now; try again in a moment";
 }
 
+// Which database errors mean "busy": the server answered, but a row the
+// call needed stayed locked (or a deadlock outlived its retries) until the
+// statement time ran out. Retrying later helps; FailPolicy does not apply.
+bool is_busy(const db::DbError& e) {
+    return e.kind() == db::DbErrorKind::kLockWaitTimeout ||
+           e.kind() == db::DbErrorKind::kStatementTimeout || e.kind() == db::DbErrorKind::kDeadlock;
+}
+
 }  // namespace
 
+EngineSeams EngineSeams::real() {
+    EngineSeams seams;
+    seams.open_session = [](const db::ConnectParams& params, Clock::time_point deadline) {
+        return std::make_unique<db::MariaSession>(params, deadline);
+    };
+    seams.now_s = [] { return now_epoch_s(); };
+    return seams;
+}
+
 struct SubmitEngine::Loaded {
-    explicit Loaded(Config loaded) : config(std::move(loaded)), pool(config.plugin_sessions) {}
+    explicit Loaded(Config loaded)
+        : config(std::move(loaded)), pool(config.plugin_sessions), ledger(config.cluster_name) {}
     const Config config;
     SessionPool pool;
+    LedgerCache ledger;
 };
 
-SubmitEngine::SubmitEngine(std::string config_path, std::string fallback_spool_dir)
-    : config_path_(std::move(config_path)), fallback_spool_dir_(std::move(fallback_spool_dir)) {}
+SubmitEngine::SubmitEngine(std::string config_path, std::string fallback_spool_dir,
+                           EngineSeams seams)
+    : config_path_(std::move(config_path)),
+      fallback_spool_dir_(std::move(fallback_spool_dir)),
+      seams_(std::move(seams)) {}
 
 SubmitEngine::~SubmitEngine() = default;
 
 std::string SubmitEngine::hold_tag(const std::string& hold_id) {
     return "asbb:hold=" + hold_id;
+}
+
+bool SubmitEngine::budgeted(const std::string& partitions) noexcept {
+    try {
+        std::string error;
+        Loaded* loaded = load(error);
+        if (loaded == nullptr) return true;
+        return !budgeted_partitions_of(partitions, loaded->config.budgeted_partitions).empty();
+    } catch (...) {
+        return true;  // submit() answers, and says why
+    }
 }
 
 SubmitDecision SubmitEngine::submit(const SubmitInput& input) noexcept {
@@ -173,17 +172,20 @@ void SubmitEngine::open_breaker(const Config& c) {
     breaker_open_until_.store(until.time_since_epoch().count(), std::memory_order_relaxed);
 }
 
-db::MariaSession& SubmitEngine::open_session(const Config& c,
-                                             std::unique_ptr<db::MariaSession>& slot,
-                                             Clock::time_point deadline) {
+db::DeadlineSession& SubmitEngine::open_session(const Config& c,
+                                                std::unique_ptr<db::DeadlineSession>& slot,
+                                                Clock::time_point deadline) {
     if (!slot || !slot->connected()) {
         slot.reset();
         db::ConnectParams params = db::connect_params_for(c);
-        // The server gives up on a statement or a lock at about the same
-        // time the client does, so no work outlives the submission.
+        // A statement the server cannot finish in time (it waits for a row
+        // lock) is cut off by the server before the call's deadline, so the
+        // call can tell "busy" (the server said so) from "down" (it said
+        // nothing): a quarter of the deadline to wait for a session, half
+        // for the statement that waits, a quarter for the other round trip.
         params.lock_wait_timeout_s = 1;
-        params.statement_timeout_ms = std::max<int64_t>(c.plugin_deadline_ms, 10);
-        auto fresh = std::make_unique<db::MariaSession>(params, deadline);
+        params.statement_timeout_ms = std::max<int64_t>(c.plugin_deadline_ms / 2, 5);
+        auto fresh = seams_.open_session(params, deadline);
         // Checked on every new connection, so a database left behind by an
         // upgrade is reported as such (and noticed once it is migrated)
         // instead of failing later on a missing column.
@@ -198,12 +200,12 @@ template <class Work>
 SubmitEngine::DbAttempt SubmitEngine::with_session(Loaded& loaded, Clock::time_point deadline,
                                                    Work&& work) {
     const Config& c = loaded.config;
-    // A call waits for a session for at most half its deadline: the other
-    // half is for its round trips. One that got a session with no time left
+    // A call waits for a session for at most a quarter of its deadline: the
+    // rest is for its round trips. One that got a session with no time left
     // would miss the deadline and be taken for an outage of a server that
     // is fine, just busy.
     const auto start = Clock::now();
-    auto lease = loaded.pool.acquire(start + (deadline - start) / 2);
+    auto lease = loaded.pool.acquire(start + (deadline - start) / 4);
     if (!lease) {
         const auto waited_ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
@@ -215,7 +217,6 @@ SubmitEngine::DbAttempt SubmitEngine::with_session(Loaded& loaded, Clock::time_p
     // Another call may have found the database down while this one waited.
     if (breaker_open(Clock::now())) return {DbOutcome::kBreakerOpen, "circuit breaker open"};
     for (int attempt = 0;; ++attempt) {
-        const bool reused = attempt == 0 && lease->reused();
         try {
             work(open_session(c, lease->session(), deadline));
             return {DbOutcome::kDone, "", in_use};
@@ -225,10 +226,13 @@ SubmitEngine::DbAttempt SubmitEngine::with_session(Loaded& loaded, Clock::time_p
             if (e.kind() == db::DbErrorKind::kMisconfigured) {
                 return {DbOutcome::kMisconfigured, e.what()};
             }
-            // A kept connection may have died while idle (MariaDB restarted):
-            // that is not an outage, so try once more on a new connection
-            // if the deadline allows.
-            if (reused && e.kind() == db::DbErrorKind::kConnection && Clock::now() < deadline) {
+            if (is_busy(e)) return {DbOutcome::kBusy, e.what(), in_use};
+            // A kept connection may have died while idle (MariaDB restarted),
+            // or a reply was lost after the server did the work: try once
+            // more on a new connection if the deadline allows. The work is
+            // safe to repeat (the hold id is the same).
+            if (attempt == 0 && e.kind() == db::DbErrorKind::kConnection &&
+                Clock::now() < deadline) {
                 continue;
             }
             open_breaker(c);
@@ -246,29 +250,25 @@ SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
         return reject(misconfigured_message(""), "cannot use asbb.conf: " + error);
     }
     const Config& c = loaded->config;
-
-    std::vector<std::string> budgeted;
-    for (const auto& p : split_partitions(input.partition)) {
-        if (std::find(c.budgeted_partitions.begin(), c.budgeted_partitions.end(), p) !=
-            c.budgeted_partitions.end()) {
-            budgeted.push_back(p);
-        }
-    }
+    const auto budgeted = budgeted_partitions_of(input.partition, c.budgeted_partitions);
     if (budgeted.empty()) return {};  // kPass, and no database call
 
     const std::string& partition = budgeted.front();
+    // Made once, outside every retry: a retry after a lost reply must find
+    // the hold it may already have placed instead of placing a second one,
+    // and so must the poller when it replays a spooled hold.
+    const HoldId hold_id = new_hold_id();
     const auto now = Clock::now();
     if (breaker_open(now)) {
-        return on_database_failure(c, input, partition, "circuit breaker open after a failure");
+        return on_database_failure(c, input, partition, hold_id,
+                                   "circuit breaker open after a failure");
     }
-    // Made once, outside the retry: a retry after a lost reply must find the
-    // hold it may already have placed instead of placing a second one.
-    const HoldId hold_id = new_hold_id();
     SubmitDecision decision;
-    const DbAttempt attempt = with_session(
-        *loaded, now + std::chrono::milliseconds(c.plugin_deadline_ms), [&](db::MariaSession& db) {
-            decision = decide_with_database(db, c, input, budgeted, hold_id);
-        });
+    const DbAttempt attempt =
+        with_session(*loaded, now + std::chrono::milliseconds(c.plugin_deadline_ms),
+                     [&](db::DeadlineSession& db) {
+                         decision = decide_with_database(db, *loaded, input, hold_id);
+                     });
     switch (attempt.outcome) {
         case DbOutcome::kDone:
             if (!decision.log.empty()) {
@@ -288,74 +288,98 @@ SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
         case DbOutcome::kOutage:
             break;
     }
-    return on_database_failure(c, input, partition, attempt.why);
+    return on_database_failure(c, input, partition, hold_id, attempt.why);
 }
 
-SubmitDecision SubmitEngine::decide_with_database(db::MariaSession& db, const Config& c,
-                                                  const SubmitInput& input,
-                                                  const std::vector<std::string>& budgeted,
-                                                  const HoldId& hold_id) {
-    // Of several budgeted partitions the job may run in, hold for the
-    // dearest: SLURM picks one later.
-    std::optional<db::Rate> rate;
-    std::string rate_partition;
-    for (const auto& p : budgeted) {
-        auto found = db::find_rate(db, c.cluster_name, p);
-        if (!found) {
-            return reject("asbb: partition " + p +
-                          " is budgeted but has no rate; ask your admin to run asbb rates set "
-                          "--partition=" +
-                          p);
-        }
-        if (!rate || found->node_hour_price > rate->node_hour_price) {
-            rate = found;
-            rate_partition = p;
-        }
-    }
-    PartitionShape partition_shape{rate->cpus_per_node, rate->default_time_limit_s,
-                                   rate->gpus_per_node};
-    auto shape = resolve_job_shape(input.shape, partition_shape, rate_partition);
-    if (!shape) return reject("asbb: " + shape.error());
-    auto size = size_hold(*shape, rate->node_hour_price, c.hold_factor_ppm);
-    if (!size) return reject("asbb: " + size.error());
-    auto account = normalize_account_name(input.account);
-    if (!account) return {};  // SLURM itself refuses accounts it does not know
+namespace {
 
+db::HoldRequest request_for(const HoldPlan& plan, const Config& c, const SubmitInput& input,
+                            const std::string& account, const HoldId& hold_id, int64_t now_s) {
     db::HoldRequest request;
     request.id = hold_id;
     request.cluster = c.cluster_name;
-    request.account = *account;
-    request.partition = rate_partition;
+    request.account = account;
+    request.partition = plan.partition;
     request.user_name = input.user_name;
     request.uid = input.uid;
-    request.shape = *shape;
-    request.node_hour_price = rate->node_hour_price;
+    request.shape = plan.shape;
+    request.node_hour_price = plan.rate.node_hour_price;
     request.hold_factor_ppm = c.hold_factor_ppm;
-    request.size = *size;
-    request.now_s = now_epoch_s();
+    request.size = plan.size;
+    request.now_s = now_s;
     request.actor = "plugin";
-    auto result = db::place_hold(db, {c.slurm_db_name}, request);
-    switch (result.outcome) {
-        case db::HoldOutcome::kPlaced:
-        case db::HoldOutcome::kAlreadyPlaced:
-            return {Verdict::kAccept, "", request.id.hex(),
-                    "hold " + request.id.hex() + " of " + format_money_exact(size->hold) + " for " +
-                        *account + " on " + rate_partition};
-        case db::HoldOutcome::kNotBudgeted:
-        case db::HoldOutcome::kUnknownAccount:
-            return {};
-        case db::HoldOutcome::kNoActivePeriod:
-        case db::HoldOutcome::kInsufficient:
-            return reject(shortfall_message(result, *size, c.hold_factor_ppm, rate_partition));
-        case db::HoldOutcome::kIdConflict:
+    return request;
+}
+
+// The plugin's answer to a plan that places nothing.
+SubmitDecision decision_without_hold(const HoldPlan& plan, const Config& c) {
+    switch (plan.outcome) {
+        case PlanOutcome::kNoRate:
+            return reject(no_rate_message(plan.detail));
+        case PlanOutcome::kBadShape:
+            return reject("asbb: " + plan.detail);
+        case PlanOutcome::kNoActivePeriod:
+            return reject(refusal_message(db::plan_verdict(plan), plan.size, c.hold_factor_ppm,
+                                          plan.partition));
+        case PlanOutcome::kPartitionNotBudgeted:
+        case PlanOutcome::kUnknownAccount:  // SLURM itself refuses accounts it does not know
+        case PlanOutcome::kAccountNotBudgeted:
+        case PlanOutcome::kHold:
             break;
     }
-    return reject("asbb: could not place the budget hold; try again");
+    return {};
+}
+
+}  // namespace
+
+SubmitDecision SubmitEngine::decide_with_database(db::DeadlineSession& db, Loaded& loaded,
+                                                  const SubmitInput& input, const HoldId& hold_id) {
+    const Config& c = loaded.config;
+    auto account = normalize_account_name(input.account);
+    if (!account) return {};  // SLURM itself refuses accounts it does not know
+    HoldAsk ask{*account, input.partition, input.shape, c.hold_factor_ppm, seams_.now_s(), {}};
+    // Round trip 1: the account's path and the ledger generation.
+    const db::AccountPathRead path =
+        db::account_path_and_generation(db, {c.slurm_db_name}, c.cluster_name, *account);
+    auto snapshot = loaded.ledger.at(db, path.generation);
+    for (int attempt = 0;; ++attempt) {
+        SnapshotView view(*snapshot, path.path);
+        const HoldPlan plan = plan_hold(ask, c.budgeted_partitions, view);
+        if (plan.outcome != PlanOutcome::kHold) return decision_without_hold(plan, c);
+        const db::HoldRequest request = request_for(plan, c, input, *account, hold_id, ask.now_s);
+        // Round trip 2: the hold, in one transaction.
+        const db::HoldResult result =
+            db::place_planned_hold(db, request, plan.levels, snapshot->generation);
+        switch (result.outcome) {
+            case db::HoldOutcome::kPlaced:
+            case db::HoldOutcome::kAlreadyPlaced:
+                return {Verdict::kAccept, "", hold_id.hex(),
+                        "hold " + hold_id.hex() + " of " + format_money_exact(plan.size.hold) +
+                            " for " + *account + " on " + plan.partition};
+            case db::HoldOutcome::kNoActivePeriod:
+            case db::HoldOutcome::kInsufficient:
+                return reject(
+                    refusal_message(result, plan.size, c.hold_factor_ppm, plan.partition));
+            case db::HoldOutcome::kStale:
+                // A budget, limit or rate changed since the copy was read.
+                if (attempt == 0) {
+                    snapshot = loaded.ledger.reload(db);
+                    continue;
+                }
+                break;
+            case db::HoldOutcome::kNotBudgeted:
+            case db::HoldOutcome::kUnknownAccount:
+                return {};
+            case db::HoldOutcome::kIdConflict:
+                break;
+        }
+        return reject("asbb: could not place the budget hold; try again");
+    }
 }
 
 SubmitDecision SubmitEngine::on_database_failure(const Config& c, const SubmitInput& input,
                                                  const std::string& partition,
-                                                 const std::string& why) {
+                                                 const HoldId& hold_id, const std::string& why) {
     if (c.fail_policy == FailPolicy::kClosed) {
         return reject("asbb: the budget service is unavailable, so jobs on " + partition +
                           " cannot be checked against their budget now; try again in a few minutes",
@@ -365,7 +389,7 @@ SubmitDecision SubmitEngine::on_database_failure(const Config& c, const SubmitIn
     // shape is sized without a rate (none could be read); the poller prices
     // it when it places the hold.
     UnsecuredHold hold;
-    hold.hold_id = new_hold_id().hex();
+    hold.hold_id = hold_id.hex();
     hold.cluster = c.cluster_name;
     auto account = normalize_account_name(input.account);
     hold.account = account ? *account : input.account;
@@ -377,7 +401,7 @@ SubmitDecision SubmitEngine::on_database_failure(const Config& c, const SubmitIn
     hold.shape.time_limit_s = input.shape.time_limit_min.value_or(0) * 60;
     auto tasks = count_array_tasks(input.shape.array_inx);
     hold.shape.array_tasks = tasks ? *tasks : 1;
-    hold.submitted_at = now_epoch_s();
+    hold.submitted_at = seams_.now_s();
     hold.reason = why;
     const std::string dir = c.spool_dir.empty() ? fallback_spool_dir_ + "/asbb" : c.spool_dir;
     auto written = append_unsecured_hold(dir, hold);
@@ -417,7 +441,7 @@ ModifyDecision SubmitEngine::decide_modify(const ModifyInput& input) {
         ModifyDecision decision;
         const DbAttempt attempt = with_session(
             *loaded, now + std::chrono::milliseconds(c.plugin_deadline_ms),
-            [&](db::MariaSession& db) { decision = modify_with_database(db, c, input); });
+            [&](db::DeadlineSession& db) { decision = modify_with_database(db, c, input); });
         switch (attempt.outcome) {
             case DbOutcome::kDone:
                 return decision;
@@ -445,7 +469,7 @@ ModifyDecision SubmitEngine::decide_modify(const ModifyInput& input) {
         job + ": database unavailable (" + why + "), change refused");
 }
 
-ModifyDecision SubmitEngine::modify_with_database(db::MariaSession& db, const Config& c,
+ModifyDecision SubmitEngine::modify_with_database(db::DeadlineSession& db, const Config& c,
                                                   const ModifyInput& input) {
     const std::string job = "job " + std::to_string(input.job_id);
     auto hold = db::find_open_hold_for_job(db, c.cluster_name, input.job_id);
@@ -468,8 +492,11 @@ ModifyDecision SubmitEngine::modify_with_database(db::MariaSession& db, const Co
     auto account = input.account ? normalize_account_name(*input.account)
                                  : Expected<std::string>(hold->account);
     if (!account) return refuse("asbb: " + account.error(), job + ": " + account.error());
-    if (*account != hold->account) return move_to_account(db, c, input, *hold, shape, *account);
-    auto resized = db::resize_hold(db, hold->id, shape, "plugin", now_epoch_s());
+    const int64_t now_s = seams_.now_s();
+    if (*account != hold->account) {
+        return move_to_account(db, c, input, *hold, shape, *account, now_s);
+    }
+    auto resized = db::resize_hold(db, hold->id, shape, "plugin", now_s);
     switch (resized.outcome) {
         case db::ResizeOutcome::kResized:
             return {true, "",
@@ -478,13 +505,21 @@ ModifyDecision SubmitEngine::modify_with_database(db::MariaSession& db, const Co
         case db::ResizeOutcome::kUnchanged:
         case db::ResizeOutcome::kNotOpen:
             return {};
-        case db::ResizeOutcome::kInsufficient: {
-            const db::HoldResult as_hold{db::HoldOutcome::kInsufficient, resized.shortfall, 0};
+        case db::ResizeOutcome::kInsufficient:
+        case db::ResizeOutcome::kNoActivePeriod: {
+            // The same words a new hold of this size would get.
+            const db::HoldResult as_hold{resized.outcome == db::ResizeOutcome::kNoActivePeriod
+                                             ? db::HoldOutcome::kNoActivePeriod
+                                             : db::HoldOutcome::kInsufficient,
+                                         resized.shortfall, 0};
             return refuse(
-                shortfall_message(as_hold, resized.size, hold->hold_factor_ppm, hold->partition),
+                refusal_message(as_hold, resized.size, hold->hold_factor_ppm, hold->partition),
                 job + ": change refused: the hold would grow to " +
                     format_money_exact(resized.size.hold) + " but " + resized.shortfall->account +
-                    " has " + format_money_exact(resized.shortfall->available) + " available");
+                    (resized.outcome == db::ResizeOutcome::kNoActivePeriod
+                         ? " has no active budget period"
+                         : " has " + format_money_exact(resized.shortfall->available) +
+                               " available"));
         }
     }
     return {};

@@ -11,13 +11,21 @@
 // an outage: it is reported as such, and the next call tries again.
 //
 // From SLURM 23.02 calls arrive concurrently: each takes one of
-// PluginSessions pooled sessions (session_pool.hpp); the config and the
-// breaker are shared through atomics.
+// PluginSessions pooled sessions (session_pool.hpp); the config, the ledger
+// copy (ledger_cache.hpp) and the breaker are shared.
+//
+// A hold costs two round trips on a warm session: the account's path with
+// the ledger generation, then asbb_place_hold (one transaction, one durable
+// COMMIT). What the job holds and where is decided by core::plan_hold, as
+// everywhere else. A budget row that stays locked past the statement time
+// is "busy", not an outage: the breaker opens only when the server cannot
+// be reached or does not answer.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,7 +35,8 @@
 #include "config/config.hpp"
 #include "core/hold_id.hpp"
 #include "core/job_shape.hpp"
-#include "db/mariadb_session.hpp"
+#include "db/connect.hpp"
+#include "db/session.hpp"
 
 namespace asbb::submit {
 
@@ -72,11 +81,29 @@ struct ModifyDecision {
     std::string log;      // one line for slurmctld's log, may be empty
 };
 
+// What the engine talks to, replaceable by tests: the database sessions it
+// opens (the fault-injection seam) and the wall clock its holds are dated by.
+struct EngineSeams {
+    using Clock = std::chrono::steady_clock;
+    // Connects by the deadline; throws db::DbError.
+    std::function<std::unique_ptr<db::DeadlineSession>(const db::ConnectParams&,
+                                                       Clock::time_point deadline)>
+        open_session;
+    std::function<int64_t()> now_s;
+    static EngineSeams real();
+};
+
 class SubmitEngine {
   public:
     // config_path: asbb.conf; fallback_spool_dir: SLURM's StateSaveLocation.
-    SubmitEngine(std::string config_path, std::string fallback_spool_dir);
+    SubmitEngine(std::string config_path, std::string fallback_spool_dir,
+                 EngineSeams seams = EngineSeams::real());
     ~SubmitEngine();
+
+    // Whether any of a job's partitions (a comma list) is budgeted: a string
+    // comparison, so that the plugin looks nothing else up for other jobs.
+    // True while asbb.conf cannot be read (submit then says why).
+    bool budgeted(const std::string& partitions) noexcept;
 
     // Never throws. Safe to call from several threads at once.
     SubmitDecision submit(const SubmitInput& input) noexcept;
@@ -94,7 +121,7 @@ class SubmitEngine {
     // What one call's database work came to, besides its own answer.
     enum class DbOutcome {
         kDone,           // the work ran (its answer is the caller's)
-        kBusy,           // every session stayed taken: not an outage
+        kBusy,           // every session stayed taken, or a row stayed locked: not an outage
         kBreakerOpen,    // another call found the database down meanwhile
         kMisconfigured,  // schema, grant or login problem: breaker untouched
         kOutage,         // connection failed or deadline passed: breaker opened
@@ -106,7 +133,7 @@ class SubmitEngine {
         // its own: logged, so that overlapping calls (23.02+) can be seen.
         int sessions_in_use = 0;
     };
-    struct Loaded;  // asbb.conf and the session pool sized by it
+    struct Loaded;  // asbb.conf, the session pool sized by it, the ledger copy
 
     SubmitDecision decide(const SubmitInput& input);
     ModifyDecision decide_modify(const ModifyInput& input);
@@ -114,24 +141,26 @@ class SubmitEngine {
     // on a fresh connection when a kept one turns out dead.
     template <class Work>
     DbAttempt with_session(Loaded& loaded, Clock::time_point deadline, Work&& work);
-    db::MariaSession& open_session(const Config& c, std::unique_ptr<db::MariaSession>& slot,
-                                   Clock::time_point deadline);
+    db::DeadlineSession& open_session(const Config& c, std::unique_ptr<db::DeadlineSession>& slot,
+                                      Clock::time_point deadline);
     // Throws db::DbError.
-    SubmitDecision decide_with_database(db::MariaSession& db, const Config& c,
-                                        const SubmitInput& input,
-                                        const std::vector<std::string>& budgeted,
-                                        const HoldId& hold_id);
-    ModifyDecision modify_with_database(db::MariaSession& db, const Config& c,
+    SubmitDecision decide_with_database(db::DeadlineSession& db, Loaded& loaded,
+                                        const SubmitInput& input, const HoldId& hold_id);
+    ModifyDecision modify_with_database(db::DeadlineSession& db, const Config& c,
                                         const ModifyInput& input);
     // Reads asbb.conf the first time; null (and why) while it cannot.
     Loaded* load(std::string& error);
+    // hold_id: the one the database may already have (a lost reply after
+    // COMMIT), so that the poller's replay finds it instead of holding twice.
     SubmitDecision on_database_failure(const Config& c, const SubmitInput& input,
-                                       const std::string& partition, const std::string& why);
+                                       const std::string& partition, const HoldId& hold_id,
+                                       const std::string& why);
     bool breaker_open(Clock::time_point now) const;
     void open_breaker(const Config& c);
 
     std::string config_path_;
     std::string fallback_spool_dir_;
+    EngineSeams seams_;
     // Held only while asbb.conf is read, never across a database call.
     std::mutex load_mutex_;
     std::unique_ptr<Loaded> loaded_owner_;

@@ -1,6 +1,6 @@
 #include "submit/session_pool.hpp"
 
-#include "db/mariadb_session.hpp"
+#include "db/session.hpp"
 
 namespace asbb::submit {
 
@@ -14,7 +14,7 @@ SessionPool::SessionPool(int size) : size_(size < 1 ? 1 : size) {
 // plugin); closing the idle sessions says goodbye to the server.
 SessionPool::~SessionPool() = default;
 
-SessionPool::Lease::Lease(SessionPool* pool, std::unique_ptr<db::MariaSession> session)
+SessionPool::Lease::Lease(SessionPool* pool, std::unique_ptr<db::DeadlineSession> session)
     : pool_(pool), session_(std::move(session)), reused_(session_ != nullptr) {}
 
 SessionPool::Lease::Lease(Lease&& other) noexcept
@@ -27,7 +27,7 @@ SessionPool::Lease::~Lease() {
 }
 
 std::optional<SessionPool::Lease> SessionPool::acquire(Clock::time_point wait_until) {
-    std::unique_ptr<db::MariaSession> session;
+    std::unique_ptr<db::DeadlineSession> session;
     {
         std::unique_lock lock(mutex_);
         if (!freed_.wait_until(lock, wait_until, [&] { return leased_ < size_; })) {
@@ -47,7 +47,7 @@ int SessionPool::leased() const {
     return leased_;
 }
 
-void SessionPool::give_back(std::unique_ptr<db::MariaSession> session) noexcept {
+void SessionPool::give_back(std::unique_ptr<db::DeadlineSession> session) noexcept {
     // A broken session is dropped here, outside the lock; it has no
     // connection left, so dropping it sends nothing.
     if (session && !session->connected()) session.reset();

@@ -19,7 +19,7 @@
 #include <vector>
 
 namespace asbb::db {
-class MariaSession;
+class DeadlineSession;
 }
 
 namespace asbb::submit {
@@ -43,16 +43,16 @@ class SessionPool {
         // The slot's session: null when the slot has none yet or the last
         // one broke; the holder opens one into it. A session still
         // connected when the lease ends is kept for the next call.
-        std::unique_ptr<db::MariaSession>& session() { return session_; }
+        std::unique_ptr<db::DeadlineSession>& session() { return session_; }
         // True when the session was kept from an earlier call (it may have
         // died while idle).
         bool reused() const { return reused_; }
 
       private:
         friend class SessionPool;
-        Lease(SessionPool* pool, std::unique_ptr<db::MariaSession> session);
+        Lease(SessionPool* pool, std::unique_ptr<db::DeadlineSession> session);
         SessionPool* pool_;
-        std::unique_ptr<db::MariaSession> session_;
+        std::unique_ptr<db::DeadlineSession> session_;
         bool reused_ = false;
     };
 
@@ -63,13 +63,13 @@ class SessionPool {
     int leased() const;
 
   private:
-    void give_back(std::unique_ptr<db::MariaSession> session) noexcept;
+    void give_back(std::unique_ptr<db::DeadlineSession> session) noexcept;
 
     const int size_;
     mutable std::mutex mutex_;
     std::condition_variable freed_;
     int leased_ = 0;
-    std::vector<std::unique_ptr<db::MariaSession>> idle_;  // connected, not leased
+    std::vector<std::unique_ptr<db::DeadlineSession>> idle_;  // connected, not leased
 };
 
 }  // namespace asbb::submit

@@ -222,6 +222,7 @@ TEST_F(AdvisorFallbackTest, FailuresFallBackToTheRateCard) {
     Config config;
     config.cluster_name = "lab";
     config.slurm_db_name = slurm_db_;
+    config.budgeted_partitions = {"aws-cpu"};
     report::EstimateInput input;
     input.account = "proj001";
     input.partition = "aws-cpu";

@@ -22,6 +22,7 @@ struct RaceOutcome {
     int placed = 0;
     int refused = 0;
     int errors = 0;
+    std::string first_error;  // shown when errors is not zero
 };
 
 class HoldRaceTest : public LedgerTest, public ::testing::WithParamInterface<int> {};
@@ -89,9 +90,14 @@ TEST_P(HoldRaceTest, ExactlyKHoldsSucceedAtEveryLevel) {
                         ++outcomes[t].refused;
                     } else {
                         ++outcomes[t].errors;
+                        if (outcomes[t].first_error.empty()) {
+                            outcomes[t].first_error =
+                                "outcome " + std::to_string(static_cast<int>(result.outcome));
+                        }
                     }
-                } catch (const std::exception&) {
+                } catch (const std::exception& e) {
                     ++outcomes[t].errors;
+                    if (outcomes[t].first_error.empty()) outcomes[t].first_error = e.what();
                 }
             }
         });
@@ -104,8 +110,9 @@ TEST_P(HoldRaceTest, ExactlyKHoldsSucceedAtEveryLevel) {
         total.placed += o.placed;
         total.refused += o.refused;
         total.errors += o.errors;
+        if (total.first_error.empty()) total.first_error = o.first_error;
     }
-    EXPECT_EQ(total.errors, 0);
+    EXPECT_EQ(total.errors, 0) << total.first_error;
     EXPECT_EQ(total.placed, k);
     EXPECT_EQ(total.placed + total.refused, attempts_total);
 

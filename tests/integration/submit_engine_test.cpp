@@ -140,9 +140,8 @@ TEST_F(SubmitEngineTest, MissingColumnIsAMisconfigurationAndRecoversOnceFixed) {
 }
 
 TEST_F(SubmitEngineTest, DatabaseBehindThePluginsMigrationsIsAMisconfiguration) {
+    // As if the latest migration had not run (it can run again safely).
     const int latest = db::bundled_schema_version();
-    session().run("ALTER TABLE rate DROP CONSTRAINT rate_gpus_per_node");
-    session().run("ALTER TABLE rate DROP COLUMN gpus_per_node");
     session().exec("DELETE FROM schema_version WHERE version = ?", {int64_t{latest}});
     SubmitEngine& e = engine("FailPolicy=open\n");  // a misconfiguration ignores it
     const std::string want = "database " + db_ + " is at asbb migration " +

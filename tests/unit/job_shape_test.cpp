@@ -127,12 +127,12 @@ TEST(JobShape, TimeFromTheJobElseThePartitionDefaultElseRefused) {
 }
 
 TEST(Rejection, NamesTheLevelTheAmountsAndThePeriod) {
-    ShortfallText text{ShortLevel::kAncestor, "physics", "aws-gpu", "2025-01-01..2025-12-31",
+    ShortfallText text{LevelKind::kAncestor, "physics", "aws-gpu", "2025-01-01..2025-12-31",
                        Money{120'500'000}};
     EXPECT_EQ(insufficient_funds_message(Money{432'000'000}, Money{360'000'000}, 1'200'000, text),
               "asbb: job needs $432.00 (est. $360.00 \xc3\x97 1.2) on aws-gpu but parent account "
               "physics has $120.50 available (budget 2025-01-01..2025-12-31)");
-    text.level = ShortLevel::kPartitionLimit;
+    text.level = LevelKind::kPartitionLimit;
     EXPECT_NE(insufficient_funds_message(Money{1}, Money{1}, 1'000'000, text)
                   .find("partition limit of account physics on aws-gpu"),
               std::string::npos);

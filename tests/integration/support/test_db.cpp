@@ -175,6 +175,10 @@ std::string LedgerTest::write_config(const std::string& extra) {
     file << "DbSocket=" << std::getenv("ASBB_TEST_DB_SOCKET") << "\n"
          << "DbUser=root\nDbPass=\nDbName=" << db_ << "\nSlurmDbName=" << slurm_db_ << "\n"
          << "ClusterName=lab\nSlurmUser=root\n"
+         // The test site's budgeted partitions, as on the e2e cluster.
+         << (extra.find("BudgetedPartitions=") == std::string::npos
+                 ? "BudgetedPartitions=aws-cpu,aws-gpu\n"
+                 : "")
          << extra;
     file.close();
     chmod(path.c_str(), 0600);
