@@ -609,6 +609,7 @@ PassReport reconcile_pass(db::Session& session, const PassOptions& options,
         auto replay = replay_unsecured_holds(session, options, options.spool_dir,
                                              options.hold_factor_ppm, now_s, report);
         report.unsecured_placed = replay.placed + replay.recorded_empty;
+        report.unsecured_rejected = replay.rejected;
     }
     if (!options.cost_dir.empty()) read_cost_reports(session, options, now_s, report);
     if (options.source == RunSource::kSacct) {
@@ -634,8 +635,8 @@ std::string describe(const PassReport& r, int64_t elapsed_ms) {
            ", closed " + std::to_string(r.holds_closed) + ", expired " +
            std::to_string(r.holds_expired) + " (released " + format_money_exact(r.released) +
            "); cost files adjusted " + std::to_string(r.costs_adjusted) +
-           ", unsecured holds placed " + std::to_string(r.unsecured_placed) + "; " +
-           std::to_string(elapsed_ms) + " ms";
+           ", unsecured holds placed " + std::to_string(r.unsecured_placed) + ", rejected " +
+           std::to_string(r.unsecured_rejected) + "; " + std::to_string(elapsed_ms) + " ms";
 }
 
 }  // namespace asbb::poller

@@ -47,8 +47,9 @@ struct PassReport {
     int64_t runs_without_hold = 0;
     int64_t holds_closed = 0;
     int64_t holds_expired = 0;
-    int64_t costs_adjusted = 0;    // cost files that arrived after the charge
-    int64_t unsecured_placed = 0;  // holds spooled under FailPolicy=open, now in the ledger
+    int64_t costs_adjusted = 0;      // cost files that arrived after the charge
+    int64_t unsecured_placed = 0;    // holds spooled under FailPolicy=open, now in the ledger
+    int64_t unsecured_rejected = 0;  // spooled lines that could not be sized: not placed
     Money charged;
     Money released;
     std::vector<std::string> problems;  // one line each, for the log

@@ -1,21 +1,44 @@
 #include "spool_replay.hpp"
 
+#include <fcntl.h>
 #include <rapidjson/document.h>
+#include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "core/hold_id.hpp"
 #include "core/hold_sizing.hpp"
 #include "db/ledger.hpp"
 #include "db/rates.hpp"
+#include "submit/spool.hpp"
 
 namespace asbb::poller {
 
 namespace {
 
 namespace fs = std::filesystem;
+
+// How long a pass waits for the spool's lock. Appenders hold it for one
+// write; the bound only keeps a wedged process from stalling the poller.
+constexpr std::chrono::seconds kTakeTimeout{5};
+
+struct SpoolPaths {
+    std::string live;      // the plugin appends here
+    std::string taken;     // a pass replays this; left by a pass that died
+    std::string rejected;  // lines that cannot be placed, for an admin
+};
+
+SpoolPaths paths_in(const std::string& spool_dir) {
+    const std::string live = submit::spool_file(spool_dir);
+    return {live, live + ".processing", live + ".rejected"};
+}
 
 std::string text_of(const rapidjson::Document& doc, const char* key) {
     auto it = doc.FindMember(key);
@@ -27,18 +50,14 @@ int64_t number_of(const rapidjson::Document& doc, const char* key) {
     return it != doc.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
 }
 
-void replay_line(db::Session& session, const PassOptions& options, const std::string& line,
-                 int64_t hold_factor_ppm, int64_t now_s, ReplayReport& replay, PassReport& report) {
-    rapidjson::Document doc;
-    doc.Parse(line.c_str(), line.size());
-    auto id = doc.HasParseError() || !doc.IsObject() ? Expected<HoldId>(make_error("bad line"))
-                                                     : parse_hold_id(text_of(doc, "hold_id"));
-    if (!id) {
-        report.problems.push_back("unsecured hold spool: unreadable line skipped");
-        return;
-    }
+// Sizes a spooled job as the plugin would have with the database. An error
+// says why it cannot be sized: the line is then rejected, never placed as a
+// hold of zero (that would let the job run unbudgeted with nothing said).
+Expected<db::HoldRequest> request_of(db::Session& session, const PassOptions& options,
+                                     const rapidjson::Document& doc, const HoldId& id,
+                                     int64_t hold_factor_ppm, int64_t now_s) {
     db::HoldRequest request;
-    request.id = *id;
+    request.id = id;
     request.cluster = options.cluster;
     request.account = text_of(doc, "account");
     request.partition = text_of(doc, "partition");
@@ -48,16 +67,45 @@ void replay_line(db::Session& session, const PassOptions& options, const std::st
     request.actor = "poller";
     request.hold_factor_ppm = hold_factor_ppm;
     auto rate = db::find_rate(session, options.cluster, request.partition);
-    request.node_hour_price = rate ? rate->node_hour_price : Money{0};
-    request.shape.nodes = std::max<int64_t>(number_of(doc, "nodes"), 1);
-    request.shape.array_tasks = std::max<int64_t>(number_of(doc, "array_tasks"), 1);
+    if (!rate) {
+        return make_error("partition '" + request.partition + "' has no rate (asbb rates set)");
+    }
+    request.node_hour_price = rate->node_hour_price;
+    request.shape.nodes = number_of(doc, "nodes");
+    request.shape.array_tasks = number_of(doc, "array_tasks");
     request.shape.time_limit_s = number_of(doc, "time_limit_s");
-    if (request.shape.time_limit_s <= 0 && rate && rate->default_time_limit_s) {
+    if (request.shape.time_limit_s <= 0) {
+        // The job gave no --time: the plugin would have used the rate's default.
+        if (!rate->default_time_limit_s) {
+            return make_error("no time limit, and the rate for " + request.partition +
+                              " has no default time limit");
+        }
         request.shape.time_limit_s = *rate->default_time_limit_s;
     }
-    request.shape.time_limit_s = std::max<int64_t>(request.shape.time_limit_s, 1);
     auto size = size_hold(request.shape, request.node_hour_price, hold_factor_ppm);
-    request.size = size ? *size : HoldSize{};
+    if (!size) return make_error(size.error());
+    request.size = *size;
+    return request;
+}
+
+// Places one line's hold. Returns why the line was rejected (for the log),
+// nothing when it was handled. A database error throws: the taken file
+// stays, and the next pass replays it (placing is idempotent by hold id).
+std::optional<std::string> replay_line(db::Session& session, const PassOptions& options,
+                                       const std::string& line, int64_t line_number,
+                                       int64_t hold_factor_ppm, int64_t now_s,
+                                       ReplayReport& replay) {
+    rapidjson::Document doc;
+    doc.Parse(line.c_str(), line.size());
+    auto id = doc.HasParseError() || !doc.IsObject() ? Expected<HoldId>(make_error("not JSON"))
+                                                     : parse_hold_id(text_of(doc, "hold_id"));
+    if (!id) {
+        return "unsecured hold spool: line " + std::to_string(line_number) +
+               " not placed: unreadable (" + id.error() + ")";
+    }
+    auto sized = request_of(session, options, doc, *id, hold_factor_ppm, now_s);
+    if (!sized) return "unsecured hold " + id->hex() + " not placed: " + sized.error();
+    db::HoldRequest request = *sized;
 
     auto placed = db::place_hold(session, options.slurm, request);
     if (placed.outcome == db::HoldOutcome::kInsufficient ||
@@ -67,13 +115,103 @@ void replay_line(db::Session& session, const PassOptions& options, const std::st
         request.size.hold = Money{0};
         placed = db::place_hold(session, options.slurm, request);
         if (placed.outcome == db::HoldOutcome::kPlaced) ++replay.recorded_empty;
-        return;
+        return std::nullopt;
     }
     if (placed.outcome == db::HoldOutcome::kPlaced) ++replay.placed;
     if (placed.outcome == db::HoldOutcome::kNotBudgeted ||
         placed.outcome == db::HoldOutcome::kUnknownAccount) {
         ++replay.not_budgeted;
     }
+    return std::nullopt;
+}
+
+// Appends the rejected lines, as they were, where an admin finds them.
+bool keep_rejected(const std::string& path, const std::vector<std::string>& lines,
+                   PassReport& report) {
+    std::string text;
+    for (const auto& line : lines) text += line + "\n";
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    bool ok = fd >= 0 &&
+              ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+              ::fdatasync(fd) == 0;
+    const int saved = errno;
+    if (fd >= 0) ::close(fd);
+    if (!ok) report.problems.push_back("cannot write " + path + ": " + std::strerror(saved));
+    return ok;
+}
+
+// Moves the replayed file to .done.<now_s> (.done.<now_s>.<n> when a pass
+// in the same second kept one already), never over an older one.
+bool archive(const std::string& taken, int64_t now_s, PassReport& report) {
+    const std::string base = taken.substr(0, taken.rfind('.')) + ".done." + std::to_string(now_s);
+    for (int n = 0; n < 1000; ++n) {
+        const std::string name = n == 0 ? base : base + "." + std::to_string(n);
+        if (::link(taken.c_str(), name.c_str()) == 0) {
+            if (::unlink(taken.c_str()) == 0) return true;
+            break;
+        }
+        if (errno != EEXIST) break;
+    }
+    report.problems.push_back("cannot keep " + taken + " as " + base + ": " + std::strerror(errno));
+    return false;
+}
+
+// Replays the taken file; true when it is done with (archived).
+bool replay_taken(db::Session& session, const PassOptions& options, const SpoolPaths& paths,
+                  int64_t hold_factor_ppm, int64_t now_s, ReplayReport& replay,
+                  PassReport& report) {
+    std::ifstream file(paths.taken);
+    if (!file) {
+        report.problems.push_back("cannot read " + paths.taken + ": " + std::strerror(errno));
+        return false;
+    }
+    std::vector<std::string> rejected;
+    std::string line;
+    for (int64_t number = 1; std::getline(file, line); ++number) {
+        if (line.empty()) continue;
+        auto why = replay_line(session, options, line, number, hold_factor_ppm, now_s, replay);
+        if (!why) continue;
+        report.problems.push_back(*why + "; line kept in " + paths.rejected);
+        rejected.push_back(line);
+    }
+    replay.rejected += static_cast<int64_t>(rejected.size());
+    // Archived even when .rejected cannot be written: the lines stay in the
+    // .done file and in the log, and a stuck .processing file would stop
+    // every later replay.
+    if (!rejected.empty()) keep_rejected(paths.rejected, rejected, report);
+    return archive(paths.taken, now_s, report);
+}
+
+// Takes the live file for replay, under its lock: no append is half done
+// in it, and an appender that locks it afterwards finds it gone from the
+// path and writes to a fresh file. link() then unlink() rather than
+// rename(): it never replaces a .processing file that is already there.
+bool take_live(const SpoolPaths& paths, PassReport& report) {
+    int fd = ::open(paths.live.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT) {
+            report.problems.push_back("cannot open " + paths.live + ": " + std::strerror(errno));
+        }
+        return false;
+    }
+    bool taken = false;
+    auto locked = submit::lock_spool_before(fd, std::chrono::steady_clock::now() + kTakeTimeout);
+    if (!locked) {
+        report.problems.push_back("cannot lock " + paths.live + ": " + locked.error());
+    } else if (!submit::is_file_at(fd, paths.live)) {
+        // Another pass took it between our open and our lock.
+    } else if (::link(paths.live.c_str(), paths.taken.c_str()) != 0) {
+        report.problems.push_back("cannot take " + paths.live + ": " + std::strerror(errno));
+    } else {
+        taken = true;
+        // Should this fail, the file is both live and taken; replaying it
+        // again later places nothing twice.
+        if (::unlink(paths.live.c_str()) != 0) {
+            report.problems.push_back("cannot remove " + paths.live + ": " + std::strerror(errno));
+        }
+    }
+    ::close(fd);  // lets the appenders go
+    return taken;
 }
 
 }  // namespace
@@ -82,26 +220,17 @@ ReplayReport replay_unsecured_holds(db::Session& session, const PassOptions& opt
                                     const std::string& spool_dir, int64_t hold_factor_ppm,
                                     int64_t now_s, PassReport& report) {
     ReplayReport replay;
-    const fs::path live = fs::path(spool_dir) / "unsecured-holds.jsonl";
-    const fs::path taken = fs::path(spool_dir) / "unsecured-holds.jsonl.processing";
+    const SpoolPaths paths = paths_in(spool_dir);
     std::error_code error;
-    if (!fs::exists(taken, error)) {
-        if (!fs::exists(live, error)) return replay;
-        fs::rename(live, taken, error);
-        if (error) {
-            report.problems.push_back("cannot take " + live.string() + ": " + error.message());
-            return replay;
-        }
+    // A file left by a pass that died goes first (its lines already in the
+    // ledger are found under their hold ids and place nothing twice).
+    if (fs::exists(paths.taken, error) &&
+        !replay_taken(session, options, paths, hold_factor_ppm, now_s, replay, report)) {
+        return replay;
     }
-    std::ifstream file(taken);
-    std::string line;
-    while (std::getline(file, line)) {
-        if (!line.empty())
-            replay_line(session, options, line, hold_factor_ppm, now_s, replay, report);
+    if (take_live(paths, report)) {
+        replay_taken(session, options, paths, hold_factor_ppm, now_s, replay, report);
     }
-    fs::rename(taken, fs::path(spool_dir) / ("unsecured-holds.jsonl.done." + std::to_string(now_s)),
-               error);
-    if (error) report.problems.push_back("cannot keep " + taken.string() + ": " + error.message());
     return replay;
 }
 

@@ -3,19 +3,26 @@
 #include <fcntl.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 namespace asbb::submit {
 
-std::string spool_file(const std::string& dir) {
-    return dir + "/unsecured-holds.jsonl";
-}
+namespace {
 
-Expected<bool> append_unsecured_hold(const std::string& dir, const UnsecuredHold& hold) {
+using Clock = std::chrono::steady_clock;
+
+// Between two tries for a busy lock. Short: the holder is one write or one
+// rename away from letting go.
+constexpr std::chrono::microseconds kLockRetryPause{200};
+
+std::string line_of(const UnsecuredHold& hold) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     writer.StartObject();
@@ -40,18 +47,76 @@ Expected<bool> append_unsecured_hold(const std::string& dir, const UnsecuredHold
     writer.Int64(hold.submitted_at);
     text("reason", hold.reason);
     writer.EndObject();
-    std::string line = std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+    return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
 
+// Opens the spool file at path and locks it. When the poller took the file
+// between our open and our lock, the descriptor is the taken file: a line
+// written there would never be replayed, so open the path again.
+Expected<int> open_locked(const std::string& path, Clock::time_point deadline) {
+    for (;;) {
+        int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) return make_error("cannot open " + path + ": " + std::strerror(errno));
+        auto locked = lock_spool_before(fd, deadline);
+        if (!locked) {
+            ::close(fd);
+            return make_error("cannot lock " + path + ": " + locked.error());
+        }
+        if (is_file_at(fd, path)) return fd;
+        ::close(fd);
+        if (Clock::now() >= deadline) {
+            return make_error("cannot lock " + path + ": it was replaced until the deadline");
+        }
+    }
+}
+
+}  // namespace
+
+std::string spool_file(const std::string& dir) {
+    return dir + "/unsecured-holds.jsonl";
+}
+
+Expected<bool> lock_spool_before(int fd, Clock::time_point deadline) {
+    for (;;) {
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
+        if (errno != EWOULDBLOCK && errno != EINTR) return make_error(std::strerror(errno));
+        const auto now = Clock::now();
+        if (now >= deadline) return make_error("still locked by another process at the deadline");
+        std::this_thread::sleep_for(std::min<Clock::duration>(kLockRetryPause, deadline - now));
+    }
+}
+
+bool is_file_at(int fd, const std::string& path) {
+    struct stat opened {};
+    struct stat named {};
+    return ::fstat(fd, &opened) == 0 && ::stat(path.c_str(), &named) == 0 &&
+           opened.st_dev == named.st_dev && opened.st_ino == named.st_ino;
+}
+
+Expected<bool> append_unsecured_hold(const std::string& dir, const UnsecuredHold& hold,
+                                     int64_t lock_timeout_ms) {
+    const std::string line = line_of(hold);
     ::mkdir(dir.c_str(), 0700);  // usually there already; a failure shows at open
     const std::string path = spool_file(dir);
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return make_error("cannot open " + path + ": " + std::strerror(errno));
-    ssize_t written = ::write(fd, line.data(), line.size());
+    auto fd = open_locked(path, Clock::now() + std::chrono::milliseconds(lock_timeout_ms));
+    if (!fd) return make_error(fd.error());
+    struct stat before {};
+    const bool sized = ::fstat(*fd, &before) == 0;
+    ssize_t written = ::write(*fd, line.data(), line.size());
     int saved = errno;
-    bool synced = ::fdatasync(fd) == 0;
-    ::close(fd);
-    if (written != static_cast<ssize_t>(line.size()) || !synced) {
-        return make_error("cannot write " + path + ": " + std::strerror(saved));
+    const bool whole = written == static_cast<ssize_t>(line.size());
+    // A short write (disk full) would glue the next line to this half one;
+    // cut it off while the lock still keeps others out.
+    if (!whole && written > 0 && sized) (void)!::ftruncate(*fd, before.st_size);
+    // Let go before syncing: the line is in the file the poller reads
+    // already, and other appenders need not wait for the disk.
+    ::flock(*fd, LOCK_UN);
+    const bool synced = whole && ::fdatasync(*fd) == 0;
+    if (whole && !synced) saved = errno;
+    ::close(*fd);
+    if (!whole || !synced) {
+        return make_error("cannot write " + path + ": " +
+                          (written >= 0 && !whole ? "short write" : std::strerror(saved)));
     }
     return true;
 }
