@@ -87,10 +87,16 @@ std::optional<int64_t> set32(uint32_t value) {
     return value;
 }
 
-asbb::submit::SubmitInput input_of(const job_desc_msg_t* job) {
+std::string partition_of(const job_desc_msg_t* job) {
+    return job->partition != nullptr ? job->partition : default_partition();
+}
+
+// Called only for jobs on a budgeted partition: the account and user name
+// lookups (assoc_mgr, getpwuid) are not free, and other jobs never pay them.
+asbb::submit::SubmitInput input_of(const job_desc_msg_t* job, std::string partition) {
     asbb::submit::SubmitInput in;
     in.account = job->account != nullptr ? job->account : default_account(job->user_id);
-    in.partition = job->partition != nullptr ? job->partition : default_partition();
+    in.partition = std::move(partition);
     in.user_name = asbb::user_name_of(job->user_id);
     in.uid = job->user_id;
     in.shape.min_nodes = set32(job->min_nodes);
@@ -145,7 +151,9 @@ ASBB_EXPORT int job_submit(job_desc_msg_t* job_desc, uint32_t submit_uid, char**
     try {
         if (!engine) return SLURM_SUCCESS;
         const auto start = std::chrono::steady_clock::now();
-        auto decision = engine->submit(input_of(job_desc));
+        std::string partition = partition_of(job_desc);
+        if (!engine->budgeted(partition)) return SLURM_SUCCESS;
+        auto decision = engine->submit(input_of(job_desc, std::move(partition)));
         if (!decision.log.empty()) {
             // The time spent is logged with every decision that touched the
             // budget: it is time slurmctld spent holding its locks.
