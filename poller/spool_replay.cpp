@@ -14,9 +14,10 @@
 #include <vector>
 
 #include "core/hold_id.hpp"
+#include "core/hold_plan.hpp"
 #include "core/hold_sizing.hpp"
 #include "db/ledger.hpp"
-#include "db/rates.hpp"
+#include "db/ledger_view.hpp"
 #include "submit/spool.hpp"
 
 namespace asbb::poller {
@@ -50,42 +51,100 @@ int64_t number_of(const rapidjson::Document& doc, const char* key) {
     return it != doc.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
 }
 
-// Sizes a spooled job as the plugin would have with the database. An error
+std::optional<int64_t> optional_number(const rapidjson::Value& object, const char* key) {
+    auto it = object.FindMember(key);
+    if (it == object.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
+    return it->value.GetInt64();
+}
+
+std::string optional_text(const rapidjson::Value& object, const char* key) {
+    auto it = object.FindMember(key);
+    return it != object.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
+SubmitShape kept_submit_shape(const rapidjson::Value& j) {
+    SubmitShape job;
+    job.min_nodes = optional_number(j, "min_nodes");
+    job.num_tasks = optional_number(j, "num_tasks");
+    job.ntasks_per_node = optional_number(j, "ntasks_per_node");
+    job.cpus_per_task = optional_number(j, "cpus_per_task");
+    job.min_cpus = optional_number(j, "min_cpus");
+    job.time_limit_min = optional_number(j, "time_limit_min");
+    auto unlimited = j.FindMember("time_unlimited");
+    job.time_unlimited =
+        unlimited != j.MemberEnd() && unlimited->value.IsBool() && unlimited->value.GetBool();
+    job.array_inx = optional_text(j, "array_inx");
+    job.tres_per_node = optional_text(j, "tres_per_node");
+    job.tres_per_job = optional_text(j, "tres_per_job");
+    job.tres_per_task = optional_text(j, "tres_per_task");
+    return job;
+}
+
+// The job as the plugin saw it. A line written before the plugin kept the
+// whole job has only its node count, time limit and array size.
+SubmitShape submit_shape_of(const rapidjson::Document& doc) {
+    auto kept = doc.FindMember("job");
+    if (kept != doc.MemberEnd() && kept->value.IsObject()) return kept_submit_shape(kept->value);
+    SubmitShape job;
+    job.min_nodes = number_of(doc, "nodes");
+    const int64_t time_limit_s = number_of(doc, "time_limit_s");
+    if (time_limit_s > 0) job.time_limit_min = (time_limit_s + 59) / 60;
+    const int64_t tasks = number_of(doc, "array_tasks");
+    if (tasks > 1) job.array_inx = "0-" + std::to_string(tasks - 1);
+    return job;
+}
+
+std::vector<std::string> comma_list(const std::string& text) {
+    std::vector<std::string> items;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        if (comma > start) items.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return items;
+}
+
+struct Replayed {
+    HoldPlan plan;
+    db::HoldRequest request;
+    uint64_t generation = 0;
+};
+
+// Decides a spooled job's hold as the plugin would have with the database:
+// core::plan_hold, on the partitions the plugin found budgeted. An error
 // says why it cannot be sized: the line is then rejected, never placed as a
 // hold of zero (that would let the job run unbudgeted with nothing said).
-Expected<db::HoldRequest> request_of(db::Session& session, const PassOptions& options,
-                                     const rapidjson::Document& doc, const HoldId& id,
-                                     int64_t hold_factor_ppm, int64_t now_s) {
-    db::HoldRequest request;
-    request.id = id;
-    request.cluster = options.cluster;
-    request.account = text_of(doc, "account");
-    request.partition = text_of(doc, "partition");
-    request.user_name = text_of(doc, "user");
-    request.uid = static_cast<uint32_t>(number_of(doc, "uid"));
-    request.now_s = now_s;
-    request.actor = "poller";
-    request.hold_factor_ppm = hold_factor_ppm;
-    auto rate = db::find_rate(session, options.cluster, request.partition);
-    if (!rate) {
-        return make_error("partition '" + request.partition + "' has no rate (asbb rates set)");
+Expected<Replayed> plan_of(db::Session& session, const PassOptions& options,
+                           const rapidjson::Document& doc, const HoldId& id,
+                           int64_t hold_factor_ppm, int64_t now_s) {
+    Replayed r;
+    r.generation = db::read_ledger_generation(session);
+    std::string partitions = text_of(doc, "partitions");
+    if (partitions.empty()) partitions = text_of(doc, "partition");
+    HoldAsk ask{text_of(doc, "account"), partitions, submit_shape_of(doc),
+                hold_factor_ppm,         now_s,      {}};
+    db::DbLedgerView view(session, options.slurm, options.cluster);
+    r.plan = plan_hold(ask, comma_list(partitions), view);
+    if (r.plan.outcome == PlanOutcome::kNoRate) {
+        return make_error("partition '" + r.plan.detail + "' has no rate (asbb rates set)");
     }
-    request.node_hour_price = rate->node_hour_price;
-    request.shape.nodes = number_of(doc, "nodes");
-    request.shape.array_tasks = number_of(doc, "array_tasks");
-    request.shape.time_limit_s = number_of(doc, "time_limit_s");
-    if (request.shape.time_limit_s <= 0) {
-        // The job gave no --time: the plugin would have used the rate's default.
-        if (!rate->default_time_limit_s) {
-            return make_error("no time limit, and the rate for " + request.partition +
-                              " has no default time limit");
-        }
-        request.shape.time_limit_s = *rate->default_time_limit_s;
-    }
-    auto size = size_hold(request.shape, request.node_hour_price, hold_factor_ppm);
-    if (!size) return make_error(size.error());
-    request.size = *size;
-    return request;
+    if (r.plan.outcome == PlanOutcome::kBadShape) return make_error(r.plan.detail);
+    db::HoldRequest& q = r.request;
+    q.id = id;
+    q.cluster = options.cluster;
+    q.account = ask.account;
+    q.partition = r.plan.partition;
+    q.user_name = text_of(doc, "user");
+    q.uid = static_cast<uint32_t>(number_of(doc, "uid"));
+    q.shape = r.plan.shape;
+    q.node_hour_price = r.plan.rate.node_hour_price;
+    q.hold_factor_ppm = hold_factor_ppm;
+    q.size = r.plan.size;
+    q.now_s = now_s;
+    q.actor = "poller";
+    return r;
 }
 
 // Places one line's hold. Returns why the line was rejected (for the log),
@@ -103,17 +162,25 @@ std::optional<std::string> replay_line(db::Session& session, const PassOptions& 
         return "unsecured hold spool: line " + std::to_string(line_number) +
                " not placed: unreadable (" + id.error() + ")";
     }
-    auto sized = request_of(session, options, doc, *id, hold_factor_ppm, now_s);
-    if (!sized) return "unsecured hold " + id->hex() + " not placed: " + sized.error();
-    db::HoldRequest request = *sized;
-
-    auto placed = db::place_hold(session, options.slurm, request);
+    auto planned = plan_of(session, options, doc, *id, hold_factor_ppm, now_s);
+    if (!planned) return "unsecured hold " + id->hex() + " not placed: " + planned.error();
+    Replayed r = std::move(planned).value();
+    if (r.plan.outcome != PlanOutcome::kHold) {
+        // Not budgeted after all, an unknown account, or no period covering
+        // now (no level to record a hold on).
+        if (r.plan.outcome != PlanOutcome::kNoActivePeriod) ++replay.not_budgeted;
+        return std::nullopt;
+    }
+    auto placed = db::place_planned_hold(session, r.request, r.plan.levels, r.generation);
+    if (placed.outcome == db::HoldOutcome::kStale) {
+        placed = db::place_hold(session, options.slurm, r.request);
+    }
     if (placed.outcome == db::HoldOutcome::kInsufficient ||
         placed.outcome == db::HoldOutcome::kNoActivePeriod) {
         // The job runs anyway: record the hold with nothing held so its
         // runs are charged to the right levels.
-        request.size.hold = Money{0};
-        placed = db::place_hold(session, options.slurm, request);
+        r.request.size.hold = Money{0};
+        placed = db::place_hold(session, options.slurm, r.request);
         if (placed.outcome == db::HoldOutcome::kPlaced) ++replay.recorded_empty;
         return std::nullopt;
     }

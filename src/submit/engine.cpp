@@ -311,6 +311,14 @@ db::HoldRequest request_for(const HoldPlan& plan, const Config& c, const SubmitI
     return request;
 }
 
+std::string join_budgeted(const std::string& partitions, const std::vector<std::string>& budgeted) {
+    std::string joined;
+    for (const auto& name : budgeted_partitions_of(partitions, budgeted)) {
+        joined += (joined.empty() ? "" : ",") + name;
+    }
+    return joined;
+}
+
 // The plugin's answer to a plan that places nothing.
 SubmitDecision decision_without_hold(const HoldPlan& plan, const Config& c) {
     switch (plan.outcome) {
@@ -401,6 +409,8 @@ SubmitDecision SubmitEngine::on_database_failure(const Config& c, const SubmitIn
     hold.shape.time_limit_s = input.shape.time_limit_min.value_or(0) * 60;
     auto tasks = count_array_tasks(input.shape.array_inx);
     hold.shape.array_tasks = tasks ? *tasks : 1;
+    hold.submit = input.shape;
+    hold.partitions = join_budgeted(input.partition, c.budgeted_partitions);
     hold.submitted_at = seams_.now_s();
     hold.reason = why;
     const std::string dir = c.spool_dir.empty() ? fallback_spool_dir_ + "/asbb" : c.spool_dir;

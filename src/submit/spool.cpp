@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 namespace asbb::submit {
@@ -21,6 +22,35 @@ using Clock = std::chrono::steady_clock;
 // Between two tries for a busy lock. Short: the holder is one write or one
 // rename away from letting go.
 constexpr std::chrono::microseconds kLockRetryPause{200};
+
+void write_submit_shape(rapidjson::Writer<rapidjson::StringBuffer>& writer,
+                        const SubmitShape& job) {
+    writer.Key("job");
+    writer.StartObject();
+    auto number = [&](const char* key, const std::optional<int64_t>& value) {
+        if (!value) return;
+        writer.Key(key);
+        writer.Int64(*value);
+    };
+    auto text = [&](const char* key, const std::string& value) {
+        if (value.empty()) return;
+        writer.Key(key);
+        writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    };
+    number("min_nodes", job.min_nodes);
+    number("num_tasks", job.num_tasks);
+    number("ntasks_per_node", job.ntasks_per_node);
+    number("cpus_per_task", job.cpus_per_task);
+    number("min_cpus", job.min_cpus);
+    number("time_limit_min", job.time_limit_min);
+    writer.Key("time_unlimited");
+    writer.Bool(job.time_unlimited);
+    text("array_inx", job.array_inx);
+    text("tres_per_node", job.tres_per_node);
+    text("tres_per_job", job.tres_per_job);
+    text("tres_per_task", job.tres_per_task);
+    writer.EndObject();
+}
 
 std::string line_of(const UnsecuredHold& hold) {
     rapidjson::StringBuffer buffer;
@@ -46,6 +76,8 @@ std::string line_of(const UnsecuredHold& hold) {
     writer.Key("submitted_at");
     writer.Int64(hold.submitted_at);
     text("reason", hold.reason);
+    text("partitions", hold.partitions);
+    write_submit_shape(writer, hold.submit);
     writer.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }

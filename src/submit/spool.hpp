@@ -14,6 +14,7 @@
 
 #include "core/expected.hpp"
 #include "core/hold_sizing.hpp"
+#include "core/job_shape.hpp"
 #include "core/money.hpp"
 
 namespace asbb::submit {
@@ -30,7 +31,12 @@ struct UnsecuredHold {
     std::string partition;
     std::string user_name;
     uint32_t uid = 0;
-    JobShape shape;
+    JobShape shape;  // as far as it could be sized without a rate (for people)
+    // The job as submitted and its budgeted partitions (a comma list): what
+    // the poller's replay decides on (core::plan_hold), as the plugin would
+    // have with the database.
+    SubmitShape submit;
+    std::string partitions;
     int64_t submitted_at = 0;  // epoch seconds
     std::string reason;        // why the database was not used
 };

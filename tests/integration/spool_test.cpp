@@ -49,6 +49,10 @@ submit::UnsecuredHold spooled(const HoldId& id, int64_t nodes = 1, int64_t secon
     hold.user_name = "alice";
     hold.uid = 1001;
     hold.shape = JobShape{nodes, seconds, 1};
+    // The job as the plugin saw it: what replay sizes (seconds 0: no --time).
+    hold.submit.min_nodes = nodes;
+    if (seconds > 0) hold.submit.time_limit_min = (seconds + 59) / 60;
+    hold.partitions = partition;
     hold.submitted_at = 1'700'000'000;
     hold.reason = "database unavailable";
     return hold;
@@ -183,7 +187,7 @@ TEST_F(Spool, ALineThatCannotBeSizedIsLoggedKeptInRejectedAndHoldsNothing) {
     };
     ASSERT_EQ(report.problems.size(), 4U);
     EXPECT_TRUE(logged(no_rate.hex(), "partition 'aws-gpu' has no rate"));
-    EXPECT_TRUE(logged(no_time.hex(), "no time limit"));
+    EXPECT_TRUE(logged(no_time.hex(), "need a time limit"));
     EXPECT_TRUE(logged(too_big.hex(), "cannot size hold"));
     EXPECT_TRUE(logged("line 5", "unreadable"));
     EXPECT_TRUE(logged(".rejected", "kept in"));
