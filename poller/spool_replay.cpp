@@ -131,19 +131,10 @@ Expected<Replayed> plan_of(db::Session& session, const PassOptions& options,
         return make_error("partition '" + r.plan.detail + "' has no rate (asbb rates set)");
     }
     if (r.plan.outcome == PlanOutcome::kBadShape) return make_error(r.plan.detail);
-    db::HoldRequest& q = r.request;
-    q.id = id;
-    q.cluster = options.cluster;
-    q.account = ask.account;
-    q.partition = r.plan.partition;
-    q.user_name = text_of(doc, "user");
-    q.uid = static_cast<uint32_t>(number_of(doc, "uid"));
-    q.shape = r.plan.shape;
-    q.node_hour_price = r.plan.rate.node_hour_price;
-    q.hold_factor_ppm = hold_factor_ppm;
-    q.size = r.plan.size;
-    q.now_s = now_s;
-    q.actor = "poller";
+    r.request = db::hold_request_for(r.plan, id,
+                                     {options.cluster, ask.account, text_of(doc, "user"),
+                                      static_cast<uint32_t>(number_of(doc, "uid")), "poller"},
+                                     hold_factor_ppm, now_s);
     return r;
 }
 

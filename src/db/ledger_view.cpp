@@ -94,4 +94,22 @@ std::vector<LevelFunds> read_level_funds(Session& session, const std::vector<Pla
     return funds;
 }
 
+HoldRequest hold_request_for(const HoldPlan& plan, const HoldId& id, const HoldParty& party,
+                             int64_t hold_factor_ppm, int64_t now_s) {
+    HoldRequest request;
+    request.id = id;
+    request.cluster = party.cluster;
+    request.account = party.account;
+    request.partition = plan.partition;
+    request.user_name = party.user_name;
+    request.uid = party.uid;
+    request.shape = plan.shape;
+    request.node_hour_price = plan.rate.node_hour_price;
+    request.hold_factor_ppm = hold_factor_ppm;
+    request.size = plan.size;
+    request.now_s = now_s;
+    request.actor = party.actor;
+    return request;
+}
+
 }  // namespace asbb::db

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "core/hold_id.hpp"
 #include "core/hold_plan.hpp"
+#include "db/ledger.hpp"
 #include "db/session.hpp"
 #include "db/slurm_tree.hpp"
 
@@ -41,5 +43,18 @@ uint64_t read_ledger_generation(Session& session);
 // What each level has now, read without locking, in level order.
 std::vector<LevelFunds> read_level_funds(Session& session, const std::vector<PlannedLevel>& levels,
                                          int64_t now_s);
+
+// Who a hold is for and who places it.
+struct HoldParty {
+    std::string cluster;
+    std::string account;  // normalized
+    std::string user_name;
+    std::optional<uint32_t> uid;
+    std::string actor;  // "plugin", "poller", a CLI user
+};
+
+// The request that places a planned hold (plan.outcome kHold).
+HoldRequest hold_request_for(const HoldPlan& plan, const HoldId& id, const HoldParty& party,
+                             int64_t hold_factor_ppm, int64_t now_s);
 
 }  // namespace asbb::db

@@ -71,19 +71,9 @@ void ask_advisor(net::AdvisorClient& advisor, const EstimateInput& input, const 
 // again by db::place_hold).
 db::HoldResult place(db::Session& session, const Config& config, const EstimateInput& input,
                      const HoldPlan& plan, const JobEstimate& e, const HoldId& hold_id) {
-    db::HoldRequest request;
-    request.id = hold_id;
-    request.cluster = e.cluster;
-    request.account = e.account;
-    request.partition = plan.partition;
-    request.user_name = input.user_name;
-    request.uid = input.uid;
-    request.shape = plan.shape;
-    request.node_hour_price = plan.rate.node_hour_price;
-    request.hold_factor_ppm = config.hold_factor_ppm;
-    request.size = plan.size;
-    request.now_s = input.now_s;
-    request.actor = input.actor;
+    const db::HoldRequest request = db::hold_request_for(
+        plan, hold_id, {e.cluster, e.account, input.user_name, input.uid, input.actor},
+        config.hold_factor_ppm, input.now_s);
     return db::place_hold(session, {config.slurm_db_name}, request);
 }
 

@@ -8,6 +8,7 @@
 #include "core/names.hpp"
 #include "db/connect.hpp"
 #include "db/ledger.hpp"
+#include "db/ledger_view.hpp"
 #include "db/mariadb_session.hpp"
 #include "db/migrate.hpp"
 #include "submit/ledger_cache.hpp"
@@ -293,24 +294,6 @@ SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
 
 namespace {
 
-db::HoldRequest request_for(const HoldPlan& plan, const Config& c, const SubmitInput& input,
-                            const std::string& account, const HoldId& hold_id, int64_t now_s) {
-    db::HoldRequest request;
-    request.id = hold_id;
-    request.cluster = c.cluster_name;
-    request.account = account;
-    request.partition = plan.partition;
-    request.user_name = input.user_name;
-    request.uid = input.uid;
-    request.shape = plan.shape;
-    request.node_hour_price = plan.rate.node_hour_price;
-    request.hold_factor_ppm = c.hold_factor_ppm;
-    request.size = plan.size;
-    request.now_s = now_s;
-    request.actor = "plugin";
-    return request;
-}
-
 std::string join_budgeted(const std::string& partitions, const std::vector<std::string>& budgeted) {
     std::string joined;
     for (const auto& name : budgeted_partitions_of(partitions, budgeted)) {
@@ -354,7 +337,9 @@ SubmitDecision SubmitEngine::decide_with_database(db::DeadlineSession& db, Loade
         SnapshotView view(*snapshot, path.path);
         const HoldPlan plan = plan_hold(ask, c.budgeted_partitions, view);
         if (plan.outcome != PlanOutcome::kHold) return decision_without_hold(plan, c);
-        const db::HoldRequest request = request_for(plan, c, input, *account, hold_id, ask.now_s);
+        const db::HoldRequest request = db::hold_request_for(
+            plan, hold_id, {c.cluster_name, *account, input.user_name, input.uid, "plugin"},
+            c.hold_factor_ppm, ask.now_s);
         // Round trip 2: the hold, in one transaction.
         const db::HoldResult result =
             db::place_planned_hold(db, request, plan.levels, snapshot->generation);
