@@ -68,15 +68,31 @@ default_port_base() {
 	echo $((first + 100 * step))
 }
 
+# A hash of the source files' contents. make goes by modification times, so a
+# build dir reused for another checkout (a worktree, another clone at /src) can
+# keep objects compiled from other headers: a plugin built that way crashed
+# slurmctld. A dir built from other sources is therefore started afresh.
+source_stamp() {
+	(cd "$ROOT" && find CMakeLists.txt cmake src plugin poller sql tests/CMakeLists.txt -type f \
+		-print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
+
 # build DIR: configure a fresh DIR (keeping whatever build type it has
 # otherwise), then build only what the benchmarks run; incremental, so it is
 # cheap when nothing changed.
 build() {
-	local dir=$1
+	local dir=$1 stamp
+	stamp=$(source_stamp)
+	if [ -f "$dir/CMakeCache.txt" ] && [ "$(cat "$dir/.asbb-source" 2>/dev/null)" != "$stamp" ]; then
+		echo "bench.sh: $dir was built from other sources: building afresh" >&2
+		rm -rf "$dir"
+	fi
+	mkdir -p "$dir"
 	if [ ! -f "$dir/CMakeCache.txt" ]; then
 		cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
 	fi
 	cmake --build "$dir" -j "$(nproc)" --target asbb asbb-poller job_submit_budget >&2
+	echo "$stamp" >"$dir/.asbb-source"
 }
 
 run_benches() { # BENCH_FILE...
