@@ -53,7 +53,7 @@ std::string json_field(const std::string& body, const std::string& key) {
 // What one of the three answered for a job.
 struct Verdicts {
     bool fits = false;
-    std::string message;  // the refusal, or empty
+    std::string message;      // the refusal, or empty
     int64_t hold_micro = -1;  // -1 when nothing is held
 };
 
