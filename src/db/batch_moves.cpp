@@ -49,9 +49,8 @@ std::map<std::string, OpenHold> lock_holds(Session& session, const std::vector<s
 
 void apply_deltas(Session& session, const std::map<int64_t, LevelDelta>& budget_deltas,
                   const std::map<int64_t, LevelDelta>& limit_deltas, int64_t now_s) {
-    // Budgets, then limits, each by id descending, as apply_level_deltas and
-    // asbb_reserve lock them: one statement per budget and per limit for the
-    // whole batch.
+    // Budgets, then limits, each by id descending (db::lock_order, the one
+    // lock order): one statement per budget and per limit for the whole batch.
     for (auto it = budget_deltas.rbegin(); it != budget_deltas.rend(); ++it) {
         const auto& [id, delta] = *it;
         session.exec(

@@ -10,15 +10,10 @@ bool is_reserve_short(const DbError& error) {
 
 namespace {
 
-template <class Level, class LimitOf>
-std::string json_of(const std::vector<Level>& levels, LimitOf limit_of) {
-    std::string json = "[";
-    for (size_t i = 0; i < levels.size(); ++i) {
-        if (i > 0) json += ",";
-        json += "[" + std::to_string(levels[i].budget_id) + "," +
-                std::to_string(limit_of(levels[i]).value_or(0)) + "]";
-    }
-    return json + "]";
+std::string joined(const std::vector<int64_t>& ids) {
+    std::string text;
+    for (int64_t id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
+    return text;
 }
 
 std::string hold_reason(const JobShape& shape) {
@@ -29,15 +24,27 @@ std::string hold_reason(const JobShape& shape) {
 
 }  // namespace
 
-std::string levels_json(const std::vector<PlannedLevel>& levels) {
-    return json_of(levels, [](const PlannedLevel& level) { return level.limit_id; });
+LevelLists level_lists(const std::vector<HoldLevel>& levels) {
+    LevelLists lists;
+    for (const HoldLevel& level : levels) {
+        lists.levels += (lists.levels.empty() ? "" : ",") + std::to_string(level.budget_id) + ":" +
+                        std::to_string(level.partition_limit_id.value_or(0));
+    }
+    const LockOrder order = lock_order(levels);
+    lists.budget_ids = joined(order.budget_ids);
+    lists.limit_ids = joined(order.limit_ids);
+    return lists;
 }
 
-std::string levels_json(const std::vector<HoldLevel>& levels) {
-    return json_of(levels, [](const HoldLevel& level) { return level.partition_limit_id; });
+LevelLists level_lists(const std::vector<PlannedLevel>& levels) {
+    std::vector<HoldLevel> ids;
+    ids.reserve(levels.size());
+    for (const PlannedLevel& level : levels) ids.push_back({level.budget_id, level.limit_id});
+    return level_lists(ids);
 }
 
 Params insert_hold_params(const HoldRequest& request, const std::vector<PlannedLevel>& levels) {
+    LevelLists lists = level_lists(levels);
     return {request.id.hex(),
             request.cluster,
             request.account,
@@ -54,7 +61,9 @@ Params insert_hold_params(const HoldRequest& request, const std::vector<PlannedL
             request.now_s,
             request.actor,
             hold_reason(request.shape),
-            levels_json(levels)};
+            std::move(lists.levels),
+            std::move(lists.budget_ids),
+            std::move(lists.limit_ids)};
 }
 
 HoldResult refusal_result(const std::vector<PlannedLevel>& levels,

@@ -1,4 +1,4 @@
-// Placing a hold: one CALL of asbb_place_hold on levels core::plan_hold
+// Placing a hold: one CALL of asbb_place_hold_ids on levels core::plan_hold
 // chose, and the read-only check that estimates use.
 #include "db/ledger_detail.hpp"
 #include "db/ledger_view.hpp"
@@ -11,12 +11,12 @@ using detail::refusal_result;
 namespace {
 
 constexpr const char* kPlaceHold =
-    "CALL asbb_place_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "CALL asbb_place_hold_ids(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-// asbb_place_hold's answer (see sql/009_hold_path.sql for its rows).
+// asbb_place_hold_ids's answer (see sql/010_hold_path_ids.sql for its rows).
 HoldResult answer_of(const std::vector<Row>& rows, const HoldRequest& request,
                      const std::vector<PlannedLevel>& levels) {
-    if (rows.empty()) throw DbError(DbErrorKind::kOther, 0, "asbb_place_hold answered nothing");
+    if (rows.empty()) throw DbError(DbErrorKind::kOther, 0, "asbb_place_hold_ids answered nothing");
     const std::string& outcome = rows[0].str(0);
     const int count = static_cast<int>(levels.size());
     if (outcome == "placed") return {HoldOutcome::kPlaced, std::nullopt, count};
@@ -27,7 +27,7 @@ HoldResult answer_of(const std::vector<Row>& rows, const HoldRequest& request,
         return {same ? HoldOutcome::kAlreadyPlaced : HoldOutcome::kIdConflict, std::nullopt, 0};
     }
     if (outcome != "short" || rows.size() != levels.size()) {
-        throw DbError(DbErrorKind::kOther, 0, "asbb_place_hold answered '" + outcome + "'");
+        throw DbError(DbErrorKind::kOther, 0, "asbb_place_hold_ids answered '" + outcome + "'");
     }
     std::vector<LevelFunds> funds;
     for (const Row& row : rows) {
@@ -46,7 +46,7 @@ HoldResult place_planned_hold(Session& session, const HoldRequest& request,
                               const std::vector<PlannedLevel>& levels, uint64_t generation) {
     if (levels.empty()) return {HoldOutcome::kNotBudgeted, std::nullopt, 0};
     Params params;
-    params.reserve(18);
+    params.reserve(20);
     params.emplace_back(Unsigned{generation});
     for (Param& param : insert_hold_params(request, levels)) params.push_back(std::move(param));
     for (int attempt = 0;; ++attempt) {

@@ -16,7 +16,7 @@ using detail::refusal_result;
 
 namespace {
 
-// asbb_reserve refused inside a transaction: rolled back, then the levels
+// asbb_reserve_ids refused inside a transaction: rolled back, then the levels
 // are read to name the one to blame.
 struct ReserveShort {};
 
@@ -39,8 +39,8 @@ HoldResult move_hold(Session& session, const SlurmDbName& slurm, const std::stri
             if (budgeted) {
                 try {
                     session.exec(
-                        "CALL asbb_insert_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                        " ?, ?, ?)",
+                        "CALL asbb_insert_hold_ids(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                        " ?, ?, ?, ?, ?, ?)",
                         detail::insert_hold_params(request, plan.levels));
                 } catch (const DbError& e) {
                     if (is_reserve_short(e)) throw ReserveShort{};
@@ -163,8 +163,9 @@ ResizeResult resize_hold(Session& session, const std::string& hold_id, const Job
             if (delta > 0) {
                 // Grow as a new hold is placed: the one reserve on levels.
                 try {
-                    session.exec("CALL asbb_reserve(?, ?, ?)",
-                                 {detail::levels_json(levels), delta, now_s});
+                    const detail::LevelLists lists = detail::level_lists(levels);
+                    session.exec("CALL asbb_reserve_ids(?, ?, ?, ?)",
+                                 {lists.budget_ids, lists.limit_ids, delta, now_s});
                 } catch (const DbError& e) {
                     if (is_reserve_short(e)) throw ResizeRefused{*size, delta, h.str(6)};
                     throw;

@@ -27,25 +27,27 @@ std::vector<HoldLevel> load_hold_levels(Session& session, const std::string& hol
     return levels;
 }
 
+LockOrder lock_order(const std::vector<HoldLevel>& levels) {
+    LockOrder order;
+    for (const auto& level : levels) {
+        order.budget_ids.push_back(level.budget_id);
+        if (level.partition_limit_id) order.limit_ids.push_back(*level.partition_limit_id);
+    }
+    std::sort(order.budget_ids.begin(), order.budget_ids.end(), std::greater<>());
+    std::sort(order.limit_ids.begin(), order.limit_ids.end(), std::greater<>());
+    return order;
+}
+
 void apply_level_deltas(Session& session, const std::vector<HoldLevel>& levels,
                         int64_t held_delta_micro, int64_t spent_delta_micro, int64_t now_s) {
-    std::vector<int64_t> budget_ids;
-    std::vector<int64_t> limit_ids;
-    for (const auto& level : levels) {
-        budget_ids.push_back(level.budget_id);
-        if (level.partition_limit_id) limit_ids.push_back(*level.partition_limit_id);
-    }
-    // Budgets, then limits, each by id descending: the lock order of every
-    // writer of several levels (asbb_reserve in sql/009_hold_path.sql).
-    std::sort(budget_ids.begin(), budget_ids.end(), std::greater<>());
-    std::sort(limit_ids.begin(), limit_ids.end(), std::greater<>());
-    for (int64_t id : budget_ids) {
+    const LockOrder order = lock_order(levels);
+    for (int64_t id : order.budget_ids) {
         session.exec(
             "UPDATE budget SET held_micro = held_micro + ?, spent_micro = spent_micro + ?,"
             " updated_at = ? WHERE id = ?",
             {held_delta_micro, spent_delta_micro, now_s, id});
     }
-    for (int64_t id : limit_ids) {
+    for (int64_t id : order.limit_ids) {
         session.exec(
             "UPDATE partition_limit SET held_micro = held_micro + ?, spent_micro = spent_micro + ?,"
             " updated_at = ? WHERE id = ?",

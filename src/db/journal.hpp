@@ -41,8 +41,20 @@ struct HoldLevel {
 
 std::vector<HoldLevel> load_hold_levels(Session& session, const std::string& hold_id);
 
-// Adds the deltas to every level's budget and limit, in ascending id order
-// (budgets first, then limits) so that concurrent writers lock alike.
+// The levels' budget and partition-limit ids in the one lock order of every
+// writer that locks several of them (here, db/batch_moves.cpp and
+// asbb_reserve_ids in sql/010_hold_path_ids.sql): budgets, then limits,
+// each by id descending, so that no two transactions wait on each other in
+// a cycle. Descending because budgets are made top down: the root, which
+// every hold in its tree touches, usually has the lowest id and is then
+// locked last, for the shortest time.
+struct LockOrder {
+    std::vector<int64_t> budget_ids;
+    std::vector<int64_t> limit_ids;
+};
+LockOrder lock_order(const std::vector<HoldLevel>& levels);
+
+// Adds the deltas to every level's budget and limit, in lock_order.
 void apply_level_deltas(Session& session, const std::vector<HoldLevel>& levels,
                         int64_t held_delta_micro, int64_t spent_delta_micro, int64_t now_s);
 

@@ -56,8 +56,8 @@ struct HoldResult {
 };
 
 // Places a hold on the levels core::plan_hold chose, in one round trip: the
-// procedure asbb_place_hold (sql/009_hold_path.sql) writes the hold, its
-// levels and its journal row and reserves the money (asbb_reserve) in one
+// procedure asbb_place_hold_ids (sql/010_hold_path_ids.sql) writes the hold, its
+// levels and its journal row and reserves the money (asbb_reserve_ids) in one
 // transaction with one durable COMMIT. generation: read_ledger_generation
 // when the levels were planned; kStale when it has moved since (nothing
 // written: plan again). Deadlocks are retried twice; a lock wait that runs
@@ -199,7 +199,7 @@ struct ResizeResult {
 
 // Resizes an open hold that nothing has been charged against yet to a new
 // job shape, at the price the hold locked. A larger hold must fit at every
-// level as a new hold must (asbb_reserve: active, in its period, with the
+// level as a new hold must (asbb_reserve_ids: active, in its period, with the
 // money); a smaller one gives the difference back.
 // Its own transaction.
 ResizeResult resize_hold(Session& session, const std::string& hold_id, const JobShape& shape,

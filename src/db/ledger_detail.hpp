@@ -18,16 +18,22 @@ struct HoldRefused {
     HoldResult result;
 };
 
-// asbb_reserve's "a level cannot take it" (SQLSTATE 45001).
+// asbb_reserve_ids's "a level cannot take it" (SQLSTATE 45001).
 inline constexpr unsigned kReserveShortErrno = 30001;
 bool is_reserve_short(const DbError& error);
 
-// The JSON array of levels asbb_reserve and asbb_insert_hold read:
-// [[budget_id, partition_limit_id or 0], ...] in level order.
-std::string levels_json(const std::vector<PlannedLevel>& levels);
-std::string levels_json(const std::vector<HoldLevel>& levels);
+// A hold's levels as the procedures of sql/010_hold_path_ids.sql take them:
+// levels in level order as budget_id:limit_id pairs, limit_id 0 for none
+// ("12:0,7:3,1:0"); the same ids in lock_order, comma-separated.
+struct LevelLists {
+    std::string levels;
+    std::string budget_ids;
+    std::string limit_ids;
+};
+LevelLists level_lists(const std::vector<HoldLevel>& levels);
+LevelLists level_lists(const std::vector<PlannedLevel>& levels);
 
-// The 17 parameters of asbb_insert_hold, in its order.
+// The 19 parameters of asbb_insert_hold_ids, in its order.
 Params insert_hold_params(const HoldRequest& request, const std::vector<PlannedLevel>& levels);
 
 // The verdict for a hold of amount that its levels could not take, from what

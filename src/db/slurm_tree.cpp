@@ -1,5 +1,7 @@
 #include "db/slurm_tree.hpp"
 
+#include <algorithm>
+
 #include "core/account_lineage.hpp"
 #include "core/names.hpp"
 #include "db/slurm_schema.hpp"
@@ -40,21 +42,25 @@ constexpr const char* kGenerationColumn =
     ", (SELECT generation FROM ledger_generation WHERE id = 1)";
 
 // 22.05/23.02: every account row whose interval contains the leaf's is an
-// ancestor (or the leaf itself); ordering by lft descending walks leaf to root.
+// ancestor (or the leaf itself); by lft descending they run leaf to root.
+// Sorted here, not by ORDER BY: slurmdbd's name columns are TINYTEXT, and
+// sorting rows that carry one makes the server build an on-disk temporary
+// table, which cost about 0.4 ms of the plugin's 1.5 ms per hold.
 AccountPathRead nested_set_path(Session& session, const std::string& table,
                                 const std::string& account, bool with_generation) {
-    auto rows =
-        session.query(std::string("SELECT p.acct") + (with_generation ? kGenerationColumn : "") +
-                          " FROM " + table + " a JOIN " + table +
-                          " p ON p.user = '' AND p.deleted = 0"
-                          " AND a.lft BETWEEN p.lft AND p.rgt"
-                          " WHERE a.user = '' AND a.deleted = 0 AND a.acct = ?"
-                          " ORDER BY p.lft DESC",
-                      {account});
+    auto rows = session.query(std::string("SELECT p.acct, p.lft") +
+                                  (with_generation ? kGenerationColumn : "") + " FROM " + table +
+                                  " a JOIN " + table +
+                                  " p ON p.user = '' AND p.deleted = 0"
+                                  " AND a.lft BETWEEN p.lft AND p.rgt"
+                                  " WHERE a.user = '' AND a.deleted = 0 AND a.acct = ?",
+                              {account});
+    std::sort(rows.begin(), rows.end(),
+              [](const Row& a, const Row& b) { return a.i64(1) > b.i64(1); });
     AccountPathRead read;
     read.path.reserve(rows.size());
     for (const auto& row : rows) read.path.push_back(row.str(0));
-    if (with_generation && !rows.empty()) read.generation = rows[0].u64(1);
+    if (with_generation && !rows.empty()) read.generation = rows[0].u64(2);
     return read;
 }
 

@@ -15,7 +15,7 @@
 // copy (ledger_cache.hpp) and the breaker are shared.
 //
 // A hold costs two round trips on a warm session: the account's path with
-// the ledger generation, then asbb_place_hold (one transaction, one durable
+// the ledger generation, then asbb_place_hold_ids (one transaction, one durable
 // COMMIT). What the job holds and where is decided by core::plan_hold, as
 // everywhere else. A budget row that stays locked past the statement time
 // is "busy", not an outage: the breaker opens only when the server cannot

@@ -4,7 +4,7 @@
 // account's path and the current generation in one statement; only when the
 // generation has moved (an admin changed a budget, limit or rate) is the
 // copy read again. So a hold costs two round trips, and a copy that went
-// stale between the two is caught by asbb_place_hold itself ('stale').
+// stale between the two is caught by asbb_place_hold_ids itself ('stale').
 //
 // Shared by concurrent calls (23.02+): the copy is immutable and handed out
 // as a shared_ptr; the mutex guards only the pointer, never a database call.

@@ -4,6 +4,7 @@
 
 #include "db/budgets.hpp"
 #include "db/check.hpp"
+#include "db/ledger_view.hpp"
 #include "integration/support/test_db.hpp"
 
 namespace asbb::test {
@@ -257,6 +258,67 @@ TEST_F(LedgerOps, JournalIsAppendOnlyInTheServer) {
     EXPECT_THROW(session().exec("UPDATE journal SET amount_micro = 1"), db::DbError);
     EXPECT_THROW(session().exec("DELETE FROM journal"), db::DbError);
     EXPECT_EQ(scalar("SELECT amount_micro FROM journal"), 50 * kDollar);
+}
+
+// A plugin loaded before migration 010 calls 009's asbb_place_hold with its
+// levels as JSON until slurmctld is restarted: the adapter must write what
+// asbb_place_hold_ids writes (same levels, same journal, same balances).
+TEST_F(LedgerOps, The009HoldProcedureWritesWhatTheNewOneWrites) {
+    const int64_t root = make_budget("root", 1000 * kDollar);
+    const int64_t proj = make_budget("proj001", 100 * kDollar);
+    const int64_t limit = make_limit(proj, "aws-cpu", 50 * kDollar);
+    const uint64_t generation = db::read_ledger_generation(session());
+    const std::string id_new(32, 'a');
+    const std::string id_old(32, 'b');
+    const std::string hold_args =
+        "?, 'lab', 'proj001', 'aws-cpu', 'alice', 1001, 1, 3600, 1, 1000000, 1000000, 1000000,"
+        " 3000000, ?, 'test', 'test'";
+    const std::string levels =
+        std::to_string(proj) + ":" + std::to_string(limit) + "," + std::to_string(root) + ":0";
+    auto placed_new =
+        session().query("CALL asbb_place_hold_ids(?, " + hold_args + ", ?, ?, ?)",
+                        {db::Unsigned{generation}, id_new, now_s_, levels,
+                         std::to_string(proj) + "," + std::to_string(root), std::to_string(limit)});
+    auto placed_old = session().query("CALL asbb_place_hold(?, " + hold_args + ", ?)",
+                                      {db::Unsigned{generation}, id_old, now_s_,
+                                       "[[" + std::to_string(proj) + "," + std::to_string(limit) +
+                                           "],[" + std::to_string(root) + ",0]]"});
+    ASSERT_EQ(placed_new.at(0).str(0), "placed");
+    ASSERT_EQ(placed_old.at(0).str(0), "placed");
+    const std::string levels_of =
+        "SELECT GROUP_CONCAT(CONCAT(level_no, ':', budget_id, ':', IFNULL(partition_limit_id, 0))"
+        " ORDER BY level_no) FROM hold_level WHERE hold_id = ?";
+    const std::string journal_of =
+        "SELECT CONCAT(kind, ':', budget_id, ':', amount_micro, ':', held_delta_micro)"
+        " FROM journal WHERE hold_id = ?";
+    for (const std::string& sql : {levels_of, journal_of}) {
+        auto a = session().query(sql, {id_new});
+        auto b = session().query(sql, {id_old});
+        ASSERT_EQ(a.size(), 1u);
+        ASSERT_EQ(b.size(), 1u);
+        EXPECT_EQ(a[0].str(0), b[0].str(0));
+    }
+    EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE id = ?", {root}), 6 * kDollar);
+    EXPECT_EQ(scalar("SELECT held_micro FROM partition_limit WHERE id = ?", {limit}), 6 * kDollar);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+// The lock order is the caller's to give; a list out of it is refused, so a
+// caller's mistake is an error, not a deadlock waiting to happen.
+TEST_F(LedgerOps, ReserveRefusesBudgetsOutOfLockOrder) {
+    const int64_t root = make_budget("root", 1000 * kDollar);
+    const int64_t proj = make_budget("proj001", 100 * kDollar);
+    ASSERT_LT(root, proj);
+    try {
+        db::in_transaction(session(), [&] {
+            session().exec("CALL asbb_reserve_ids(?, '', ?, ?)",
+                           {std::to_string(root) + "," + std::to_string(proj), kDollar, now_s_});
+        });
+        FAIL() << "an ascending list was obeyed";
+    } catch (const db::DbError& e) {
+        EXPECT_NE(std::string(e.what()).find("lock) order"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(scalar("SELECT SUM(held_micro) FROM budget"), 0);
 }
 
 }  // namespace
