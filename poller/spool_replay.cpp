@@ -16,6 +16,7 @@
 #include "core/hold_id.hpp"
 #include "core/hold_plan.hpp"
 #include "core/hold_sizing.hpp"
+#include "core/split.hpp"
 #include "db/ledger.hpp"
 #include "db/ledger_view.hpp"
 #include "submit/spool.hpp"
@@ -94,14 +95,11 @@ SubmitShape submit_shape_of(const rapidjson::Document& doc) {
     return job;
 }
 
-std::vector<std::string> comma_list(const std::string& text) {
+// The spooled "partitions", the budgeted ones the plugin found.
+std::vector<std::string> partition_list(const std::string& text) {
     std::vector<std::string> items;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t comma = text.find(',', start);
-        if (comma == std::string::npos) comma = text.size();
-        if (comma > start) items.push_back(text.substr(start, comma - start));
-        start = comma + 1;
+    for (std::string_view item : split_on(text)) {
+        if (!item.empty()) items.emplace_back(item);
     }
     return items;
 }
@@ -126,7 +124,7 @@ Expected<Replayed> plan_of(db::Session& session, const PassOptions& options,
     HoldAsk ask{text_of(doc, "account"), partitions, submit_shape_of(doc),
                 hold_factor_ppm,         now_s,      {}};
     db::DbLedgerView view(session, options.slurm, options.cluster);
-    r.plan = plan_hold(ask, comma_list(partitions), view);
+    r.plan = plan_hold(ask, partition_list(partitions), view);
     if (r.plan.outcome == PlanOutcome::kNoRate) {
         return make_error("partition '" + r.plan.detail + "' has no rate (asbb rates set)");
     }

@@ -4,6 +4,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "core/split.hpp"
 #include "core/usage_math.hpp"
 #include "db/usage.hpp"
 #include "util/local_time.hpp"
@@ -19,11 +20,8 @@ constexpr const char* kStates[] = {"pending", "linked", "charged", "released", "
 std::vector<std::string> parse_states(const std::string& text) {
     if (text == "all") return {};
     std::vector<std::string> states;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t comma = text.find(',', start);
-        if (comma == std::string::npos) comma = text.size();
-        const std::string state = text.substr(start, comma - start);
+    for (std::string_view item : split_on(text)) {
+        const std::string state(item);
         bool known = false;
         if (state == "open") {
             states.insert(states.end(), {"pending", "linked"});
@@ -39,7 +37,6 @@ std::vector<std::string> parse_states(const std::string& text) {
             user_error("--state: '" + state +
                        "' is not one of open, pending, linked, charged, released, expired, all");
         }
-        start = comma + 1;
     }
     return states;
 }

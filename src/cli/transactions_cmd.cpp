@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/names.hpp"
+#include "core/split.hpp"
 #include "core/time_parse.hpp"
 #include "db/budget_journal.hpp"
 #include "db/budgets.hpp"
@@ -32,18 +33,14 @@ std::vector<std::string> parse_kinds(const std::string& text) {
     std::string valid;
     for (const auto& kind : kKinds) valid += (valid.empty() ? "" : ", ") + kind;
     std::vector<std::string> kinds;
-    size_t begin = 0;
-    while (true) {
-        const size_t comma = text.find(',', begin);
-        std::string kind = text.substr(begin, comma == std::string::npos ? comma : comma - begin);
+    for (std::string_view item : split_on(text)) {
+        std::string kind(item);
         std::transform(kind.begin(), kind.end(), kind.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (std::find(kKinds.begin(), kKinds.end(), kind) == kKinds.end()) {
             user_error("--type: unknown type " + quote_input(kind) + " (valid: " + valid + ")");
         }
         kinds.push_back(kind);
-        if (comma == std::string::npos) break;
-        begin = comma + 1;
     }
     return kinds;
 }

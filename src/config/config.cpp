@@ -12,6 +12,7 @@
 
 #include "core/hold_sizing.hpp"
 #include "core/names.hpp"
+#include "core/split.hpp"
 #include "core/time_parse.hpp"
 #include "util/file_mode.hpp"
 
@@ -289,14 +290,10 @@ const std::vector<KeyInfo>& keys() {
          false, "aws-cpu,aws-gpu",
          [](std::string_view v, Config& c) -> Problem {
              std::vector<std::string> partitions;
-             size_t start = 0;
-             while (start <= v.size()) {
-                 size_t comma = v.find(',', start);
-                 if (comma == std::string_view::npos) comma = v.size();
-                 auto valid = validate_partition_name(v.substr(start, comma - start));
+             for (std::string_view item : split_on(v)) {
+                 auto valid = validate_partition_name(item);
                  if (!valid.ok()) return valid.error();
                  partitions.push_back(valid.value());
-                 start = comma + 1;
              }
              c.budgeted_partitions = std::move(partitions);
              return std::nullopt;

@@ -3,21 +3,18 @@
 #include <algorithm>
 #include <map>
 
+#include "core/split.hpp"
+
 namespace asbb {
 
 std::vector<std::string> budgeted_partitions_of(const std::string& partitions,
                                                 const std::vector<std::string>& budgeted) {
     std::vector<std::string> found;
-    size_t start = 0;
-    while (start <= partitions.size()) {
-        size_t comma = partitions.find(',', start);
-        if (comma == std::string::npos) comma = partitions.size();
-        const std::string name = partitions.substr(start, comma - start);
+    for (std::string_view name : split_on(partitions)) {
         if (!name.empty() && std::find(budgeted.begin(), budgeted.end(), name) != budgeted.end() &&
             std::find(found.begin(), found.end(), name) == found.end()) {
-            found.push_back(name);
+            found.emplace_back(name);
         }
-        start = comma + 1;
     }
     return found;
 }

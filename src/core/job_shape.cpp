@@ -4,6 +4,7 @@
 #include <charconv>
 #include <vector>
 
+#include "core/split.hpp"
 #include "core/tres_request.hpp"
 
 namespace asbb {
@@ -39,11 +40,7 @@ Expected<int64_t> count_array_tasks(std::string_view array_inx) {
         spec = spec.substr(0, percent);
     }
     int64_t total = 0;
-    size_t start = 0;
-    while (start <= spec.size()) {
-        size_t comma = spec.find(',', start);
-        if (comma == std::string_view::npos) comma = spec.size();
-        std::string_view item = spec.substr(start, comma - start);
+    for (std::string_view item : split_on(spec)) {
         int64_t step = 1;
         if (auto colon = item.find(':'); colon != std::string_view::npos) {
             auto parsed = number(item.substr(colon + 1));
@@ -57,7 +54,6 @@ Expected<int64_t> count_array_tasks(std::string_view array_inx) {
         if (!first || !last || *last < *first || *last > kMaxArrayIndex)
             return bad_array(array_inx);
         total += (*last - *first) / step + 1;
-        start = comma + 1;
     }
     return total;
 }

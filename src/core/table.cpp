@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/split.hpp"
+
 namespace asbb {
 
 namespace {
@@ -167,11 +169,7 @@ Expected<std::vector<ColumnChoice>> parse_format_spec(std::string_view spec,
         return make_error("empty format= (valid: " + valid + ")");
     }
     std::vector<ColumnChoice> chosen;
-    size_t start = 0;
-    while (true) {
-        const size_t comma = spec.find(',', start);
-        const std::string_view raw = spec.substr(
-            start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    for (std::string_view raw : split_on(spec)) {
         const std::string_view item = trim_spaces(raw);
         if (item.empty()) {
             return make_error("empty field in format= '" + std::string(spec) + "'");
@@ -204,10 +202,6 @@ Expected<std::vector<ColumnChoice>> parse_format_spec(std::string_view spec,
             }
         }
         chosen.push_back(choice);
-        if (comma == std::string_view::npos) {
-            break;
-        }
-        start = comma + 1;
     }
     return chosen;
 }

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/split.hpp"
 
 namespace asbb {
 namespace {
@@ -192,6 +196,23 @@ TEST(QuoteInput, EscapesAndCuts) {
     EXPECT_EQ(quote_input("a\nb"), "'a\\x0ab'");
     EXPECT_EQ(quote_input(std::string(40, 'q')), "'" + std::string(40, 'q') + "'");
     EXPECT_EQ(quote_input(std::string(41, 'q')), "'" + std::string(40, 'q') + "...' (41 bytes)");
+}
+
+}  // namespace
+}  // namespace asbb
+
+namespace asbb {
+namespace {
+
+// The one list splitter: every caller sees empty items and decides.
+TEST(SplitOn, KeepsEveryItemEmptyOnesIncludedInOrder) {
+    using List = std::vector<std::string_view>;
+    EXPECT_EQ(split_on("aws-cpu,aws-gpu"), (List{"aws-cpu", "aws-gpu"}));
+    EXPECT_EQ(split_on("a,,b"), (List{"a", "", "b"}));
+    EXPECT_EQ(split_on("a,"), (List{"a", ""}));
+    EXPECT_EQ(split_on(",a"), (List{"", "a"}));
+    EXPECT_EQ(split_on(""), (List{""}));
+    EXPECT_EQ(split_on("1:2", ':'), (List{"1", "2"}));
 }
 
 }  // namespace
