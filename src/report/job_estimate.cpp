@@ -77,11 +77,10 @@ db::HoldResult place(db::Session& session, const Config& config, const EstimateI
     return db::place_hold(session, {config.slurm_db_name}, request);
 }
 
-}  // namespace
-
-Expected<JobEstimate> estimate_job(db::Session& session, const Config& config,
-                                   net::AdvisorClient* advisor, const EstimateInput& input) {
-    JobEstimate e;
+// The request checked, and the shape sbatch would have sent for it; e gets
+// the names (normalised) and the cluster.
+Expected<SubmitShape> checked_request(const Config& config, const EstimateInput& input,
+                                      JobEstimate& e) {
     auto account = normalize_account_name(input.account);
     if (!account) return make_error("account: " + account.error());
     auto partition = validate_partition_name(input.partition);
@@ -109,6 +108,17 @@ Expected<JobEstimate> estimate_job(db::Session& session, const Config& config,
             submit.time_limit_min = (limit->seconds + 59) / 60;
         }
     }
+    return submit;
+}
+
+}  // namespace
+
+Expected<JobEstimate> estimate_job(db::Session& session, const Config& config,
+                                   net::AdvisorClient* advisor, const EstimateInput& input) {
+    JobEstimate e;
+    auto checked = checked_request(config, input, e);
+    if (!checked) return make_error(checked.error());
+    const SubmitShape submit = *checked;
 
     db::DbLedgerView view(session, {config.slurm_db_name}, e.cluster);
     HoldAsk ask{e.account, e.partition, submit, config.hold_factor_ppm, input.now_s, {}};

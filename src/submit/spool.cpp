@@ -23,63 +23,77 @@ using Clock = std::chrono::steady_clock;
 // rename away from letting go.
 constexpr std::chrono::microseconds kLockRetryPause{200};
 
-void write_submit_shape(rapidjson::Writer<rapidjson::StringBuffer>& writer,
-                        const SubmitShape& job) {
-    writer.Key("job");
-    writer.StartObject();
-    auto number = [&](const char* key, const std::optional<int64_t>& value) {
-        if (!value) return;
-        writer.Key(key);
-        writer.Int64(*value);
-    };
-    auto text = [&](const char* key, const std::string& value) {
-        if (value.empty()) return;
-        writer.Key(key);
-        writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-    };
-    number("min_nodes", job.min_nodes);
-    number("num_tasks", job.num_tasks);
-    number("ntasks_per_node", job.ntasks_per_node);
-    number("cpus_per_task", job.cpus_per_task);
-    number("min_cpus", job.min_cpus);
-    number("time_limit_min", job.time_limit_min);
-    writer.Key("time_unlimited");
-    writer.Bool(job.time_unlimited);
-    text("array_inx", job.array_inx);
-    text("tres_per_node", job.tres_per_node);
-    text("tres_per_job", job.tres_per_job);
-    text("tres_per_task", job.tres_per_task);
-    writer.EndObject();
+// One spool line's fields, written as the poller reads them back
+// (poller/spool_replay.cpp): absent fields are left out, not written empty.
+class LineWriter {
+  public:
+    LineWriter() : writer_(buffer_) { writer_.StartObject(); }
+    void text(const char* key, const std::string& value) {
+        writer_.Key(key);
+        writer_.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    }
+    void text_if_set(const char* key, const std::string& value) {
+        if (!value.empty()) text(key, value);
+    }
+    void number(const char* key, int64_t value) {
+        writer_.Key(key);
+        writer_.Int64(value);
+    }
+    void number_if_set(const char* key, const std::optional<int64_t>& value) {
+        if (value) number(key, *value);
+    }
+    void flag(const char* key, bool value) {
+        writer_.Key(key);
+        writer_.Bool(value);
+    }
+    void start_object(const char* key) {
+        writer_.Key(key);
+        writer_.StartObject();
+    }
+    void end_object() { writer_.EndObject(); }
+    std::string line() {
+        writer_.EndObject();
+        return std::string(buffer_.GetString(), buffer_.GetSize()) + "\n";
+    }
+
+  private:
+    rapidjson::StringBuffer buffer_;
+    rapidjson::Writer<rapidjson::StringBuffer> writer_;
+};
+
+// The job as the plugin saw it, so that replay sizes it as the plugin would.
+void write_submit_shape(LineWriter& out, const SubmitShape& job) {
+    out.start_object("job");
+    out.number_if_set("min_nodes", job.min_nodes);
+    out.number_if_set("num_tasks", job.num_tasks);
+    out.number_if_set("ntasks_per_node", job.ntasks_per_node);
+    out.number_if_set("cpus_per_task", job.cpus_per_task);
+    out.number_if_set("min_cpus", job.min_cpus);
+    out.number_if_set("time_limit_min", job.time_limit_min);
+    out.flag("time_unlimited", job.time_unlimited);
+    out.text_if_set("array_inx", job.array_inx);
+    out.text_if_set("tres_per_node", job.tres_per_node);
+    out.text_if_set("tres_per_job", job.tres_per_job);
+    out.text_if_set("tres_per_task", job.tres_per_task);
+    out.end_object();
 }
 
 std::string line_of(const UnsecuredHold& hold) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    writer.StartObject();
-    auto text = [&](const char* key, const std::string& value) {
-        writer.Key(key);
-        writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-    };
-    text("hold_id", hold.hold_id);
-    text("cluster", hold.cluster);
-    text("account", hold.account);
-    text("partition", hold.partition);
-    text("user", hold.user_name);
-    writer.Key("uid");
-    writer.Uint(hold.uid);
-    writer.Key("nodes");
-    writer.Int64(hold.shape.nodes);
-    writer.Key("time_limit_s");
-    writer.Int64(hold.shape.time_limit_s);
-    writer.Key("array_tasks");
-    writer.Int64(hold.shape.array_tasks);
-    writer.Key("submitted_at");
-    writer.Int64(hold.submitted_at);
-    text("reason", hold.reason);
-    text("partitions", hold.partitions);
-    write_submit_shape(writer, hold.submit);
-    writer.EndObject();
-    return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+    LineWriter out;
+    out.text("hold_id", hold.hold_id);
+    out.text("cluster", hold.cluster);
+    out.text("account", hold.account);
+    out.text("partition", hold.partition);
+    out.text("user", hold.user_name);
+    out.number("uid", hold.uid);
+    out.number("nodes", hold.shape.nodes);
+    out.number("time_limit_s", hold.shape.time_limit_s);
+    out.number("array_tasks", hold.shape.array_tasks);
+    out.number("submitted_at", hold.submitted_at);
+    out.text("reason", hold.reason);
+    out.text("partitions", hold.partitions);
+    write_submit_shape(out, hold.submit);
+    return out.line();
 }
 
 // Opens the spool file at path and locks it. When the poller took the file
