@@ -36,6 +36,10 @@ BEGIN
     DECLARE v_item VARCHAR(24);
     DECLARE v_id BIGINT UNSIGNED;
     DECLARE v_last BIGINT UNSIGNED DEFAULT NULL;
+    -- NULL would make the loops below do nothing: money held on no level.
+    IF IFNULL(p_budget_ids, '') = '' OR p_limit_ids IS NULL THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'asbb: a reserve needs at least one budget';
+    END IF;
     IF p_delta > 0 THEN
         WHILE v_rest <> '' DO
             SET v_item = SUBSTRING_INDEX(v_rest, ',', 1);
@@ -96,6 +100,9 @@ BEGIN
     DECLARE v_rest VARCHAR(2000) DEFAULT p_levels;
     DECLARE v_pair VARCHAR(50);
     DECLARE v_level_no INT DEFAULT 0;
+    IF IFNULL(p_levels, '') = '' THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'asbb: a hold needs at least one level';
+    END IF;
     INSERT INTO hold (id, state, cluster, account, partition_name, user_name, uid, nodes,
                       time_limit_s, array_tasks, node_hour_price_micro, hold_factor_ppm,
                       estimate_micro, amount_micro, held_micro, created_at, updated_at)

@@ -30,7 +30,9 @@ struct JournalEntry {
 };
 
 // Inserts the row; throws DbError kDuplicateKey when (cluster, job_db_inx)
-// was already charged.
+// was already charged. A new hold's 'hold' row is written by
+// asbb_insert_hold_ids in SQL instead (sql/010_hold_path_ids.sql), inside the
+// plugin's single round trip: a column added here must be added there too.
 void insert_journal(Session& session, const JournalEntry& entry);
 
 // A budget (and optionally its partition limit) that a hold counts against.

@@ -40,7 +40,10 @@ std::vector<BudgetPeriod> read_active_budgets(Session& session, const std::strin
 // could put a hold on other levels (sql/009_hold_path.sql).
 uint64_t read_ledger_generation(Session& session);
 
-// What each level has now, read without locking, in level order.
+// What each level has now, read without locking, in level order. Its twin
+// in SQL is asbb_place_hold_ids's 'short' answer (sql/010_hold_path_ids.sql),
+// which reads the same three figures inside the refused transaction so that
+// a refusal costs no third round trip: a change to one belongs in both.
 std::vector<LevelFunds> read_level_funds(Session& session, const std::vector<PlannedLevel>& levels,
                                          int64_t now_s);
 

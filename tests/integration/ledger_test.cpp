@@ -304,8 +304,9 @@ TEST_F(LedgerOps, The009HoldProcedureWritesWhatTheNewOneWrites) {
 }
 
 // The lock order is the caller's to give; a list out of it is refused, so a
-// caller's mistake is an error, not a deadlock waiting to happen.
-TEST_F(LedgerOps, ReserveRefusesBudgetsOutOfLockOrder) {
+// caller's mistake is an error, not a deadlock waiting to happen. So is a
+// list of no budgets.
+TEST_F(LedgerOps, ReserveRefusesBudgetsOutOfLockOrderOrNone) {
     const int64_t root = make_budget("root", 1000 * kDollar);
     const int64_t proj = make_budget("proj001", 100 * kDollar);
     ASSERT_LT(root, proj);
@@ -317,6 +318,18 @@ TEST_F(LedgerOps, ReserveRefusesBudgetsOutOfLockOrder) {
         FAIL() << "an ascending list was obeyed";
     } catch (const db::DbError& e) {
         EXPECT_NE(std::string(e.what()).find("lock) order"), std::string::npos) << e.what();
+    }
+    // No budget at all (an empty or NULL list) would hold money on nothing.
+    for (const db::Param& none : {db::Param{std::string()}, db::Param{nullptr}}) {
+        try {
+            db::in_transaction(session(), [&] {
+                session().exec("CALL asbb_reserve_ids(?, '', ?, ?)", {none, kDollar, now_s_});
+            });
+            FAIL() << "a reserve on no budget was obeyed";
+        } catch (const db::DbError& e) {
+            EXPECT_NE(std::string(e.what()).find("at least one budget"), std::string::npos)
+                << e.what();
+        }
     }
     EXPECT_EQ(scalar("SELECT SUM(held_micro) FROM budget"), 0);
 }
