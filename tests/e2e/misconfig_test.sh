@@ -37,26 +37,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A database with every migration but the newest, applied as `asbb database
-# migrate` applies them (the file, then its schema_version row).
+# A database one migration behind, as the plugin sees it: migrated by `asbb
+# database migrate` (the mariadb client cannot apply the files that define
+# stored procedures: it splits them at every ';'), then its newest
+# schema_version row taken away. The plugin goes by that version, as after a
+# forgotten migrate; the admin's fix below applies the newest file again, so
+# this needs the newest migration to be re-runnable, as the ones that define
+# procedures and triggers are written to be (CREATE OR REPLACE). A newest
+# migration that is not would make the fix below fail loudly, not pass.
 files=("$E2E_ROOT"/sql/[0-9][0-9][0-9]_*.sql)
 newest=$(basename "${files[-1]}")
-root_sql "DROP DATABASE IF EXISTS $SCRATCH_DB; CREATE DATABASE $SCRATCH_DB CHARACTER SET utf8mb4;
-	CREATE TABLE $SCRATCH_DB.schema_version (version INT NOT NULL PRIMARY KEY,
-	  file_name VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL) ENGINE=InnoDB"
+root_sql "DROP DATABASE IF EXISTS $SCRATCH_DB; CREATE DATABASE $SCRATCH_DB CHARACTER SET utf8mb4"
 for host in localhost 127.0.0.1; do
 	root_sql "GRANT ALL ON $SCRATCH_DB.* TO '$ASBB_DB_USER'@'$host'"
 done
-for f in "${files[@]:0:${#files[@]}-1}"; do
-	name=$(basename "$f")
-	mariadb --no-defaults -S "$ASBB_DB_SOCKET" -uroot "$SCRATCH_DB" <"$f" || e2e_die "applying $name"
-	root_sql "INSERT INTO $SCRATCH_DB.schema_version VALUES ($((10#${name:0:3})), '$name', UNIX_TIMESTAMP())"
-done
-e2e_log "scratch database $SCRATCH_DB at $((${#files[@]} - 1)) of ${#files[@]} migrations (missing $newest)"
 
 sed -i "s/^DbName=.*/DbName=$SCRATCH_DB/" "$ASBB_CONF"
 sed -i '/^BreakerSeconds=/d' "$ASBB_CONF"
 echo "BreakerSeconds=600" >>"$ASBB_CONF" # an opened breaker could not hide in this test
+e2e_asbb database migrate >/dev/null || e2e_die "asbb database migrate on $SCRATCH_DB"
+root_sql "DELETE FROM $SCRATCH_DB.schema_version WHERE file_name = '$newest'"
+e2e_log "scratch database $SCRATCH_DB at $(root_sql "SELECT MAX(version) FROM $SCRATCH_DB.schema_version") of ${#files[@]} migrations (missing $newest)"
 restart_ctld
 mark=$(wc -l <"$CTLD_LOG")
 
