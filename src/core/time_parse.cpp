@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/names.hpp"
+#include "core/split.hpp"
 
 namespace asbb {
 
@@ -61,20 +62,6 @@ bool all_digits(std::string_view text) {
         }
     }
     return true;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    size_t start = 0;
-    while (true) {
-        const size_t end = text.find(separator, start);
-        if (end == std::string_view::npos) {
-            parts.push_back(text.substr(start));
-            return parts;
-        }
-        parts.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
 }
 
 // sum += value * unit_s, refusing overflow.
@@ -181,7 +168,7 @@ Expected<TimeLimit> parse_slurm_time_limit(std::string_view text) {
     const size_t dash = text.find('-');
     if (dash != std::string_view::npos) {
         constexpr std::string_view kExpected = "expected D-H[:M[:S]]";
-        const std::vector<std::string_view> clock = split(text.substr(dash + 1), ':');
+        const std::vector<std::string_view> clock = split_on(text.substr(dash + 1), ':');
         if (clock.size() > 3 || !all_digits(text.substr(0, dash))) {
             return fail(kExpected);
         }
@@ -208,7 +195,7 @@ Expected<TimeLimit> parse_slurm_time_limit(std::string_view text) {
             }
         }
     } else {
-        const std::vector<std::string_view> fields = split(text, ':');
+        const std::vector<std::string_view> fields = split_on(text, ':');
         if (fields.size() > 3) {
             return fail("expected M, M:S, H:M:S or D-H[:M[:S]]");
         }

@@ -16,6 +16,7 @@
 
 #include "core/expected.hpp"
 #include "core/money.hpp"
+#include "util/json_out.hpp"
 
 namespace asbb::service {
 
@@ -50,22 +51,7 @@ class JsonFields {
     const JsonValue& object_;
 };
 
-class JsonOut {
-  public:
-    JsonOut() : writer_(buffer_) {}
-    rapidjson::Writer<rapidjson::StringBuffer>& w() { return writer_; }
-    JsonOut& key(const std::string& name);
-    JsonOut& text(const std::string& name, const std::string& value);
-    JsonOut& money(const std::string& name, Money value);  // exact decimal number
-    JsonOut& number(const std::string& name, int64_t value);
-    JsonOut& flag(const std::string& name, bool value);
-    // A fraction in parts per million as a decimal number (0.85).
-    JsonOut& ppm(const std::string& name, int64_t value_ppm);
-    std::string str() const { return buffer_.GetString(); }
-
-  private:
-    rapidjson::StringBuffer buffer_;
-    rapidjson::Writer<rapidjson::StringBuffer> writer_;
-};
+// The reply writer (util/json_out.hpp), shared with the plugin's spool.
+using JsonOut = asbb::JsonOut;
 
 }  // namespace asbb::service

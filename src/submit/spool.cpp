@@ -1,8 +1,6 @@
 #include "submit/spool.hpp"
 
 #include <fcntl.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +10,8 @@
 #include <cstring>
 #include <optional>
 #include <thread>
+
+#include "util/json_out.hpp"
 
 namespace asbb::submit {
 
@@ -23,77 +23,51 @@ using Clock = std::chrono::steady_clock;
 // rename away from letting go.
 constexpr std::chrono::microseconds kLockRetryPause{200};
 
-// One spool line's fields, written as the poller reads them back
-// (poller/spool_replay.cpp): absent fields are left out, not written empty.
-class LineWriter {
-  public:
-    LineWriter() : writer_(buffer_) { writer_.StartObject(); }
-    void text(const char* key, const std::string& value) {
-        writer_.Key(key);
-        writer_.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-    }
-    void text_if_set(const char* key, const std::string& value) {
-        if (!value.empty()) text(key, value);
-    }
-    void number(const char* key, int64_t value) {
-        writer_.Key(key);
-        writer_.Int64(value);
-    }
-    void number_if_set(const char* key, const std::optional<int64_t>& value) {
-        if (value) number(key, *value);
-    }
-    void flag(const char* key, bool value) {
-        writer_.Key(key);
-        writer_.Bool(value);
-    }
-    void start_object(const char* key) {
-        writer_.Key(key);
-        writer_.StartObject();
-    }
-    void end_object() { writer_.EndObject(); }
-    std::string line() {
-        writer_.EndObject();
-        return std::string(buffer_.GetString(), buffer_.GetSize()) + "\n";
-    }
-
-  private:
-    rapidjson::StringBuffer buffer_;
-    rapidjson::Writer<rapidjson::StringBuffer> writer_;
-};
+// A spool line leaves absent fields out rather than writing them empty, as
+// the poller reads them back (poller/spool_replay.cpp).
+void text_if_set(JsonOut& out, const char* key, const std::string& value) {
+    if (!value.empty()) out.text(key, value);
+}
+void number_if_set(JsonOut& out, const char* key, const std::optional<int64_t>& value) {
+    if (value) out.number(key, *value);
+}
 
 // The job as the plugin saw it, so that replay sizes it as the plugin would.
-void write_submit_shape(LineWriter& out, const SubmitShape& job) {
-    out.start_object("job");
-    out.number_if_set("min_nodes", job.min_nodes);
-    out.number_if_set("num_tasks", job.num_tasks);
-    out.number_if_set("ntasks_per_node", job.ntasks_per_node);
-    out.number_if_set("cpus_per_task", job.cpus_per_task);
-    out.number_if_set("min_cpus", job.min_cpus);
-    out.number_if_set("time_limit_min", job.time_limit_min);
+void write_submit_shape(JsonOut& out, const SubmitShape& job) {
+    out.key("job");
+    out.w().StartObject();
+    number_if_set(out, "min_nodes", job.min_nodes);
+    number_if_set(out, "num_tasks", job.num_tasks);
+    number_if_set(out, "ntasks_per_node", job.ntasks_per_node);
+    number_if_set(out, "cpus_per_task", job.cpus_per_task);
+    number_if_set(out, "min_cpus", job.min_cpus);
+    number_if_set(out, "time_limit_min", job.time_limit_min);
     out.flag("time_unlimited", job.time_unlimited);
-    out.text_if_set("array_inx", job.array_inx);
-    out.text_if_set("tres_per_node", job.tres_per_node);
-    out.text_if_set("tres_per_job", job.tres_per_job);
-    out.text_if_set("tres_per_task", job.tres_per_task);
-    out.end_object();
+    text_if_set(out, "array_inx", job.array_inx);
+    text_if_set(out, "tres_per_node", job.tres_per_node);
+    text_if_set(out, "tres_per_job", job.tres_per_job);
+    text_if_set(out, "tres_per_task", job.tres_per_task);
+    out.w().EndObject();
 }
 
 std::string line_of(const UnsecuredHold& hold) {
-    LineWriter out;
-    out.text("hold_id", hold.hold_id);
-    out.text("cluster", hold.cluster);
-    out.text("account", hold.account);
-    out.text("partition", hold.partition);
-    out.text("user", hold.user_name);
-    out.number("uid", hold.uid);
-    out.number("nodes", hold.shape.nodes);
-    out.number("time_limit_s", hold.shape.time_limit_s);
-    out.number("array_tasks", hold.shape.array_tasks);
-    out.number("submitted_at", hold.submitted_at);
-    out.text("reason", hold.reason);
-    out.text("partitions", hold.partitions);
+    JsonOut out;
+    out.w().StartObject();
+    out.text("hold_id", hold.hold_id)
+        .text("cluster", hold.cluster)
+        .text("account", hold.account)
+        .text("partition", hold.partition)
+        .text("user", hold.user_name)
+        .number("uid", hold.uid)
+        .number("nodes", hold.shape.nodes)
+        .number("time_limit_s", hold.shape.time_limit_s)
+        .number("array_tasks", hold.shape.array_tasks)
+        .number("submitted_at", hold.submitted_at)
+        .text("reason", hold.reason)
+        .text("partitions", hold.partitions);
     write_submit_shape(out, hold.submit);
-    return out.line();
+    out.w().EndObject();
+    return out.str() + "\n";
 }
 
 // Opens the spool file at path and locks it. When the poller took the file
