@@ -83,6 +83,24 @@ std::optional<int64_t> parse_in_range(std::string_view text, int64_t lo, int64_t
     return value;
 }
 
+constexpr int64_t kDay_s = 24 * 3600;
+
+// Seconds, or a duration such as 10m, 2h, 1d, from lo_s to hi_s.
+Problem set_duration(std::string_view value, int64_t lo_s, int64_t hi_s, std::string_view range,
+                     int64_t& out_s) {
+    std::optional<int64_t> seconds = parse_in_range(value, 0, hi_s + 1);
+    if (!seconds) {
+        auto duration = parse_duration_seconds(value);
+        if (duration.ok()) seconds = duration.value();
+    }
+    if (!seconds || *seconds < lo_s || *seconds > hi_s) {
+        return "must be from " + std::string(range) + " (seconds, or 10m, 2h, 1d), got " +
+               quoted(value);
+    }
+    out_s = *seconds;
+    return std::nullopt;
+}
+
 template <class T>
 Problem set_number(std::string_view value, int64_t lo, int64_t hi, std::string_view unit, T& out) {
     const auto parsed = parse_in_range(value, lo, hi);
@@ -283,6 +301,14 @@ const std::vector<KeyInfo>& keys() {
              return set_number(v, 1, 3600, "seconds", c.breaker_s);
          },
          [](const Config& c) { return std::to_string(c.breaker_s); }},
+        {"BreakerProbeMs", "",
+         "While the breaker is open, one submission per this many milliseconds\n"
+         "tries the database; a success closes the breaker. 100 to 60000.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 100, 60000, "milliseconds", c.breaker_probe_ms);
+         },
+         [](const Config& c) { return std::to_string(c.breaker_probe_ms); }},
         {"BudgetedPartitions", "",
          "Comma-separated partitions that burst to AWS and are budgeted (each needs\n"
          "a rate: asbb rates set). Jobs on other partitions pass without a database\n"
@@ -321,24 +347,20 @@ const std::vector<KeyInfo>& keys() {
          "A hold linked to no job after this long is expired: seconds, or a\n"
          "duration such as 10m, 2h, 1d; 60 seconds to 7 days.",
          false, "",
-         [](std::string_view v, Config& c) -> Problem {
-             constexpr int64_t kMin = 60;
-             constexpr int64_t kMax = 7 * 24 * 3600;
-             std::optional<int64_t> seconds = parse_in_range(v, 0, kMax + 1);
-             if (!seconds) {
-                 auto duration = parse_duration_seconds(v);
-                 if (duration.ok()) {
-                     seconds = duration.value();
-                 }
-             }
-             if (!seconds || *seconds < kMin || *seconds > kMax) {
-                 return "must be from 60 seconds to 7 days (seconds, or 10m, 2h, 1d), got " +
-                        quoted(v);
-             }
-             c.orphan_hold_ttl_s = *seconds;
-             return std::nullopt;
+         [](std::string_view v, Config& c) {
+             return set_duration(v, 60, 7 * kDay_s, "60 seconds to 7 days", c.orphan_hold_ttl_s);
          },
          [](const Config& c) { return std::to_string(c.orphan_hold_ttl_s); }},
+        {"LinkedHoldGrace", "",
+         "A hold linked to a job that slurmctld no longer knows, with no finished\n"
+         "run in slurmdbd, is expired after this long: seconds, or a duration\n"
+         "such as 12h, 1d; 60 seconds to 30 days.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_duration(v, 60, 30 * kDay_s, "60 seconds to 30 days",
+                                 c.linked_hold_grace_s);
+         },
+         [](const Config& c) { return std::to_string(c.linked_hold_grace_s); }},
         {"LogLevel", "", "How much the poller and the CLI log: trace, debug, info, warn or error.",
          false, "",
          [](std::string_view v, Config& c) -> Problem {

@@ -43,6 +43,9 @@ struct Config {
     int plugin_sessions = 4;
     FailPolicy fail_policy = FailPolicy::kClosed;
     int64_t breaker_s = 30;
+    // While the breaker is open, one call per this interval tries the
+    // database; its success closes the breaker.
+    int64_t breaker_probe_ms = 1000;
     std::string spool_dir;  // empty: SLURM's StateSaveLocation
     // Partitions that burst to AWS. The plugin needs no database to let jobs
     // on other partitions through, and applies FailPolicy to these when the
@@ -54,6 +57,10 @@ struct Config {
     // job's actual cost; empty: no such files are read.
     std::string cost_dir;
     int64_t orphan_hold_ttl_s = 600;
+    // A linked hold whose job slurmctld lost (a crash) and slurmdbd never
+    // finished is expired after this; long, because slurmctld queues job
+    // records while slurmdbd is down and sends them later.
+    int64_t linked_hold_grace_s = 86'400;
     std::string log_level = "info";
 
     // asbb service (the REST API, `asbb service start`).

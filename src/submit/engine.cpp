@@ -169,8 +169,34 @@ bool SubmitEngine::breaker_open(Clock::time_point now) const {
 }
 
 void SubmitEngine::open_breaker(const Config& c) {
-    const auto until = Clock::now() + std::chrono::seconds(c.breaker_s);
+    const auto now = Clock::now();
+    const auto until = now + std::chrono::seconds(c.breaker_s);
+    const auto next_probe = now + std::chrono::milliseconds(c.breaker_probe_ms);
+    breaker_next_probe_.store(next_probe.time_since_epoch().count(), std::memory_order_relaxed);
     breaker_open_until_.store(until.time_since_epoch().count(), std::memory_order_relaxed);
+}
+
+void SubmitEngine::close_breaker() {
+    if (breaker_open_until_.load(std::memory_order_relaxed) != 0) {
+        breaker_open_until_.store(0, std::memory_order_relaxed);
+    }
+}
+
+bool SubmitEngine::claim_probe(const Config& c, Clock::time_point now) {
+    Clock::rep due = breaker_next_probe_.load(std::memory_order_relaxed);
+    if (now.time_since_epoch().count() < due) return false;
+    // Of the calls that find the probe due, the one whose exchange lands
+    // probes; the others apply FailPolicy as before.
+    const auto next = now + std::chrono::milliseconds(c.breaker_probe_ms);
+    return breaker_next_probe_.compare_exchange_strong(due, next.time_since_epoch().count(),
+                                                       std::memory_order_relaxed);
+}
+
+bool SubmitEngine::skip_for_breaker(const Config& c, Clock::time_point now, bool& probing) {
+    probing = false;
+    if (!breaker_open(now)) return false;
+    probing = claim_probe(c, now);
+    return !probing;
 }
 
 db::DeadlineSession& SubmitEngine::open_session(const Config& c,
@@ -199,7 +225,7 @@ db::DeadlineSession& SubmitEngine::open_session(const Config& c,
 
 template <class Work>
 SubmitEngine::DbAttempt SubmitEngine::with_session(Loaded& loaded, Clock::time_point deadline,
-                                                   Work&& work) {
+                                                   bool probing, Work&& work) {
     const Config& c = loaded.config;
     // A call waits for a session for at most a quarter of its deadline: the
     // rest is for its round trips. One that got a session with no time left
@@ -216,18 +242,26 @@ SubmitEngine::DbAttempt SubmitEngine::with_session(Loaded& loaded, Clock::time_p
     }
     const int in_use = loaded.pool.leased();
     // Another call may have found the database down while this one waited.
-    if (breaker_open(Clock::now())) return {DbOutcome::kBreakerOpen, "circuit breaker open"};
+    if (!probing && breaker_open(Clock::now())) {
+        return {DbOutcome::kBreakerOpen, "circuit breaker open"};
+    }
     for (int attempt = 0;; ++attempt) {
         try {
             work(open_session(c, lease->session(), deadline));
+            close_breaker();  // the server answered: a probe's success
             return {DbOutcome::kDone, "", in_use};
         } catch (const db::DbError& e) {
             // Whatever failed, the next call starts on a new connection.
             lease->session().reset();
+            // A misconfigured or busy server still answered: not an outage.
             if (e.kind() == db::DbErrorKind::kMisconfigured) {
+                close_breaker();
                 return {DbOutcome::kMisconfigured, e.what()};
             }
-            if (is_busy(e)) return {DbOutcome::kBusy, e.what(), in_use};
+            if (is_busy(e)) {
+                close_breaker();
+                return {DbOutcome::kBusy, e.what(), in_use};
+            }
             // A kept connection may have died while idle (MariaDB restarted),
             // or a reply was lost after the server did the work: try once
             // more on a new connection if the deadline allows. The work is
@@ -260,13 +294,14 @@ SubmitDecision SubmitEngine::decide(const SubmitInput& input) {
     // and so must the poller when it replays a spooled hold.
     const HoldId hold_id = new_hold_id();
     const auto now = Clock::now();
-    if (breaker_open(now)) {
+    bool probing = false;
+    if (skip_for_breaker(c, now, probing)) {
         return on_database_failure(c, input, partition, hold_id,
                                    "circuit breaker open after a failure");
     }
     SubmitDecision decision;
     const DbAttempt attempt =
-        with_session(*loaded, now + std::chrono::milliseconds(c.plugin_deadline_ms),
+        with_session(*loaded, now + std::chrono::milliseconds(c.plugin_deadline_ms), probing,
                      [&](db::DeadlineSession& db) {
                          decision = decide_with_database(db, *loaded, input, hold_id);
                      });
@@ -432,10 +467,11 @@ ModifyDecision SubmitEngine::decide_modify(const ModifyInput& input) {
     const Config& c = loaded->config;
     const auto now = Clock::now();
     std::string why = "circuit breaker open";
-    if (!breaker_open(now)) {
+    bool probing = false;
+    if (!skip_for_breaker(c, now, probing)) {
         ModifyDecision decision;
         const DbAttempt attempt = with_session(
-            *loaded, now + std::chrono::milliseconds(c.plugin_deadline_ms),
+            *loaded, now + std::chrono::milliseconds(c.plugin_deadline_ms), probing,
             [&](db::DeadlineSession& db) { decision = modify_with_database(db, c, input); });
         switch (attempt.outcome) {
             case DbOutcome::kDone:
@@ -468,7 +504,20 @@ ModifyDecision SubmitEngine::modify_with_database(db::DeadlineSession& db, const
                                                   const ModifyInput& input) {
     const std::string job = "job " + std::to_string(input.job_id);
     auto hold = db::find_open_hold_for_job(db, c.cluster_name, input.job_id);
-    if (!hold) return {};  // no hold linked: not budgeted (or not linked yet)
+    if (!hold) {
+        // Not budgeted, or budgeted and not linked yet (the poller links a
+        // job's hold on its next pass): job_modify cannot see the job's tag,
+        // so the change goes through unchecked, and its charge may overrun
+        // the hold. Said in the log unless the job is going to a partition
+        // that is not budgeted.
+        if (input.partition &&
+            budgeted_partitions_of(*input.partition, c.budgeted_partitions).empty())
+            return {};
+        return {true, "",
+                job +
+                    ": no open hold is linked to this job id (not budgeted, or not linked by "
+                    "the poller yet): the change is not checked against a budget"};
+    }
     if (input.partition && *input.partition != hold->partition) {
         return refuse("asbb: " + job + " is budgeted on " + hold->partition +
                           ": moving it to partition " + *input.partition +

@@ -6,7 +6,10 @@
 // the config is read on the first submission (never in init), jobs on
 // partitions that are not budgeted return before any database call, all
 // database work for one call shares one deadline, and after a database
-// outage a circuit breaker applies FailPolicy at once for BreakerSeconds.
+// outage a circuit breaker applies FailPolicy at once for BreakerSeconds,
+// except that one call per BreakerProbeMs tries the database (half-open): a
+// success closes the breaker, so jobs go in again about one probe interval
+// after the server is back.
 // A misconfiguration (a missing table, column, grant or migration) is not
 // an outage: it is reported as such, and the next call tries again.
 //
@@ -139,8 +142,9 @@ class SubmitEngine {
     ModifyDecision decide_modify(const ModifyInput& input);
     // Runs work(session) on a pooled session by the deadline, retrying once
     // on a fresh connection when a kept one turns out dead.
+    // probing: this call was let through an open breaker to try the server.
     template <class Work>
-    DbAttempt with_session(Loaded& loaded, Clock::time_point deadline, Work&& work);
+    DbAttempt with_session(Loaded& loaded, Clock::time_point deadline, bool probing, Work&& work);
     db::DeadlineSession& open_session(const Config& c, std::unique_ptr<db::DeadlineSession>& slot,
                                       Clock::time_point deadline);
     // Throws db::DbError.
@@ -156,7 +160,14 @@ class SubmitEngine {
                                        const std::string& partition, const HoldId& hold_id,
                                        const std::string& why);
     bool breaker_open(Clock::time_point now) const;
+    // While the breaker is open: true for the one call per BreakerProbeMs
+    // that may try the database.
+    bool claim_probe(const Config& c, Clock::time_point now);
     void open_breaker(const Config& c);
+    void close_breaker();
+    // Whether a call may skip the database because the breaker is open;
+    // probing is set when it is the probe instead.
+    bool skip_for_breaker(const Config& c, Clock::time_point now, bool& probing);
 
     std::string config_path_;
     std::string fallback_spool_dir_;
@@ -168,6 +179,8 @@ class SubmitEngine {
     // steady_clock ticks until which FailPolicy applies without trying the
     // database; 0: closed.
     std::atomic<Clock::rep> breaker_open_until_{0};
+    // steady_clock ticks before which no call probes an open breaker.
+    std::atomic<Clock::rep> breaker_next_probe_{0};
 };
 
 }  // namespace asbb::submit

@@ -9,6 +9,7 @@
 //     and the breaker stays closed;
 //   - a reply lost after COMMIT leaves one hold and one journal row, with
 //     FailPolicy=open and closed alike.
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -255,6 +256,56 @@ TEST_F(HoldPathTest, ALockedBudgetRowIsBusyNotAnOutage) {
     // The breaker (BreakerSeconds=3600) never opened: the next job goes in.
     const SubmitDecision after = e.submit(job("aws-cpu", 1));
     EXPECT_EQ(after.verdict, Verdict::kAccept) << after.message << " / " << after.log;
+    EXPECT_EQ(count("hold"), 2);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+// The server is down while `down` is set: every connection attempt fails
+// as an unreachable server does. tries counts the attempts.
+submit::EngineSeams down_while(const std::atomic<bool>& down, std::atomic<int>& tries) {
+    submit::EngineSeams seams = submit::EngineSeams::real();
+    seams.open_session = [&down, &tries](const db::ConnectParams& params,
+                                         submit::EngineSeams::Clock::time_point deadline)
+        -> std::unique_ptr<db::DeadlineSession> {
+        ++tries;
+        if (down) {
+            throw db::DbError(db::DbErrorKind::kConnection, 2002,
+                              "test: Can't connect to local server");
+        }
+        return std::make_unique<db::MariaSession>(params, deadline);
+    };
+    return seams;
+}
+
+// BreakerSeconds is an hour: only the half-open probe can close the breaker.
+// While it is open, calls between probes do not try the server; a failed
+// probe keeps it open; the first probe after the server is back closes it.
+TEST_F(HoldPathTest, TheBreakerHalfOpensAndClosesOnceTheDatabaseIsBack) {
+    std::atomic<bool> down{true};
+    std::atomic<int> tries{0};
+    SubmitEngine& e = engine("PluginDeadline=2000\nBreakerProbeMs=1000\n", down_while(down, tries));
+    const SubmitDecision failed = e.submit(job("aws-cpu", 1));
+    EXPECT_EQ(failed.verdict, Verdict::kReject);
+    EXPECT_TRUE(contains(failed.message, "unavailable")) << failed.message;
+    const int after_failure = tries;
+    const SubmitDecision skipped = e.submit(job("aws-cpu", 1));
+    EXPECT_TRUE(contains(skipped.log, "circuit breaker open")) << skipped.log;
+    EXPECT_EQ(tries, after_failure) << "a call between probes tried the server";
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    const SubmitDecision failed_probe = e.submit(job("aws-cpu", 1));
+    EXPECT_EQ(failed_probe.verdict, Verdict::kReject);
+    EXPECT_GT(tries, after_failure) << "no probe was made";
+    const int after_probe = tries;
+    e.submit(job("aws-cpu", 1));
+    EXPECT_EQ(tries, after_probe) << "a failed probe closed the breaker";
+
+    down = false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    const SubmitDecision probe = e.submit(job("aws-cpu", 1));
+    EXPECT_EQ(probe.verdict, Verdict::kAccept) << probe.message << " / " << probe.log;
+    const SubmitDecision next = e.submit(job("aws-cpu", 1));
+    EXPECT_EQ(next.verdict, Verdict::kAccept) << next.message << " / " << next.log;
     EXPECT_EQ(count("hold"), 2);
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }

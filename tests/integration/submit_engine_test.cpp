@@ -313,6 +313,21 @@ TEST_F(ModifyTest, RefusedMovesTellTheUserWhy) {
     EXPECT_TRUE(contains(unlimited.message, "finite")) << unlimited.message;
 }
 
+// Issue 13, defect 3: a change to a job with no linked hold (budgeted but
+// not linked yet, or not budgeted) is allowed unchecked, and logged with the
+// job id, so that a later overrun can be traced to it.
+TEST_F(ModifyTest, AChangeToAJobWithNoLinkedHoldIsLoggedWithTheJobId) {
+    submit::ModifyInput in;
+    in.job_id = 777;
+    in.time_limit_min = 24 * 60;
+    auto d = engine_->modify(in);
+    EXPECT_TRUE(d.allow);
+    EXPECT_TRUE(d.message.empty()) << d.message;
+    EXPECT_TRUE(contains(d.log, "job 777: no open hold is linked")) << d.log;
+    in.partition = "local";  // going where nothing is budgeted: nothing to say
+    EXPECT_TRUE(engine_->modify(in).log.empty());
+}
+
 TEST_F(ModifyTest, AllowedChangeHasNoMessage) {
     auto in = change();
     in.time_limit_min = 120;

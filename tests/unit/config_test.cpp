@@ -26,10 +26,12 @@ bool SameConfig(const Config& a, const Config& b) {
            a.statement_timeout_ms == b.statement_timeout_ms &&
            a.plugin_deadline_ms == b.plugin_deadline_ms && a.plugin_sessions == b.plugin_sessions &&
            a.fail_policy == b.fail_policy && a.breaker_s == b.breaker_s &&
-           a.spool_dir == b.spool_dir && a.budgeted_partitions == b.budgeted_partitions &&
-           a.cost_dir == b.cost_dir && a.orphan_hold_ttl_s == b.orphan_hold_ttl_s &&
-           a.log_level == b.log_level && a.service_host == b.service_host &&
-           a.service_port == b.service_port && a.service_threads == b.service_threads &&
+           a.breaker_probe_ms == b.breaker_probe_ms &&
+           a.linked_hold_grace_s == b.linked_hold_grace_s && a.spool_dir == b.spool_dir &&
+           a.budgeted_partitions == b.budgeted_partitions && a.cost_dir == b.cost_dir &&
+           a.orphan_hold_ttl_s == b.orphan_hold_ttl_s && a.log_level == b.log_level &&
+           a.service_host == b.service_host && a.service_port == b.service_port &&
+           a.service_threads == b.service_threads &&
            a.service_max_body_bytes == b.service_max_body_bytes &&
            a.service_max_headers == b.service_max_headers &&
            a.service_timeout_ms == b.service_timeout_ms && a.munge_socket == b.munge_socket &&
@@ -408,6 +410,15 @@ TEST(ConfigKeys, BreakerSeconds) {
     }
 }
 
+TEST(ConfigKeys, BreakerProbeMs) {
+    EXPECT_EQ(Accept("").breaker_probe_ms, 1000);
+    EXPECT_EQ(Accept("BreakerProbeMs=100").breaker_probe_ms, 100);
+    EXPECT_EQ(Accept("BreakerProbeMs=60000").breaker_probe_ms, 60000);
+    for (const char* bad : {"99", "60001", "1s", "", "-1"}) {
+        ExpectRefused("BreakerProbeMs", bad);
+    }
+}
+
 TEST(ConfigKeys, SpoolDir) {
     EXPECT_EQ(Accept("SpoolDir=/var/spool/asbb").spool_dir, "/var/spool/asbb");
     ExpectRefused("SpoolDir", "");
@@ -431,6 +442,19 @@ TEST(ConfigKeys, OrphanHoldTTL) {
     EXPECT_EQ(Refuse("OrphanHoldTTL=59"),
               "OrphanHoldTTL: must be from 60 seconds to 7 days (seconds, or 10m, 2h, 1d), got "
               "'59'");
+}
+
+TEST(ConfigKeys, LinkedHoldGrace) {
+    EXPECT_EQ(Accept("").linked_hold_grace_s, 86400);
+    EXPECT_EQ(Accept("LinkedHoldGrace=60").linked_hold_grace_s, 60);
+    EXPECT_EQ(Accept("LinkedHoldGrace=12h").linked_hold_grace_s, 43200);
+    EXPECT_EQ(Accept("LinkedHoldGrace=30d").linked_hold_grace_s, 30 * 86400);
+    for (const char* bad : {"59", "31d", "", "1 d", "-60", "99999999999999999999"}) {
+        ExpectRefused("LinkedHoldGrace", bad);
+    }
+    EXPECT_EQ(Refuse("LinkedHoldGrace=31d"),
+              "LinkedHoldGrace: must be from 60 seconds to 30 days (seconds, or 10m, 2h, 1d), got "
+              "'31d'");
 }
 
 TEST(ConfigKeys, LogLevel) {
@@ -464,7 +488,8 @@ TEST(ConfigTemplate, ListsEveryKeyOnce) {
           "DbPass",           "DbName",         "SlurmDbName",    "ClusterName",
           "SlurmUser",        "HoldFactor",     "ConnectTimeout", "LockWaitTimeout",
           "StatementTimeout", "PluginDeadline", "PluginSessions", "FailPolicy",
-          "BreakerSeconds",   "SpoolDir",       "OrphanHoldTTL",  "LogLevel"}) {
+          "BreakerSeconds",   "SpoolDir",       "OrphanHoldTTL",  "LogLevel",
+          "BreakerProbeMs",   "LinkedHoldGrace"}) {
         const std::string active = std::string("\n") + key + "=";
         const std::string commented = std::string("\n#") + key + "=";
         EXPECT_EQ(Count(text, active) + Count(text, commented), 1u) << key;
@@ -505,7 +530,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 26);
+    EXPECT_EQ(uncommented, 28);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;
