@@ -16,15 +16,20 @@ namespace {
 constexpr const char* kStates[] = {"pending", "linked", "charged", "released", "expired"};
 
 // --state=open (default; pending and linked), all, or a comma-separated list
-// of states and "open".
-std::vector<std::string> parse_states(const std::string& text) {
-    if (text == "all") return {};
+// of states, "open" and "overrun". overrun is a mark, not a state: alone it
+// takes holds in every state with an overrun, beside states only theirs.
+void parse_states(const std::string& text, db::HoldFilter& filter) {
+    if (text == "all") return;
     std::vector<std::string> states;
     for (std::string_view item : split_on(text)) {
         const std::string state(item);
         bool known = false;
         if (state == "open") {
             states.insert(states.end(), {"pending", "linked"});
+            known = true;
+        }
+        if (state == "overrun") {
+            filter.overrun_only = true;
             known = true;
         }
         for (const char* valid : kStates) {
@@ -35,10 +40,11 @@ std::vector<std::string> parse_states(const std::string& text) {
         }
         if (!known) {
             user_error("--state: '" + state +
-                       "' is not one of open, pending, linked, charged, released, expired, all");
+                       "' is not one of open, pending, linked, charged, released, expired, "
+                       "overrun, all");
         }
     }
-    return states;
+    filter.states = std::move(states);
 }
 
 Listing hold_listing(const std::vector<db::HoldListRow>& holds, int64_t now_s) {
@@ -53,14 +59,15 @@ Listing hold_listing(const std::vector<db::HoldListRow>& holds, int64_t now_s) {
                        {"Amount"},
                        {"Estimate"},
                        {"Charged"},
+                       {"Overrun"},
                        {"State", Align::kLeft},
                        {"Created", Align::kLeft},
                        {"Age"}};
     for (const auto& h : holds) {
-        listing.rows.push_back({h.id, h.job_id ? Cell{*h.job_id} : Cell{std::monostate{}},
-                                h.cluster, h.account, h.user_name, h.partition, h.held, h.amount,
-                                h.estimate, h.charged, h.state, format_local_datetime(h.created_at),
-                                format_elapsed(now_s - h.created_at)});
+        listing.rows.push_back(
+            {h.id, h.job_id ? Cell{*h.job_id} : Cell{std::monostate{}}, h.cluster, h.account,
+             h.user_name, h.partition, h.held, h.amount, h.estimate, h.charged, h.overrun, h.state,
+             format_local_datetime(h.created_at), format_elapsed(now_s - h.created_at)});
     }
     return listing;
 }
@@ -71,7 +78,7 @@ int holds_command(Context& context, const Args& args) {
     auto options = command_options("asbb holds [ACCOUNT]", "List holds (default: open ones)");
     options.add_options()("state",
                           "open (default), pending, linked, charged, released, expired, "
-                          "all, or a comma-separated list",
+                          "overrun (charged beyond the hold), all, or a comma-separated list",
                           cxxopts::value<std::string>())(
         "cluster", "only this cluster's holds (default: every cluster)",
         cxxopts::value<std::string>());
@@ -80,7 +87,7 @@ int holds_command(Context& context, const Args& args) {
     if (wants_help(context, options, parsed)) return kExitOk;
 
     db::HoldFilter filter;
-    filter.states = parse_states(optional_value(parsed, "state").value_or("open"));
+    parse_states(optional_value(parsed, "state").value_or("open"), filter);
     if (!positional.empty()) filter.account = parse_account(positional[0]);
     if (auto cluster = optional_value(parsed, "cluster"); cluster && *cluster != "all") {
         filter.cluster = parse_cluster(*cluster);

@@ -24,7 +24,10 @@ Cell optional_money(const std::optional<db::Budget>& budget) {
     return budget->allocated;
 }
 
-Listing budget_listing(const db::Budget& b, int64_t now_s) {
+Listing budget_listing(const db::Budget& b, const std::vector<db::AccountUsage>& usage,
+                       int64_t now_s) {
+    Money overrun;
+    for (const auto& u : usage) overrun.micro += u.overrun.micro;
     Listing listing;
     listing.columns = {{"Account", Align::kLeft},
                        {"Cluster", Align::kLeft},
@@ -38,12 +41,13 @@ Listing budget_listing(const db::Budget& b, int64_t now_s) {
                        {"Used"},
                        {"Burn"},
                        {"Holds"},
+                       {"Overrun"},
                        {"ID"}};
     listing.rows.push_back(
         {b.account, cluster_label(b.cluster), format_local_date(b.period_start),
          last_day(b.period_end), days_left(b.period_start, b.period_end, now_s), b.allocated,
          b.spent, b.held, b.available(), percent_text(b.spent, b.allocated),
-         daily_burn(b.spent, b.period_start, b.period_end, now_s), b.open_holds, b.id});
+         daily_burn(b.spent, b.period_start, b.period_end, now_s), b.open_holds, overrun, b.id});
     return listing;
 }
 
@@ -185,7 +189,7 @@ int show(Context& context, const Args& args) {
     for (auto& r : rows) r.own_budget = budget_at(all_budgets, r.node.account, cluster, instant_s);
     const Listing accounts = account_listing(context, std::move(rows), usage);
 
-    const Listing summary = budget_listing(*budget, context.now_s);
+    const Listing summary = budget_listing(*budget, usage, context.now_s);
     if (context.output.format) {
         // Checked before anything is printed: a bad format= prints nothing.
         auto valid = parse_format_spec(*context.output.format, summary.columns);

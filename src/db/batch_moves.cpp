@@ -150,15 +150,7 @@ std::vector<ChargeResult> charge_holds(Session& session,
         if (request.job_id) hold.job_id = request.job_id;
         const int64_t from_hold =
             open ? std::clamp<int64_t>(request.actual.micro, 0, hold.held_micro) : 0;
-        JournalEntry entry = detail::hold_entry(hold, request.hold_id, "charge", request.now_s);
-        entry.amount_micro = request.actual.micro;
-        entry.held_delta_micro = -from_hold;
-        entry.spent_delta_micro = request.actual.micro;
-        entry.cluster = request.cluster;
-        entry.job_db_inx = request.job_db_inx;
-        entry.actor = request.actor;
-        entry.reason = request.reason;
-        entries.push_back(std::move(entry));
+        entries.push_back(detail::charge_entry(hold, request, from_hold));
         hold.held_micro -= from_hold;
         charged_add[request.hold_id] += request.actual.micro;
         for (const auto& level : hold.levels) {

@@ -11,6 +11,9 @@
 
 namespace asbb::db {
 
+// journal.reason is VARCHAR(255) in utf8mb4: characters, not bytes.
+inline constexpr size_t kMaxReasonChars = 255;
+
 struct JournalEntry {
     int64_t now_s = 0;
     std::string kind;  // deposit withdraw hold charge release expire adjust

@@ -61,4 +61,11 @@ bool is_open(const OpenHold& hold);
 JournalEntry hold_entry(const OpenHold& hold, const std::string& hold_id, std::string kind,
                         int64_t now_s);
 
+// The journal row of one charge (charge_hold and charge_holds), of which
+// from_hold_micro came out of what the hold still held. A charge beyond that
+// is an overrun: its reason says so and by how much, since nothing held the
+// money (the budget may have gone past its allocation for it).
+JournalEntry charge_entry(const OpenHold& hold, const ChargeRequest& request,
+                          int64_t from_hold_micro);
+
 }  // namespace asbb::db::detail

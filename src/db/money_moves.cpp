@@ -9,6 +9,39 @@ using detail::hold_entry;
 using detail::is_open;
 using detail::lock_hold;
 
+namespace detail {
+
+JournalEntry charge_entry(const OpenHold& hold, const ChargeRequest& request,
+                          int64_t from_hold_micro) {
+    JournalEntry charge = hold_entry(hold, request.hold_id, "charge", request.now_s);
+    charge.amount_micro = request.actual.micro;
+    charge.held_delta_micro = -from_hold_micro;
+    charge.spent_delta_micro = request.actual.micro;
+    charge.cluster = request.cluster;
+    charge.job_db_inx = request.job_db_inx;
+    charge.actor = request.actor;
+    charge.reason = request.reason;
+    const int64_t overrun_micro = request.actual.micro - from_hold_micro;
+    if (overrun_micro > 0) {
+        // Kept within the column: the overrun note is the part that must
+        // survive, so the caller's text gives way (bytes are never fewer than
+        // characters, and the cut backs up to a UTF-8 character's start).
+        const std::string note =
+            "overrun: " + format_money_exact(Money{overrun_micro}) + " beyond its hold";
+        size_t room = kMaxReasonChars - note.size() - 2;
+        if (charge.reason.size() > room) {
+            while (room > 0 && (static_cast<unsigned char>(charge.reason[room]) & 0xC0) == 0x80) {
+                --room;
+            }
+            charge.reason.resize(room);
+        }
+        charge.reason = charge.reason.empty() ? note : charge.reason + "; " + note;
+    }
+    return charge;
+}
+
+}  // namespace detail
+
 ChargeResult charge_hold(Session& session, const ChargeRequest& request) {
     auto hold = lock_hold(session, request.hold_id);
     if (!hold) return {ChargeOutcome::kUnknownHold, {}, {}, {}};
@@ -20,14 +53,7 @@ ChargeResult charge_hold(Session& session, const ChargeRequest& request) {
 
     const int64_t from_hold =
         open ? std::clamp<int64_t>(request.actual.micro, 0, hold->held_micro) : 0;
-    JournalEntry charge = hold_entry(*hold, request.hold_id, "charge", request.now_s);
-    charge.amount_micro = request.actual.micro;
-    charge.held_delta_micro = -from_hold;
-    charge.spent_delta_micro = request.actual.micro;
-    charge.cluster = request.cluster;
-    charge.job_db_inx = request.job_db_inx;
-    charge.actor = request.actor;
-    charge.reason = request.reason;
+    JournalEntry charge = detail::charge_entry(*hold, request, from_hold);
     try {
         // The journal row goes first: its unique (cluster, job_db_inx) key is
         // what makes a second charge of the same job run a no-op.

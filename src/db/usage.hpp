@@ -30,6 +30,7 @@ struct AccountUsage {
     Money spent;
     Money held;
     int64_t open_holds = 0;
+    Money overrun;  // charged beyond what the holds held (see HoldListRow)
 };
 
 // What counted against one budget, by the account of the job whose hold it
@@ -53,12 +54,18 @@ struct HoldListRow {
     Money charged;  // what its job runs were charged
     std::string state;
     int64_t created_at = 0;
+    // What its charges took beyond what it still held when each was made: a
+    // run longer than its hold was sized for, or a charge after the hold had
+    // ended. Nothing reserved that money, so a budget can pass its
+    // allocation by it.
+    Money overrun;
 };
 
 struct HoldFilter {
     std::optional<std::string> account;
     std::optional<std::string> cluster;
     std::vector<std::string> states;  // empty: every state
+    bool overrun_only = false;        // only holds with an overrun
 };
 
 // Oldest first (hold ids are time ordered, so ties keep placing order).
