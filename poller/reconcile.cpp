@@ -508,6 +508,72 @@ void close_ended_holds(db::Session& session, const PassOptions& options,
     }
 }
 
+// Whether slurmdbd has a run of this hold's job that is over but not charged
+// yet (the poller is behind, or slurmdbd recorded it late): its charge is
+// coming, so the hold must wait for it. A run counts when its tag names the
+// hold, or when it has none (a requeued run's row) and was submitted after
+// the hold was made; a run of an earlier job with the same id does not.
+// The sacct source asked for these jobs by id in this pass already and
+// charged what was over, so only the database source needs to look.
+bool charge_pending_in_slurmdbd(db::Session& session, const PassOptions& options,
+                                const std::string& hold_id, int64_t job_id, int64_t created_at) {
+    if (options.source == RunSource::kSacct) return false;
+    constexpr int64_t kClockSlack_s = 60;
+    for (const auto& run : db::runs_of_job(session, options.slurm, options.cluster, job_id)) {
+        if (!run_is_over(run)) continue;
+        const std::string tag = hold_id_in_comment(run.admin_comment);
+        if (tag == hold_id || (tag.empty() && run.time_submit + kClockSlack_s >= created_at)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Linked holds that no charge will ever close: slurmctld came back from a
+// crash without the job (its state is saved in the background), or it
+// reused the job's id for a job with another hold. The hold the job's own
+// tag names wins: a linked hold whose job id slurmctld now runs under
+// another tag is released at once; one whose job slurmctld does not know,
+// with no run slurmdbd could still charge, is expired once LinkedHoldGrace
+// has passed since it was linked or last resized. Only called when
+// slurmctld answered: a job missing from a failed answer proves nothing.
+void release_vanished_holds(db::Session& session, const PassOptions& options,
+                            const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
+    std::unordered_map<int64_t, std::set<std::string>> tags_of_job;
+    for (const auto& job : live) tags_of_job[job.job_id].insert(job.hold_id);
+    auto rows = session.query(
+        "SELECT h.id, h.job_id, h.created_at, h.updated_at FROM hold h WHERE h.cluster = ?"
+        " AND h.state = 'linked' AND h.job_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.hold_id = h.id AND j.kind = 'charge')"
+        " ORDER BY h.created_at, h.id",
+        {options.cluster});
+    for (const auto& row : rows) {
+        const std::string id = row.str(0);
+        const int64_t job_id = row.i64(1);
+        const std::string job = "job " + std::to_string(job_id);
+        std::string reason;
+        db::ReleaseKind kind = db::ReleaseKind::kRelease;
+        if (auto it = tags_of_job.find(job_id); it != tags_of_job.end()) {
+            const auto& tags = it->second;
+            // Untagged: an admin may have rewritten AdminComment; keep it.
+            if (tags.contains(id) || tags.contains("")) continue;
+            reason = job + " now carries hold " + *tags.begin() +
+                     ": slurmctld reused the job id, this hold's job is gone";
+        } else {
+            if (row.i64(3) > now_s - options.linked_hold_grace_s) continue;
+            if (charge_pending_in_slurmdbd(session, options, id, job_id, row.i64(2))) continue;
+            kind = db::ReleaseKind::kExpire;
+            reason = job + " unknown to slurmctld, and no finished run in slurmdbd, for " +
+                     std::to_string(options.linked_hold_grace_s) + " s (LinkedHoldGrace)";
+        }
+        auto released = db::in_transaction(
+            session, [&] { return db::release_hold(session, id, kind, reason, kActor, now_s); });
+        if (!released.done) continue;  // closed by someone else meanwhile
+        ++report.holds_vanished;
+        report.released = Money{report.released.micro + released.released.micro};
+    }
+}
+
 void expire_orphans(db::Session& session, const PassOptions& options,
                     const std::vector<LiveJob>& live, int64_t now_s, PassReport& report) {
     for (const auto& orphan : expire_orphan_holds(session, options, live, now_s, false)) {
@@ -587,10 +653,16 @@ JobReport reconcile_job(db::Session& session, const PassOptions& options,
     });
     apply_late_costs(session, options, now_s, report, job_id);
     if (live) close_ended_holds(session, options, own_live, now_s, report, job_id);
+    // The hold the live job's own tag names wins over an older one linked to
+    // the same (reused) job id.
+    std::string tagged;
+    for (const auto& entry : own_live) {
+        if (!entry.hold_id.empty()) tagged = db::current_hold_id(session, entry.hold_id);
+    }
     auto hold = session.query(
         "SELECT id, state, held_micro, charged_micro FROM hold WHERE cluster = ? AND job_id = ?"
-        " ORDER BY created_at DESC, id DESC LIMIT 1",
-        {options.cluster, job_id});
+        " ORDER BY id = ? DESC, created_at DESC, id DESC LIMIT 1",
+        {options.cluster, job_id, tagged});
     if (!hold.empty()) {
         job.hold_id = hold[0].str(0);
         job.hold_state = hold[0].str(1);
@@ -623,6 +695,7 @@ PassReport reconcile_pass(db::Session& session, const PassOptions& options,
     if (live) {
         close_ended_holds(session, options, *live, now_s, report);
         expire_orphans(session, options, *live, now_s, report);
+        release_vanished_holds(session, options, *live, now_s, report);
     }
     return report;
 }
@@ -633,7 +706,8 @@ std::string describe(const PassReport& r, int64_t elapsed_ms) {
            "), already charged " + std::to_string(r.runs_already_charged) + ", without hold " +
            std::to_string(r.runs_without_hold) + "; holds linked " + std::to_string(r.linked) +
            ", closed " + std::to_string(r.holds_closed) + ", expired " +
-           std::to_string(r.holds_expired) + " (released " + format_money_exact(r.released) +
+           std::to_string(r.holds_expired) + ", of vanished jobs " +
+           std::to_string(r.holds_vanished) + " (released " + format_money_exact(r.released) +
            "); cost files adjusted " + std::to_string(r.costs_adjusted) +
            ", unsecured holds placed " + std::to_string(r.unsecured_placed) + ", rejected " +
            std::to_string(r.unsecured_rejected) + "; " + std::to_string(elapsed_ms) + " ms";

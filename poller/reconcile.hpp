@@ -1,8 +1,8 @@
 // One pass of the poller over one cluster: link the holds of live jobs,
 // charge every job run that is over (at the price its hold locked), close
-// the holds of jobs that have ended, and expire holds that never became a
-// job. Free of libslurm: the live jobs are handed in (nullopt when slurmctld
-// could not be asked, and then nothing is closed or expired).
+// the holds of jobs that have ended, expire holds that never became a
+// job, and release linked holds whose job vanished. Free of libslurm: the live jobs are handed in
+// (nullopt when slurmctld could not be asked, and then nothing is closed or expired).
 #pragma once
 
 #include <cstdint>
@@ -32,10 +32,11 @@ struct PassOptions {
     SacctReader sacct_reader;                 // empty: run_sacct (tests hand in a reader)
     SacctVersionReader sacct_version_reader;  // empty: run_sacct_version
     db::SlurmDbName slurm;
-    int64_t batch_rows = 5000;        // job rows per transaction
-    int64_t orphan_hold_ttl_s = 600;  // OrphanHoldTTL
-    std::string cost_dir;             // CostDir: aws-slurm-burst's cost files, "" = none
-    std::string spool_dir;            // the plugin's spool (FailPolicy=open), "" = none
+    int64_t batch_rows = 5000;             // job rows per transaction
+    int64_t orphan_hold_ttl_s = 600;       // OrphanHoldTTL
+    int64_t linked_hold_grace_s = 86'400;  // LinkedHoldGrace
+    std::string cost_dir;                  // CostDir: aws-slurm-burst's cost files, "" = none
+    std::string spool_dir;                 // the plugin's spool (FailPolicy=open), "" = none
     int64_t hold_factor_ppm = 1'200'000;
 };
 
@@ -47,6 +48,7 @@ struct PassReport {
     int64_t runs_without_hold = 0;
     int64_t holds_closed = 0;
     int64_t holds_expired = 0;
+    int64_t holds_vanished = 0;      // linked holds whose job slurmctld lost or reused the id of
     int64_t costs_adjusted = 0;      // cost files that arrived after the charge
     int64_t unsecured_placed = 0;    // holds spooled under FailPolicy=open, now in the ledger
     int64_t unsecured_rejected = 0;  // spooled lines that could not be sized: not placed

@@ -187,23 +187,30 @@ Expected<int64_t> parse_job_id(const std::string& text) {
 
 Expected<JobHold> find_job_hold(db::Session& session, const std::string& cluster,
                                 const std::string& local_cluster, int64_t job_id) {
-    if (auto linked = db::hold_id_for_job(session, cluster, job_id)) return JobHold{*linked};
+    const auto linked = db::hold_id_for_job(session, cluster, job_id);
     const std::string job = "job " + std::to_string(job_id);
     if (cluster != local_cluster) {
+        if (linked) return JobHold{*linked};
         return make_error(job + " has no hold linked to it on cluster " + cluster);
     }
+    // The tag of the job slurmctld runs under this id wins over a linked
+    // hold: after slurmctld lost jobs in a crash it reuses their ids, and
+    // until the poller releases the old job's hold both are linked to it.
     auto live = slurm::load_live_job(job_id);
-    if (!live) return make_error(job + " has no hold linked to it yet, and " + live.error());
-    if (!*live)
-        return make_error(job + " is unknown to asbb and to slurmctld on cluster " + cluster);
-    const slurm::LiveJobInfo& info = **live;
-    const std::string tagged = hold_id_in_comment(info.admin_comment);
-    if (tagged.empty()) {
+    if (live && *live) {
+        const slurm::LiveJobInfo& info = **live;
+        const std::string tagged = hold_id_in_comment(info.admin_comment);
+        if (!tagged.empty()) {
+            return JobHold{db::current_hold_id(session, tagged),
+                           info.admin_comment.find("asbb:unsecured") != std::string::npos};
+        }
+        if (linked) return JobHold{*linked};  // an admin may have rewritten AdminComment
         return make_error(job + " has no asbb hold (partition " + info.partition +
                           " is not budgeted, or the job was submitted without the plugin)");
     }
-    return JobHold{db::current_hold_id(session, tagged),
-                   info.admin_comment.find("asbb:unsecured") != std::string::npos};
+    if (linked) return JobHold{*linked};  // slurmctld gone, or the job ended long ago
+    if (!live) return make_error(job + " has no hold linked to it yet, and " + live.error());
+    return make_error(job + " is unknown to asbb and to slurmctld on cluster " + cluster);
 }
 
 Expected<db::HoldView> load_job_hold_view(db::Session& session, const JobHold& hold,

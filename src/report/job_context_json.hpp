@@ -21,9 +21,10 @@ struct JobHold {
     bool unsecured = false;  // spooled by the plugin under FailPolicy=open
 };
 
-// The hold that stands for the job now: linked by the poller, or (for a job
-// submitted since the last poll, on local_cluster only) named in the live
-// job's admin_comment. The error is the sentence a user reads.
+// The hold that stands for the job now: on local_cluster, the one named in
+// the admin_comment of the job slurmctld runs under this id (the job's own
+// tag wins); otherwise the one the poller linked to the job id. The error is
+// the sentence a user reads.
 Expected<JobHold> find_job_hold(db::Session& session, const std::string& cluster,
                                 const std::string& local_cluster, int64_t job_id);
 

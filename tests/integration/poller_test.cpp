@@ -58,6 +58,7 @@ class Poller : public LedgerTest {
         options.slurm = slurm();
         options.batch_rows = 3;  // several batches even in small tests
         options.orphan_hold_ttl_s = 600;
+        options.linked_hold_grace_s = 3600;
         return poller::reconcile_pass(session(), options, live, now_s_);
     }
 
@@ -329,6 +330,75 @@ TEST_F(Poller, OrphanedHoldsExpireAfterTheTtlButNotWhileSlurmctldIsUnknown) {
     EXPECT_EQ(state_of(old_orphan), "expired");
     EXPECT_EQ(state_of(young), "pending");
     EXPECT_NE(state_of(old_but_live), "expired");
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+// Issue 13, defect 1: slurmctld came back from kill -9 knowing only some of
+// the jobs whose holds the poller had linked, then reused a lost job's id.
+// The hold the reused id's new tag names wins and the old one is released at
+// once; a hold whose job nobody knows any more (not even a runaway row in
+// slurmdbd keeps it) is expired after LinkedHoldGrace; nothing is released
+// while slurmctld cannot be asked.
+TEST_F(Poller, LinkedHoldsOfJobsSlurmctldLostAreReleased) {
+    make_budget("proj001", 100 * kDollar);
+    auto kept = placed(1, 3600);
+    auto reused = placed(1, 3600);
+    auto lost = placed(1, 3600);
+    EXPECT_EQ(pass(std::vector<poller::LiveJob>{{101, kPending, kept.id.hex()},
+                                                {102, kPending, reused.id.hex()},
+                                                {103, kPending, lost.id.hex()}})
+                  .linked,
+              3);
+    const int64_t before = held();
+    // After the crash: 101 survived, 102 is a new job with its own hold, 103
+    // is gone (slurmdbd still has it as pending: a runaway job).
+    auto fresh = placed(1, 3600);
+    insert_run(103, kPending, 0, 0, 0, tag(lost));
+    const std::vector<poller::LiveJob> after{{101, kPending, kept.id.hex()},
+                                             {102, kPending, fresh.id.hex()}};
+    EXPECT_EQ(pass(std::nullopt).holds_vanished, 0);  // slurmctld could not be asked
+    auto report = pass(after);
+    EXPECT_EQ(report.holds_vanished, 1);
+    EXPECT_EQ(state_of(reused), "released");
+    EXPECT_EQ(state_of(fresh), "linked");
+    EXPECT_EQ(state_of(lost), "linked");  // within the grace
+    EXPECT_EQ(state_of(kept), "linked");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE hold_id = ? AND kind = 'release' AND"
+                     " reason LIKE 'job 102 now carries hold %'",
+                     {reused.id.hex()}),
+              1);
+
+    session().exec("UPDATE hold SET updated_at = ? WHERE id = ?", {now_s_ - 3601, lost.id.hex()});
+    EXPECT_EQ(pass(after).holds_vanished, 1);
+    EXPECT_EQ(state_of(lost), "expired");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE hold_id = ? AND kind = 'expire' AND"
+                     " reason LIKE '%LinkedHoldGrace%'",
+                     {lost.id.hex()}),
+              1);
+    EXPECT_EQ(state_of(kept), "linked");
+    // Two holds' money is back; the fresh one holds its own.
+    EXPECT_EQ(held(),
+              before - reused.size.hold.micro - lost.size.hold.micro + fresh.size.hold.micro);
+    EXPECT_EQ(pass(after).holds_vanished, 0);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+// A linked hold whose job slurmctld no longer knows but whose finished run
+// slurmdbd has waits for that run's charge, even past the grace: the run is
+// charged to it and closes it, and nothing is charged as an overrun.
+TEST_F(Poller, ALinkedHoldWaitsForAFinishedRunSlurmdbdHas) {
+    make_budget("proj001", 100 * kDollar);
+    auto hold = placed(1, 3600);
+    EXPECT_EQ(pass(std::vector<poller::LiveJob>{{104, kRunning, hold.id.hex()}}).linked, 1);
+    session().exec("UPDATE hold SET updated_at = ? WHERE id = ?", {now_s_ - 7200, hold.id.hex()});
+    insert_run(104, kComplete, 1000, 1600, 1, tag(hold));
+    auto report = pass(std::vector<poller::LiveJob>{});
+    EXPECT_EQ(report.holds_vanished, 0);
+    EXPECT_EQ(report.runs_charged, 1);
+    EXPECT_EQ(state_of(hold), "charged");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE hold_id = ? AND reason LIKE '%overrun%'",
+                     {hold.id.hex()}),
+              0);
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 
