@@ -4,6 +4,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "core/names.hpp"
 #include "core/split.hpp"
 #include "core/usage_math.hpp"
 #include "db/usage.hpp"
@@ -34,8 +35,8 @@ std::vector<std::string> parse_states(const std::string& text) {
             }
         }
         if (!known) {
-            user_error("--state: '" + state +
-                       "' is not one of open, pending, linked, charged, released, expired, all");
+            usage_error("--state: " + quote_input(state) +
+                        " is not one of open, pending, linked, charged, released, expired, all");
         }
     }
     return states;

@@ -42,18 +42,18 @@ std::string parse_instance_type(const std::string& text) {
         if (!ok) valid = false;
     }
     if (!valid) {
-        user_error("--instance-type: invalid instance type " + quote_input(text) +
-                   ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
+        usage_error("--instance-type: invalid instance type " + quote_input(text) +
+                    ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
     }
     return text;
 }
 
 int64_t parse_default_time(const std::string& text) {
     auto parsed = parse_slurm_time_limit(text);
-    if (!parsed) user_error("--default-time: " + parsed.error());
+    if (!parsed) usage_error("--default-time: " + parsed.error());
     if (parsed->unlimited) {
-        user_error("--default-time: " + quote_input(text) +
-                   " means no limit; a default time limit must be finite");
+        usage_error("--default-time: " + quote_input(text) +
+                    " means no limit; a default time limit must be finite");
     }
     return parsed->seconds;
 }
@@ -63,8 +63,8 @@ int64_t parse_per_node(const std::string& option, const std::string& text, int64
     int64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > max) {
-        user_error("--" + option + ": " + quote_input(text) + " is not a whole number from 1 to " +
-                   std::to_string(max));
+        usage_error("--" + option + ": " + quote_input(text) + " is not a whole number from 1 to " +
+                    std::to_string(max));
     }
     return value;
 }
