@@ -53,8 +53,13 @@ int estimate_command(Context& context, const Args& args) {
         input.cpus = parse_count("cpus", *v, 1, 100'000'000);
     if (auto v = optional_value(parsed, "gpus")) input.gpus = parse_count("gpus", *v, 0, 1'000'000);
     if (auto v = optional_value(parsed, "time")) {
-        if (!parse_slurm_time_limit(*v))
-            usage_error("--time: " + parse_slurm_time_limit(*v).error());
+        auto limit = parse_slurm_time_limit(*v);
+        if (!limit) usage_error("--time: " + limit.error());
+        if (!limit->unlimited && limit->seconds > kMaxSlurmTimeLimitS) {
+            usage_error("--time: " + quote_input(*v) +
+                        " is longer than SLURM's longest time limit " +
+                        format_slurm_time_limit(kMaxSlurmTimeLimitS));
+        }
         input.wall_time = *v;
     }
     if (auto v = optional_value(parsed, "cluster")) input.cluster = parse_cluster(*v);

@@ -1,5 +1,6 @@
 // asbb rates set|list|delete: the rate card (what a node-hour of a budgeted
 // partition costs).
+#include <algorithm>
 #include <charconv>
 #include <ostream>
 
@@ -48,12 +49,22 @@ std::string parse_instance_type(const std::string& text) {
     return text;
 }
 
-int64_t parse_default_time(const std::string& text) {
+// What a job without --time is held for: finite, and at most the shorter of
+// SLURM's longest finite limit and MaxDefaultTime. Every such job's hold is
+// priced on it, so 99999999999:00:00 would ask a fortune of each of them.
+int64_t parse_default_time(const std::string& text, int64_t max_default_time_s) {
     auto parsed = parse_slurm_time_limit(text);
     if (!parsed) usage_error("--default-time: " + parsed.error());
     if (parsed->unlimited) {
         usage_error("--default-time: " + quote_input(text) +
                     " means no limit; a default time limit must be finite");
+    }
+    const int64_t max_s = std::min(kMaxSlurmTimeLimitS, max_default_time_s);
+    if (parsed->seconds > max_s) {
+        usage_error("--default-time: " + quote_input(text) + " is longer than " +
+                    format_slurm_time_limit(max_s) +
+                    (max_s == max_default_time_s ? " (MaxDefaultTime in asbb.conf)"
+                                                 : " (SLURM's longest time limit)"));
     }
     return parsed->seconds;
 }
@@ -117,7 +128,7 @@ int set(Context& context, const Args& args) {
     rate.instance_type = parse_instance_type(instance_type);
     rate.node_hour_price = parse_amount("node-hour", node_hour, AllowZero::kYes);
     if (auto v = optional_value(parsed, "default-time")) {
-        rate.default_time_limit_s = parse_default_time(*v);
+        rate.default_time_limit_s = parse_default_time(*v, context.config().max_default_time_s);
     }
     if (auto v = optional_value(parsed, "cpus-per-node")) {
         // No instance type has more CPUs or GPUs than these.

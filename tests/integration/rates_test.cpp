@@ -261,6 +261,38 @@ TEST_F(Rates, BadInputIsRefusedAndChangesNothing) {
     EXPECT_EQ(scalar("SELECT node_hour_price_micro FROM rate"), 0);
 }
 
+// Issue 13, defect 4: --default-time=99999999999:00:00 was stored as
+// 359999999996400 s, and every job without --time then needed a hold for it.
+// A default time is at most MaxDefaultTime (365 days unless configured) and
+// never beyond SLURM's longest finite limit (0xfffffffe minutes).
+TEST_F(Rates, DefaultTimeBeyondTheLimitsIsRefused) {
+    auto set = [](const std::string& default_time) {
+        return std::vector<std::string>{"rates",
+                                        "set",
+                                        "--partition=aws-gpu",
+                                        "--instance-type=p3.2xlarge",
+                                        "--node-hour=3.06",
+                                        "--default-time=" + default_time};
+    };
+    expect_refused(set("99999999999:00:00"), 2, "longer than 365-00:00:00 (MaxDefaultTime");
+    expect_refused(set("365-00:00:01"), 2, "longer than 365-00:00:00");
+    expect_refused(set("4294967295"), 2, "MaxDefaultTime");
+    EXPECT_EQ(count("rate"), 0);
+    auto longest = asbb(set("365-00:00:00"));
+    ASSERT_EQ(longest.status, 0) << longest.err;
+    EXPECT_EQ(scalar("SELECT default_time_limit_s FROM rate"), 365 * 86400);
+
+    // MaxDefaultTime lowers the limit; raised to SLURM's own, that one holds.
+    config_ = "--config=" + write_config("MaxDefaultTime=2-00:00:00\n");
+    expect_refused(set("2-00:01:00"), 2, "longer than 2-00:00:00 (MaxDefaultTime in asbb.conf)");
+    ASSERT_EQ(asbb(set("2-00:00:00")).status, 0);
+    config_ = "--config=" + write_config("MaxDefaultTime=4294967294\n");
+    expect_refused(set("4294967295"), 2, "longer than 2982616-04:14:00");
+    expect_refused(set("99999999999:00:00"), 2, "2982616-04:14:00");
+    ASSERT_EQ(asbb(set("4294967294")).status, 0);
+    EXPECT_EQ(scalar("SELECT default_time_limit_s FROM rate"), int64_t{4294967294} * 60);
+}
+
 TEST_F(Rates, ChangingARateLeavesExistingHoldsAlone) {
     ASSERT_EQ(asbb({"rates", "set", "--partition=aws-gpu", "--instance-type=p3.2xlarge",
                     "--node-hour=3.06", "--cluster=lab"})
