@@ -17,10 +17,12 @@ namespace asbb::cli {
 
 namespace {
 
+// Plain digits: from_chars would take "-0" for 0, a sign no count has.
 int64_t parse_count(const std::string& option, const std::string& text, int64_t lo, int64_t hi) {
     int64_t value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || ptr != text.data() + text.size() || value < lo || value > hi) {
+    if (text.starts_with("-") || ec != std::errc() || ptr != text.data() + text.size() ||
+        value < lo || value > hi) {
         usage_error("--" + option + ": " + quote_input(text) + " is not a whole number from " +
                     std::to_string(lo) + " to " + std::to_string(hi));
     }

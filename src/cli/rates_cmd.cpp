@@ -34,9 +34,10 @@ std::string cluster_text(const std::string& cluster) {
     return cluster.empty() ? "all clusters" : "cluster " + cluster;
 }
 
-// An EC2 instance type ("p3.2xlarge"): 1-64 chars of [A-Za-z0-9._-].
+// An EC2 instance type ("p3.2xlarge"): 1-64 chars of [A-Za-z0-9._-], not
+// starting with '-' (no instance type does; "-5" is a slip).
 std::string parse_instance_type(const std::string& text) {
-    bool valid = !text.empty() && text.size() <= 64;
+    bool valid = !text.empty() && text.size() <= 64 && text[0] != '-';
     for (char c : text) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
@@ -44,7 +45,7 @@ std::string parse_instance_type(const std::string& text) {
     }
     if (!valid) {
         usage_error("--instance-type: invalid instance type " + quote_input(text) +
-                    ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
+                    ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-', not starting with '-'");
     }
     return text;
 }
