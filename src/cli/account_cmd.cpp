@@ -83,7 +83,7 @@ int create(Context& context, const Args& args) {
                                         DateEdge::kStartOfDay);
     budget.period_end =
         parse_instant("end", required_value(parsed, "end"), context.now_s, DateEdge::kEndOfDay);
-    if (budget.period_end <= budget.period_start) user_error("--end is before --start");
+    if (budget.period_end <= budget.period_start) usage_error("--end is before --start");
     budget.cluster = parse_cluster(optional_value(parsed, "cluster").value_or(""));
     budget.description =
         parse_text("description", optional_value(parsed, "description").value_or(""));
@@ -236,8 +236,8 @@ int move_money(Context& context, const Args& args, bool is_deposit) {
     if (positional.size() < 2)
         usage_error("asbb account " + verb + " NAME AMOUNT: missing argument");
     const std::string account = parse_account(positional[0]);
-    const Money amount = parse_amount("amount", positional[1], AllowZero::kNo);
-    const std::string reason = parse_text("reason", required_value(parsed, "reason"));
+    const Money amount = parse_amount("", positional[1], AllowZero::kNo);
+    const std::string reason = parse_reason(required_value(parsed, "reason"));
     db::Budget budget = target_budget(context, account, optional_value(parsed, "cluster"));
     auto& session = context.session();
     if (is_deposit) {

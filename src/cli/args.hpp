@@ -1,6 +1,8 @@
 // Turning command-line text into checked values. Every helper either returns
 // a valid value or throws CliError with a one-line message naming the option
 // and the text, so a verb validates everything before it touches the ledger.
+// The helpers judge the text alone, so what they refuse is a usage error
+// (exit 2): see the rule in context.hpp.
 #pragma once
 
 #include <cxxopts.hpp>
@@ -21,17 +23,23 @@ enum class AllowZero { kNo, kYes };
 // Longest single command-line argument accepted (see parse_options).
 inline constexpr size_t kMaxArgumentBytes = 4096;
 
+// option "" names the positional AMOUNT (messages then start "amount ...").
 Money parse_amount(const std::string& option, const std::string& text, AllowZero zero);
 std::string parse_account(const std::string& text);
 std::string parse_partition(const std::string& text);
 std::string parse_cluster(const std::string& text);  // '' stays '' (all clusters)
 std::string parse_text(const std::string& option, const std::string& text);
+// --reason: free text that says something. asbb(1) makes the reason of a
+// journal entry mandatory, so an empty or blank one is refused like a
+// missing one: the one place this rule lives.
+std::string parse_reason(const std::string& text);
 int64_t parse_instant(const std::string& option, const std::string& text, int64_t now_s,
                       DateEdge edge);
 
-// Parses a verb's options with cxxopts. Unknown options, missing values and
-// stray arguments are usage errors (exit 2). positional receives the
-// positional arguments, at most max_positional of them.
+// Parses a verb's options with cxxopts. Unknown or repeated options, missing
+// values and stray arguments are usage errors (exit 2). positional receives
+// the positional arguments, at most max_positional of them; a negative
+// number ("-5") is one of them, for the verb to judge, not an option.
 cxxopts::ParseResult parse_options(cxxopts::Options& options, const std::vector<std::string>& args,
                                    std::vector<std::string>& positional, size_t max_positional);
 

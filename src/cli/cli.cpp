@@ -66,7 +66,8 @@ Options (anywhere on the line):
                      the config file cannot be read)
   -h, --help         this help;  -V, --version  the version
 
-Exit status: 0 ok, 1 user error, 2 usage error, 3 database unavailable.
+Exit status: 0 ok, 1 refused (user error), 2 usage error or malformed value,
+3 database unavailable.
 See asbb(1).
 )";
 

@@ -17,7 +17,12 @@
 
 namespace asbb::cli {
 
-// Exit statuses, as documented in asbb(1).
+// Exit statuses, as documented in asbb(1). The rule: a failure that the
+// command line alone shows (a malformed or out-of-range value, an unknown or
+// missing option, options that contradict each other) is a usage error, 2;
+// a well-formed request that the ledger, SLURM's database, the configuration
+// or the file system refuses (unknown account, insufficient funds, budget
+// exists) is a user error, 1; an unreachable database is 3.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUserError = 1;
 inline constexpr int kExitUsage = 2;

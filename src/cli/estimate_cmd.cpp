@@ -17,10 +17,12 @@ namespace asbb::cli {
 
 namespace {
 
+// Plain digits: from_chars would take "-0" for 0, a sign no count has.
 int64_t parse_count(const std::string& option, const std::string& text, int64_t lo, int64_t hi) {
     int64_t value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || ptr != text.data() + text.size() || value < lo || value > hi) {
+    if (text.starts_with("-") || ec != std::errc() || ptr != text.data() + text.size() ||
+        value < lo || value > hi) {
         usage_error("--" + option + ": " + quote_input(text) + " is not a whole number from " +
                     std::to_string(lo) + " to " + std::to_string(hi));
     }
@@ -53,8 +55,13 @@ int estimate_command(Context& context, const Args& args) {
         input.cpus = parse_count("cpus", *v, 1, 100'000'000);
     if (auto v = optional_value(parsed, "gpus")) input.gpus = parse_count("gpus", *v, 0, 1'000'000);
     if (auto v = optional_value(parsed, "time")) {
-        if (!parse_slurm_time_limit(*v))
-            usage_error("--time: " + parse_slurm_time_limit(*v).error());
+        auto limit = parse_slurm_time_limit(*v);
+        if (!limit) usage_error("--time: " + limit.error());
+        if (!limit->unlimited && limit->seconds > kMaxSlurmTimeLimitS) {
+            usage_error("--time: " + quote_input(*v) +
+                        " is longer than SLURM's longest time limit " +
+                        format_slurm_time_limit(kMaxSlurmTimeLimitS));
+        }
         input.wall_time = *v;
     }
     if (auto v = optional_value(parsed, "cluster")) input.cluster = parse_cluster(*v);

@@ -4,6 +4,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "core/names.hpp"
 #include "core/split.hpp"
 #include "core/usage_math.hpp"
 #include "db/usage.hpp"
@@ -39,9 +40,9 @@ void parse_states(const std::string& text, db::HoldFilter& filter) {
             }
         }
         if (!known) {
-            user_error("--state: '" + state +
-                       "' is not one of open, pending, linked, charged, released, expired, "
-                       "overrun, all");
+            usage_error("--state: " + quote_input(state) +
+                        " is not one of open, pending, linked, charged, released, expired, "
+                        "overrun, all");
         }
     }
     filter.states = std::move(states);

@@ -21,7 +21,7 @@ int job_context_command(Context& context, const Args& args) {
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
     const auto job_id = report::parse_job_id(required_value(parsed, "job-id"));
-    if (!job_id) user_error("--job-id: " + job_id.error());
+    if (!job_id) usage_error("--job-id: " + job_id.error());
     const auto cluster_value = optional_value(parsed, "cluster");
     const std::string cluster =
         cluster_value ? parse_cluster(*cluster_value) : context.config().cluster_name;

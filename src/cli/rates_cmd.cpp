@@ -1,5 +1,6 @@
 // asbb rates set|list|delete: the rate card (what a node-hour of a budgeted
 // partition costs).
+#include <algorithm>
 #include <charconv>
 #include <ostream>
 
@@ -33,27 +34,38 @@ std::string cluster_text(const std::string& cluster) {
     return cluster.empty() ? "all clusters" : "cluster " + cluster;
 }
 
-// An EC2 instance type ("p3.2xlarge"): 1-64 chars of [A-Za-z0-9._-].
+// An EC2 instance type ("p3.2xlarge"): 1-64 chars of [A-Za-z0-9._-], not
+// starting with '-' (no instance type does; "-5" is a slip).
 std::string parse_instance_type(const std::string& text) {
-    bool valid = !text.empty() && text.size() <= 64;
+    bool valid = !text.empty() && text.size() <= 64 && text[0] != '-';
     for (char c : text) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
         if (!ok) valid = false;
     }
     if (!valid) {
-        user_error("--instance-type: invalid instance type " + quote_input(text) +
-                   ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
+        usage_error("--instance-type: invalid instance type " + quote_input(text) +
+                    ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-', not starting with '-'");
     }
     return text;
 }
 
-int64_t parse_default_time(const std::string& text) {
+// What a job without --time is held for: finite, and at most the shorter of
+// SLURM's longest finite limit and MaxDefaultTime. Every such job's hold is
+// priced on it, so 99999999999:00:00 would ask a fortune of each of them.
+int64_t parse_default_time(const std::string& text, int64_t max_default_time_s) {
     auto parsed = parse_slurm_time_limit(text);
-    if (!parsed) user_error("--default-time: " + parsed.error());
+    if (!parsed) usage_error("--default-time: " + parsed.error());
     if (parsed->unlimited) {
-        user_error("--default-time: " + quote_input(text) +
-                   " means no limit; a default time limit must be finite");
+        usage_error("--default-time: " + quote_input(text) +
+                    " means no limit; a default time limit must be finite");
+    }
+    const int64_t max_s = std::min(kMaxSlurmTimeLimitS, max_default_time_s);
+    if (parsed->seconds > max_s) {
+        usage_error("--default-time: " + quote_input(text) + " is longer than " +
+                    format_slurm_time_limit(max_s) +
+                    (max_s == max_default_time_s ? " (MaxDefaultTime in asbb.conf)"
+                                                 : " (SLURM's longest time limit)"));
     }
     return parsed->seconds;
 }
@@ -63,8 +75,8 @@ int64_t parse_per_node(const std::string& option, const std::string& text, int64
     int64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > max) {
-        user_error("--" + option + ": " + quote_input(text) + " is not a whole number from 1 to " +
-                   std::to_string(max));
+        usage_error("--" + option + ": " + quote_input(text) + " is not a whole number from 1 to " +
+                    std::to_string(max));
     }
     return value;
 }
@@ -117,7 +129,7 @@ int set(Context& context, const Args& args) {
     rate.instance_type = parse_instance_type(instance_type);
     rate.node_hour_price = parse_amount("node-hour", node_hour, AllowZero::kYes);
     if (auto v = optional_value(parsed, "default-time")) {
-        rate.default_time_limit_s = parse_default_time(*v);
+        rate.default_time_limit_s = parse_default_time(*v, context.config().max_default_time_s);
     }
     if (auto v = optional_value(parsed, "cpus-per-node")) {
         // No instance type has more CPUs or GPUs than these.

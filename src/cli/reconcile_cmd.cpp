@@ -23,7 +23,7 @@ int64_t parse_job_id(const std::string& text) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1 ||
         value >= 4'294'967'294) {
-        user_error("invalid job id " + quote_input(text) + ": give a SLURM job id such as 4242");
+        usage_error("invalid job id " + quote_input(text) + ": give a SLURM job id such as 4242");
     }
     return value;
 }

@@ -174,7 +174,7 @@ int configure(Context& context, const Args& args) {
     if (auto given = optional_value(parsed, "slurm-conf")) {
         conf_path = parse_text("slurm-conf", *given);
         if (conf_path.empty() || conf_path[0] != '/') {
-            user_error("--slurm-conf: give an absolute path, got " + quote_input(conf_path));
+            usage_error("--slurm-conf: give an absolute path, got " + quote_input(conf_path));
         }
         // libslurm then talks to the slurmctld of that file.
         setenv("SLURM_CONF", conf_path.c_str(), 1);

@@ -38,7 +38,7 @@ std::vector<std::string> parse_kinds(const std::string& text) {
         std::transform(kind.begin(), kind.end(), kind.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (std::find(kKinds.begin(), kKinds.end(), kind) == kKinds.end()) {
-            user_error("--type: unknown type " + quote_input(kind) + " (valid: " + valid + ")");
+            usage_error("--type: unknown type " + quote_input(kind) + " (valid: " + valid + ")");
         }
         kinds.push_back(kind);
     }
@@ -51,7 +51,7 @@ int64_t parse_job_id(const std::string& text) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
         value > 4'294'967'295) {
-        user_error("--job: " + quote_input(text) + " is not a SLURM job id (1 to 4294967295)");
+        usage_error("--job: " + quote_input(text) + " is not a SLURM job id (1 to 4294967295)");
     }
     return value;
 }
@@ -64,7 +64,7 @@ Filters parse_filters(Context& context, const cxxopts::ParseResult& parsed) {
     if (last && (start || end)) usage_error("--last cannot be combined with --start or --end");
     if (last) {
         auto window_s = parse_duration_seconds(*last);
-        if (!window_s) user_error("--last: " + window_s.error());
+        if (!window_s) usage_error("--last: " + window_s.error());
         filters.from_s = context.now_s - *window_s;
     }
     if (start) {
@@ -72,13 +72,13 @@ Filters parse_filters(Context& context, const cxxopts::ParseResult& parsed) {
     }
     if (end) filters.until_s = parse_instant("end", *end, context.now_s, DateEdge::kEndOfDay);
     if (filters.from_s && filters.until_s && *filters.until_s <= *filters.from_s) {
-        user_error("--end is before --start");
+        usage_error("--end is before --start");
     }
     if (auto v = optional_value(parsed, "type")) filters.kinds = parse_kinds(*v);
     if (auto v = optional_value(parsed, "job")) filters.job_id = parse_job_id(*v);
     if (auto v = optional_value(parsed, "user")) {
         auto user = validate_user_name(*v);
-        if (!user) user_error("--user: " + user.error());
+        if (!user) usage_error("--user: " + user.error());
         filters.user_name = *user;
     }
     return filters;

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/usage_scope.hpp"
+#include "core/names.hpp"
 #include "core/usage_math.hpp"
 #include "db/usage.hpp"
 
@@ -85,7 +86,7 @@ void sort_rows(std::vector<SummaryRow>& rows, const std::string& sort) {
         std::stable_sort(rows.begin(), rows.end(),
                          [](const auto& a, const auto& b) { return a.burn > b.burn; });
     } else {
-        user_error("--sort: '" + sort + "' is not one of tree, used, available, burn");
+        usage_error("--sort: " + quote_input(sort) + " is not one of tree, used, available, burn");
     }
 }
 
@@ -119,7 +120,7 @@ int usage_summary(Context& context, const Args& args) {
     if (wants_help(context, options, parsed)) return kExitOk;
     const std::string sort = optional_value(parsed, "sort").value_or("tree");
     if (sort != "tree" && sort != "used" && sort != "available" && sort != "burn") {
-        user_error("--sort: '" + sort + "' is not one of tree, used, available, burn");
+        usage_error("--sort: " + quote_input(sort) + " is not one of tree, used, available, burn");
     }
     const int64_t instant_s = period_instant(context, optional_value(parsed, "period"));
     const std::string cluster = tree_cluster(context, optional_value(parsed, "cluster"));

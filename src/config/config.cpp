@@ -242,6 +242,23 @@ const std::vector<KeyInfo>& keys() {
              return std::nullopt;
          },
          [](const Config& c) { return format_hold_factor(c.hold_factor_ppm); }},
+        {"MaxDefaultTime", "",
+         "The longest default time limit asbb rates set --default-time accepts, in\n"
+         "SLURM's time format (D-HH:MM:SS, or minutes); jobs without --time are held\n"
+         "for their partition's default. 1 minute to 0xfffffffe minutes (SLURM's\n"
+         "longest finite limit).",
+         false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             auto limit = parse_slurm_time_limit(v);
+             if (!limit.ok() || limit->unlimited || limit->seconds < 60 ||
+                 limit->seconds > kMaxSlurmTimeLimitS) {
+                 return "must be a finite SLURM time limit from 1 minute to " +
+                        format_slurm_time_limit(kMaxSlurmTimeLimitS) + ", got " + quoted(v);
+             }
+             c.max_default_time_s = limit->seconds;
+             return std::nullopt;
+         },
+         [](const Config& c) { return format_slurm_time_limit(c.max_default_time_s); }},
         {"ConnectTimeout", "Deadlines for the CLI and the poller",
          "Seconds to wait for a connection to MariaDB, 1 to 60.", false, "",
          [](std::string_view v, Config& c) {

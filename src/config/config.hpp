@@ -29,6 +29,9 @@ struct Config {
     std::string slurm_user = "slurm";
 
     int64_t hold_factor_ppm = 1'200'000;  // HoldFactor=1.2
+    // The longest --default-time `asbb rates set` accepts: every job without
+    // --time is held for that long, so a typo must not make holds absurd.
+    int64_t max_default_time_s = 365 * 86400;
 
     // Deadlines. Connector/C takes whole seconds; the statement and lock
     // limits are enforced by the server per session.

@@ -132,8 +132,15 @@ Expected<std::string> normalize_account_name(std::string_view text) {
 }
 
 Expected<std::string> validate_partition_name(std::string_view text) {
-    static const NameRule kRule{
-        "partition name", 64, partition_char, "A-Z, a-z, 0-9, '_', '.', '-'", false, nullptr, ""};
+    // Not starting with '-': "-5" on a command line reads as an option or a
+    // negative number, never as the partition a person meant.
+    static const NameRule kRule{"partition name",
+                                64,
+                                partition_char,
+                                "A-Z, a-z, 0-9, '_', '.', '-'",
+                                false,
+                                not_dash,
+                                "a character other than '-'"};
     return check_name(text, kRule);
 }
 

@@ -16,7 +16,8 @@ namespace asbb {
 // Quotes, backslashes, %, spaces, unicode and control characters are refused.
 Expected<std::string> normalize_account_name(std::string_view text);
 
-// Partition: 1-64 chars of [A-Za-z0-9_.-] (case kept: SLURM keeps it).
+// Partition: 1-64 chars of [A-Za-z0-9_.-], not starting with '-' (case
+// kept: SLURM keeps it).
 Expected<std::string> validate_partition_name(std::string_view text);
 
 // Cluster: 1-64 chars of [a-z0-9_-], folded to lower case.

@@ -24,6 +24,11 @@ struct TimeLimit {
 };
 Expected<TimeLimit> parse_slurm_time_limit(std::string_view text);
 
+// SLURM keeps a time limit as minutes in a uint32_t whose 0xffffffff is
+// INFINITE, so its longest finite limit is 0xfffffffe minutes (about 8166
+// years). A longer finite limit is one SLURM could never run a job with.
+inline constexpr int64_t kMaxSlurmTimeLimitS = int64_t{0xfffffffe} * 60;
+
 // Formats seconds back as SLURM prints limits: "D-HH:MM:SS" or "HH:MM:SS";
 // a negative value (SLURM's -1) prints as "UNLIMITED".
 std::string format_slurm_time_limit(int64_t seconds);

@@ -146,15 +146,97 @@ TEST_F(CliAccount, BadInputIsRefusedWithOneLineAndChangesNothing) {
     expect_refused({"account", "create", "--name=chem", "--bogus=1"}, "bogus");
 }
 
+// The rule of asbb(1): a malformed value is a usage error (2) like an unknown
+// option; a well-formed request the ledger refuses is a user error (1).
 TEST_F(CliAccount, UsageErrorsExitTwoAndUserErrorsExitOne) {
     EXPECT_EQ(asbb({"nosuchverb"}).status, 2);
     EXPECT_EQ(asbb({"account", "create", "--name=chem"}).status, 2);  // missing --budget
-    EXPECT_EQ(asbb({"account", "create", "--name=chem", "--budget=-1", "--start=2025-01-01",
-                    "--end=2025-12-31"})
-                  .status,
-              1);
+    auto create = [](std::string name, std::string budget, std::string start, std::string end) {
+        return std::vector<std::string>{"account",          "create",
+                                        "--name=" + name,   "--budget=" + budget,
+                                        "--start=" + start, "--end=" + end};
+    };
+    for (const auto& args : {create("chem", "-1", "2025-01-01", "2025-12-31"),
+                             create("chem", "lots", "2025-01-01", "2025-12-31"),
+                             create("chem", "1.1234567", "2025-01-01", "2025-12-31"),
+                             create("chem", "2000000000", "2025-01-01", "2025-12-31"),
+                             create("ch'em", "1", "2025-01-01", "2025-12-31"),
+                             create("chem", "1", "2025-13-45", "2025-12-31"),
+                             create("chem", "1", "2025-12-31", "2025-01-01")}) {
+        EXPECT_EQ(asbb(args).status, 2) << args[2] << " " << args[3] << " " << args[4];
+    }
+    ASSERT_EQ(asbb(create("proj001", "100", "2020-01-01", "2099-12-31")).status, 0);
+    EXPECT_EQ(asbb(create("nosuchacct", "1", "2025-01-01", "2025-12-31")).status, 1);
+    EXPECT_EQ(asbb(create("proj001", "1", "2025-01-01", "2025-12-31")).status, 1);  // overlaps
+    EXPECT_EQ(asbb({"account", "withdraw", "proj001", "101", "--reason=x"}).status, 1);
+    EXPECT_EQ(asbb({"account", "deposit", "proj001", "1x", "--reason=x"}).status, 2);
+    EXPECT_EQ(asbb({"account", "show", "chem"}).status, 1);  // no budget
     EXPECT_EQ(run_cli({"--version"}).status, 0);
     EXPECT_EQ(run_cli({"--help"}).status, 0);
+}
+
+// Issue 13, defect 4: --reason= wrote a journal row without a reason.
+TEST_F(CliAccount, EmptyOrBlankReasonIsRefused) {
+    ASSERT_EQ(asbb({"account", "create", "--name=proj001", "--budget=100", "--start=2020-01-01",
+                    "--end=2099-12-31"})
+                  .status,
+              0);
+    const int64_t journal_rows = count("journal");
+    for (const char* verb : {"deposit", "withdraw"}) {
+        for (const std::string reason : {"", " ", "   ", "\xc2\xa0", " \xe3\x80\x80 "}) {
+            auto result = asbb({"account", verb, "proj001", "10", "--reason=" + reason});
+            EXPECT_EQ(result.status, 2) << verb << " '" << reason << "' -> " << result.err;
+            EXPECT_NE(result.err.find("--reason: give a reason"), std::string::npos) << result.err;
+            EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+        }
+        expect_refused({"account", verb, "proj001", "10", "--reason", ""}, "--reason");
+    }
+    EXPECT_EQ(count("journal"), journal_rows);
+    ASSERT_EQ(asbb({"account", "deposit", "proj001", "10", "--reason= padded "}).status, 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE reason = ' padded '"), 1);
+}
+
+// Issue 13, defect 5: "deposit proj001 -5" answered "Option '5' does not
+// exist". A negative number is the verb's argument, judged as such.
+TEST_F(CliAccount, NegativeAmountsAreCalledNegative) {
+    ASSERT_EQ(asbb({"account", "create", "--name=proj001", "--budget=100", "--start=2020-01-01",
+                    "--end=2099-12-31"})
+                  .status,
+              0);
+    for (const char* verb : {"deposit", "withdraw"}) {
+        for (const char* amount : {"-5", "-0.5", "-.5", "-5e3", "-99999999999999999999"}) {
+            const std::string before = ledger_state();
+            auto result = asbb({"account", verb, "proj001", amount, "--reason=x"});
+            EXPECT_EQ(result.status, 2) << verb << " " << amount << " -> " << result.err;
+            EXPECT_EQ(result.err, std::string("asbb: error: amount must not be negative, got '") +
+                                      amount + "'\n");
+            EXPECT_EQ(ledger_state(), before);
+        }
+        // Before the reason or after it, the same answer.
+        auto first = asbb({"account", verb, "--reason=x", "proj001", "-5"});
+        EXPECT_EQ(first.status, 2);
+        EXPECT_NE(first.err.find("amount must not be negative"), std::string::npos) << first.err;
+    }
+    auto budget = asbb({"account", "update", "proj001", "--budget=-5"});
+    EXPECT_EQ(budget.status, 2);
+    EXPECT_EQ(budget.err, "asbb: error: --budget: amount must not be negative, got '-5'\n");
+    auto limit = asbb({"account", "set-limit", "proj001", "--partition=aws-gpu", "--limit=-1"});
+    EXPECT_EQ(limit.status, 2);
+    EXPECT_NE(limit.err.find("--limit: amount must not be negative"), std::string::npos);
+    // A negative number where no argument is taken is a stray argument, and
+    // as an option's separate value it is that value.
+    expect_refused({"account", "list", "-5"}, "unexpected argument '-5'");
+    expect_refused({"account", "show", "-5"}, "invalid account name '-5'");
+    ASSERT_EQ(asbb({"account", "deposit", "proj001", "5", "--reason", "-5"}).status, 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE reason = '-5'"), 1);
+}
+
+TEST_F(CliAccount, RepeatedOptionsAreRefused) {
+    auto result = asbb({"account", "create", "--name=chem", "--budget=1", "--budget=1000",
+                        "--start=2025-01-01", "--end=2025-12-31"});
+    EXPECT_EQ(result.status, 2);
+    EXPECT_NE(result.err.find("--budget is given more than once"), std::string::npos) << result.err;
+    EXPECT_EQ(count("budget"), 0);
 }
 
 TEST_F(CliAccount, UnsafeOrBrokenConfigIsRefused) {

@@ -329,10 +329,10 @@ TEST_F(CliForecast, BadInputIsRefusedWithOneLineAndChangesNothing) {
     add_proj002_budgets();
     expect_refused({"forecast", "chem"}, 1, "account chem has no budget");
     expect_refused({"forecast", "nosuch"}, 1, "account nosuch has no budget");
-    expect_refused({"forecast", "proj'001"}, 1, "invalid");
+    expect_refused({"forecast", "proj'001"}, 2, "invalid");
     expect_refused({"forecast", "proj002"}, 2, "budgets on several clusters; pass --cluster");
     expect_refused({"forecast", "proj001", "--cluster=lab"}, 1, "no budget on that cluster");
-    expect_refused({"forecast", "proj001", "--cluster=b ad"}, 1, "invalid");
+    expect_refused({"forecast", "proj001", "--cluster=b ad"}, 2, "invalid");
     expect_refused({"forecast"}, 2, "ACCOUNT is missing");
     expect_refused({"forecast", "proj001", "physics"}, 2, "unexpected argument 'physics'");
     expect_refused({"forecast", "proj001", "--last=7d"}, 2, "last");

@@ -156,10 +156,10 @@ TEST_F(CliHolds, AnOverrunIsMarkedInHoldsUsageShowAndTheJournal) {
 }
 
 TEST_F(CliHolds, BadInputIsRefusedWithOneLineAndChangesNothing) {
-    expect_refused({"holds", "--state=bogus"}, 1, "'bogus' is not one of open, pending");
-    expect_refused({"holds", "--state=open,"}, 1, "'' is not one of");
+    expect_refused({"holds", "--state=bogus"}, 2, "'bogus' is not one of open, pending");
+    expect_refused({"holds", "--state=open,"}, 2, "'' is not one of");
     expect_refused({"holds", "nosuch"}, 1, "SLURM has no account 'nosuch'");
-    expect_refused({"holds", "ch'em"}, 1, "ch'em");
+    expect_refused({"holds", "ch'em"}, 2, "ch'em");
     expect_refused({"holds", "chem", "physics"}, 2, "unexpected argument 'physics'");
     expect_refused({"holds", "--cluster=nope"}, 1, "SLURM has no cluster 'nope'");
     expect_refused({"holds", "--frob"}, 2, "frob");

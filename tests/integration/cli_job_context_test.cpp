@@ -133,17 +133,24 @@ TEST_F(CliJobContext, AfterTheChargeTheHoldNoLongerAddsToTheCeiling) {
 
 TEST_F(CliJobContext, AJobWithoutAHoldIsOneLineAndExitOne) {
     place_linked_hold();
-    for (const auto& [args, needle] : std::vector<std::pair<std::vector<std::string>, std::string>>{
-             {{"job-context", "--job-id=77"}, "cannot read slurm.conf"},
-             {{"job-context", "--job-id=4242", "--cluster=other"}, "no hold linked to it"},
-             {{"job-context", "--job-id=abc"}, "is not a SLURM job id"},
-             {{"job-context", "--job-id=0"}, "is not a SLURM job id"},
-             {{"job-context", "--job-id=12_"}, "is not a SLURM job id"},
-             {{"job-context", "--job-id=99999999999"}, "is not a SLURM job id"},
-             {{"job-context", "--job-id=1'; DROP TABLE hold; --"}, "is not a SLURM job id"},
+    // A malformed job id is a usage error (2); a job the ledger or SLURM
+    // cannot place is a user error (1).
+    struct Case {
+        std::vector<std::string> args;
+        int status;
+        std::string needle;
+    };
+    for (const auto& [args, status, needle] : std::vector<Case>{
+             {{"job-context", "--job-id=77"}, 1, "cannot read slurm.conf"},
+             {{"job-context", "--job-id=4242", "--cluster=other"}, 1, "no hold linked to it"},
+             {{"job-context", "--job-id=abc"}, 2, "is not a SLURM job id"},
+             {{"job-context", "--job-id=0"}, 2, "is not a SLURM job id"},
+             {{"job-context", "--job-id=12_"}, 2, "is not a SLURM job id"},
+             {{"job-context", "--job-id=99999999999"}, 2, "is not a SLURM job id"},
+             {{"job-context", "--job-id=1'; DROP TABLE hold; --"}, 2, "is not a SLURM job id"},
          }) {
         auto result = asbb(args);
-        EXPECT_EQ(result.status, 1) << args[1];
+        EXPECT_EQ(result.status, status) << args[1];
         EXPECT_EQ(result.err.rfind("asbb: error: ", 0), 0u) << result.err;
         EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
         EXPECT_NE(result.err.find(needle), std::string::npos) << result.err;

@@ -188,29 +188,29 @@ TEST_F(CliTransactions, LastBalanceIsTheStoredAvailable) {
 }
 
 TEST_F(CliTransactions, BadInputIsRefusedWithOneLineAndChangesNothing) {
-    expect_refused({"transactions", "proj001", "--type=charge,refund"}, 1,
+    expect_refused({"transactions", "proj001", "--type=charge,refund"}, 2,
                    "unknown type 'refund' (valid: deposit, withdraw, hold, charge, release, "
                    "expire, adjust)");
-    expect_refused({"transactions", "proj001", "--type="}, 1, "unknown type ''");
+    expect_refused({"transactions", "proj001", "--type="}, 2, "unknown type ''");
     expect_refused({"transactions", "proj001", "--last=30d", "--start=2026-11-01"}, 2,
                    "--last cannot be combined with --start or --end");
     expect_refused({"transactions", "proj001", "--last=30d", "--end=2026-11-07"}, 2, "--last");
-    expect_refused({"transactions", "proj001", "--last=thirty"}, 1, "--last");
-    expect_refused({"transactions", "proj001", "--last=-3d"}, 1, "--last");
-    expect_refused({"transactions", "proj001", "--start=2026-02-30"}, 1, "2026-02-30");
-    expect_refused({"transactions", "proj001", "--end=yesterday"}, 1, "yesterday");
-    expect_refused({"transactions", "proj001", "--start=2026-11-07", "--end=2026-11-01"}, 1,
+    expect_refused({"transactions", "proj001", "--last=thirty"}, 2, "--last");
+    expect_refused({"transactions", "proj001", "--last=-3d"}, 2, "--last");
+    expect_refused({"transactions", "proj001", "--start=2026-02-30"}, 2, "2026-02-30");
+    expect_refused({"transactions", "proj001", "--end=yesterday"}, 2, "yesterday");
+    expect_refused({"transactions", "proj001", "--start=2026-11-07", "--end=2026-11-01"}, 2,
                    "--end is before --start");
-    expect_refused({"transactions", "proj001", "--job=0"}, 1, "not a SLURM job id");
-    expect_refused({"transactions", "proj001", "--job=12x"}, 1, "'12x'");
-    expect_refused({"transactions", "proj001", "--job=4294967296"}, 1, "not a SLURM job id");
-    expect_refused({"transactions", "proj001", "--user=b'ob"}, 1, "--user");
+    expect_refused({"transactions", "proj001", "--job=0"}, 2, "not a SLURM job id");
+    expect_refused({"transactions", "proj001", "--job=12x"}, 2, "'12x'");
+    expect_refused({"transactions", "proj001", "--job=4294967296"}, 2, "not a SLURM job id");
+    expect_refused({"transactions", "proj001", "--user=b'ob"}, 2, "--user");
     expect_refused({"transactions", "proj001", "--cluster=lab"}, 1,
                    "account proj001 has no budget on cluster lab");
-    expect_refused({"transactions", "proj001", "--cluster=La b"}, 1, "invalid");
+    expect_refused({"transactions", "proj001", "--cluster=La b"}, 2, "invalid");
     expect_refused({"transactions", "chem"}, 1, "account chem has no budget");
     expect_refused({"transactions", "nosuch"}, 1, "account nosuch has no budget");
-    expect_refused({"transactions", "proj'001"}, 1, "invalid");
+    expect_refused({"transactions", "proj'001"}, 2, "invalid");
     expect_refused({"transactions", "proj001", "format=Date,Nope"}, 2,
                    "unknown field 'Nope' in format= (valid: Date, Type, JobID, Account, User, "
                    "Partition, Amount, Balance, Actor, Reason, BudgetID, ID)");

@@ -216,42 +216,42 @@ TEST_F(Rates, BadInputIsRefusedAndChangesNothing) {
         args.insert(args.end(), extra.begin(), extra.end());
         return args;
     };
-    expect_refused(set("aws-gpu", "-1"), 1, "node-hour");
-    expect_refused(set("aws-gpu", "3.0600001"), 1, "6 decimals");
-    expect_refused(set("aws-gpu", "lots"), 1, "lots");
-    expect_refused(set("aws-gpu", "2000000000"), 1, "largest amount");
-    expect_refused(set("aws'gpu", "3.06"), 1, "invalid partition name");
-    expect_refused(set("aws\"gpu", "3.06"), 1, "invalid");
-    expect_refused(set("aws-gpu", "3.06", {"--default-time=UNLIMITED"}), 1,
+    expect_refused(set("aws-gpu", "-1"), 2, "node-hour");
+    expect_refused(set("aws-gpu", "3.0600001"), 2, "6 decimals");
+    expect_refused(set("aws-gpu", "lots"), 2, "lots");
+    expect_refused(set("aws-gpu", "2000000000"), 2, "largest amount");
+    expect_refused(set("aws'gpu", "3.06"), 2, "invalid partition name");
+    expect_refused(set("aws\"gpu", "3.06"), 2, "invalid");
+    expect_refused(set("aws-gpu", "3.06", {"--default-time=UNLIMITED"}), 2,
                    "a default time limit must be finite");
-    expect_refused(set("aws-gpu", "3.06", {"--default-time=0"}), 1,
+    expect_refused(set("aws-gpu", "3.06", {"--default-time=0"}), 2,
                    "a default time limit must be finite");
-    expect_refused(set("aws-gpu", "3.06", {"--default-time=1:99:00"}), 1, "time limit");
-    expect_refused(set("aws-gpu", "3.06", {"--gpus-per-node=0"}), 1,
+    expect_refused(set("aws-gpu", "3.06", {"--default-time=1:99:00"}), 2, "time limit");
+    expect_refused(set("aws-gpu", "3.06", {"--gpus-per-node=0"}), 2,
                    "--gpus-per-node: '0' is not a whole number from 1 to 1000");
-    expect_refused(set("aws-gpu", "3.06", {"--gpus-per-node=1001"}), 1, "1 to 1000");
-    expect_refused(set("aws-gpu", "3.06", {"--gpus-per-node=four"}), 1, "--gpus-per-node");
-    expect_refused(set("aws-gpu", "3.06", {"--cpus-per-node=0"}), 1,
+    expect_refused(set("aws-gpu", "3.06", {"--gpus-per-node=1001"}), 2, "1 to 1000");
+    expect_refused(set("aws-gpu", "3.06", {"--gpus-per-node=four"}), 2, "--gpus-per-node");
+    expect_refused(set("aws-gpu", "3.06", {"--cpus-per-node=0"}), 2,
                    "--cpus-per-node: '0' is not a whole number from 1 to 100000");
     expect_refused(set("aws-gpu", "3.06", {"--cluster=nosuch"}), 1, "no cluster");
-    expect_refused(set("aws-gpu", "3.06", {"--cluster=La'b"}), 1, "invalid");
+    expect_refused(set("aws-gpu", "3.06", {"--cluster=La'b"}), 2, "invalid");
     expect_refused({"rates", "set", "--partition=aws-gpu", "--instance-type=p3.2xlarge"}, 2,
                    "--node-hour is required");
     expect_refused({"rates", "set", "--partition=aws'gpu", "--instance-type=p3.2xlarge"}, 2,
                    "--node-hour is required");
     expect_refused(
         {"rates", "set", "--partition=aws-gpu", "--instance-type=p3 2xlarge", "--node-hour=3.06"},
-        1, "instance type");
+        2, "instance type");
     expect_refused({"rates", "set", "--partition=aws-gpu",
                     "--instance-type=" + std::string(65, 'p'), "--node-hour=3.06"},
-                   1, "instance type");
+                   2, "instance type");
     expect_refused({"rates", "set", "--partition=aws-gpu", "--instance-type=", "--node-hour=3.06"},
-                   1, "instance type");
+                   2, "instance type");
     expect_refused({"rates", "set", "--partition=aws-gpu", "--instance-type=p3.2xlarge",
                     "--node-hour=3.06", "--bogus=1"},
                    2, "bogus");
     expect_refused({"rates", "delete"}, 2, "--partition is required");
-    expect_refused({"rates", "delete", "--partition=aws'gpu"}, 1, "invalid");
+    expect_refused({"rates", "delete", "--partition=aws'gpu"}, 2, "invalid");
     expect_refused({"rates", "list", "format=Partition,Nope"}, 2, "Nope");
     expect_refused({"rates", "frobnicate"}, 2, "unknown rates verb");
     expect_refused({"rates"}, 2, "usage");
@@ -259,6 +259,38 @@ TEST_F(Rates, BadInputIsRefusedAndChangesNothing) {
     // A zero price is allowed (a free partition still gets a default time).
     ASSERT_EQ(asbb(set("aws-gpu", "0")).status, 0);
     EXPECT_EQ(scalar("SELECT node_hour_price_micro FROM rate"), 0);
+}
+
+// Issue 13, defect 4: --default-time=99999999999:00:00 was stored as
+// 359999999996400 s, and every job without --time then needed a hold for it.
+// A default time is at most MaxDefaultTime (365 days unless configured) and
+// never beyond SLURM's longest finite limit (0xfffffffe minutes).
+TEST_F(Rates, DefaultTimeBeyondTheLimitsIsRefused) {
+    auto set = [](const std::string& default_time) {
+        return std::vector<std::string>{"rates",
+                                        "set",
+                                        "--partition=aws-gpu",
+                                        "--instance-type=p3.2xlarge",
+                                        "--node-hour=3.06",
+                                        "--default-time=" + default_time};
+    };
+    expect_refused(set("99999999999:00:00"), 2, "longer than 365-00:00:00 (MaxDefaultTime");
+    expect_refused(set("365-00:00:01"), 2, "longer than 365-00:00:00");
+    expect_refused(set("4294967295"), 2, "MaxDefaultTime");
+    EXPECT_EQ(count("rate"), 0);
+    auto longest = asbb(set("365-00:00:00"));
+    ASSERT_EQ(longest.status, 0) << longest.err;
+    EXPECT_EQ(scalar("SELECT default_time_limit_s FROM rate"), 365 * 86400);
+
+    // MaxDefaultTime lowers the limit; raised to SLURM's own, that one holds.
+    config_ = "--config=" + write_config("MaxDefaultTime=2-00:00:00\n");
+    expect_refused(set("2-00:01:00"), 2, "longer than 2-00:00:00 (MaxDefaultTime in asbb.conf)");
+    ASSERT_EQ(asbb(set("2-00:00:00")).status, 0);
+    config_ = "--config=" + write_config("MaxDefaultTime=4294967294\n");
+    expect_refused(set("4294967295"), 2, "longer than 2982616-04:14:00");
+    expect_refused(set("99999999999:00:00"), 2, "2982616-04:14:00");
+    ASSERT_EQ(asbb(set("4294967294")).status, 0);
+    EXPECT_EQ(scalar("SELECT default_time_limit_s FROM rate"), int64_t{4294967294} * 60);
 }
 
 TEST_F(Rates, ChangingARateLeavesExistingHoldsAlone) {

@@ -21,6 +21,7 @@ bool SameConfig(const Config& a, const Config& b) {
            a.db_user == b.db_user && a.db_pass == b.db_pass && a.db_name == b.db_name &&
            a.slurm_db_name == b.slurm_db_name && a.cluster_name == b.cluster_name &&
            a.slurm_user == b.slurm_user && a.hold_factor_ppm == b.hold_factor_ppm &&
+           a.max_default_time_s == b.max_default_time_s &&
            a.connect_timeout_s == b.connect_timeout_s &&
            a.lock_wait_timeout_s == b.lock_wait_timeout_s &&
            a.statement_timeout_ms == b.statement_timeout_ms &&
@@ -91,6 +92,7 @@ TEST(ConfigParse, EveryKeySet) {
         "ClusterName=Lab\n"
         "SlurmUser=slurmadm\n"
         "HoldFactor=1.5\n"
+        "MaxDefaultTime=30-00:00:00\n"
         "ConnectTimeout=7\n"
         "LockWaitTimeout=3\n"
         "StatementTimeout=2500\n"
@@ -113,6 +115,7 @@ TEST(ConfigParse, EveryKeySet) {
     EXPECT_EQ(c.cluster_name, "lab");  // folded to lower case
     EXPECT_EQ(c.slurm_user, "slurmadm");
     EXPECT_EQ(c.hold_factor_ppm, 1'500'000);
+    EXPECT_EQ(c.max_default_time_s, 30 * 86400);
     EXPECT_EQ(c.connect_timeout_s, 7);
     EXPECT_EQ(c.lock_wait_timeout_s, 3);
     EXPECT_EQ(c.statement_timeout_ms, 2500);
@@ -457,6 +460,17 @@ TEST(ConfigKeys, LinkedHoldGrace) {
               "'31d'");
 }
 
+TEST(ConfigKeys, MaxDefaultTime) {
+    EXPECT_EQ(Config{}.max_default_time_s, 365 * 86400);
+    EXPECT_EQ(Accept("MaxDefaultTime=1").max_default_time_s, 60);  // minutes, as SLURM
+    EXPECT_EQ(Accept("MaxDefaultTime=7-00:00:00").max_default_time_s, 7 * 86400);
+    EXPECT_EQ(Accept("MaxDefaultTime=4294967294").max_default_time_s, int64_t{4294967294} * 60);
+    for (const char* bad : {"", "0", "UNLIMITED", "-1", "4294967295", "0:30", "1 day", "7d",
+                            "99999999999:00:00", "99999999999999999999"}) {
+        ExpectRefused("MaxDefaultTime", bad);
+    }
+}
+
 TEST(ConfigKeys, LogLevel) {
     for (const char* level : {"trace", "debug", "info", "warn", "error"}) {
         EXPECT_EQ(Accept(std::string("LogLevel=") + level).log_level, level);
@@ -484,12 +498,12 @@ size_t Count(const std::string& text, const std::string& needle) {
 TEST(ConfigTemplate, ListsEveryKeyOnce) {
     const std::string text = config_template();
     for (const char* key :
-         {"DbHost",           "DbPort",         "DbSocket",       "DbUser",
-          "DbPass",           "DbName",         "SlurmDbName",    "ClusterName",
-          "SlurmUser",        "HoldFactor",     "ConnectTimeout", "LockWaitTimeout",
-          "StatementTimeout", "PluginDeadline", "PluginSessions", "FailPolicy",
-          "BreakerSeconds",   "SpoolDir",       "OrphanHoldTTL",  "LogLevel",
-          "BreakerProbeMs",   "LinkedHoldGrace"}) {
+         {"DbHost",          "DbPort",           "DbSocket",       "DbUser",
+          "DbPass",          "DbName",           "SlurmDbName",    "ClusterName",
+          "SlurmUser",       "HoldFactor",       "MaxDefaultTime", "ConnectTimeout",
+          "LockWaitTimeout", "StatementTimeout", "PluginDeadline", "PluginSessions",
+          "FailPolicy",      "BreakerSeconds",   "SpoolDir",       "OrphanHoldTTL",
+          "LogLevel",        "BreakerProbeMs",   "LinkedHoldGrace"}) {
         const std::string active = std::string("\n") + key + "=";
         const std::string commented = std::string("\n#") + key + "=";
         EXPECT_EQ(Count(text, active) + Count(text, commented), 1u) << key;
@@ -530,7 +544,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 28);
+    EXPECT_EQ(uncommented, 29);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;

@@ -96,6 +96,8 @@ TEST(PartitionName, KeepsCase) {
               "a-z, 0-9, '_', '.', '-')");
     EXPECT_FALSE(validate_partition_name("gpu,cpu").ok());
     EXPECT_FALSE(validate_partition_name("gpu'").ok());
+    EXPECT_FALSE(validate_partition_name("-5").ok());
+    EXPECT_FALSE(validate_partition_name("-gpu").ok());
     EXPECT_FALSE(validate_partition_name(std::string(65, 'p')).ok());
 }
 
