@@ -85,16 +85,19 @@ HoldResult refusal_result(const std::vector<PlannedLevel>& levels,
 }
 
 std::vector<PlannedLevel> levels_of_hold(Session& session, const std::string& hold_id) {
+    // The first level is the account's own budget only when it has one: a
+    // hold of an unbudgeted account starts at an ancestor, and a refusal
+    // must call it that, as placing the hold did.
     auto rows = session.query(
-        "SELECT l.budget_id, b.account, b.period_start, b.period_end, l.partition_limit_id"
-        " FROM hold_level l JOIN budget b ON b.id = l.budget_id WHERE l.hold_id = ?"
-        " ORDER BY l.level_no",
+        "SELECT l.budget_id, b.account, b.period_start, b.period_end, l.partition_limit_id,"
+        " b.account = h.account FROM hold_level l JOIN budget b ON b.id = l.budget_id"
+        " JOIN hold h ON h.id = l.hold_id WHERE l.hold_id = ? ORDER BY l.level_no",
         {hold_id});
     std::vector<PlannedLevel> levels;
-    for (size_t i = 0; i < rows.size(); ++i) {
-        const Row& r = rows[i];
-        levels.push_back({r.i64(0), r.str(1), i == 0 ? LevelKind::kAccount : LevelKind::kAncestor,
-                          r.i64(2), r.i64(3), r.opt_i64(4)});
+    for (const Row& r : rows) {
+        levels.push_back({r.i64(0), r.str(1),
+                          r.i64(5) != 0 ? LevelKind::kAccount : LevelKind::kAncestor, r.i64(2),
+                          r.i64(3), r.opt_i64(4)});
     }
     return levels;
 }

@@ -51,6 +51,20 @@ TEST_F(Resize, LongerTimeLimitGrowsTheHoldAtEveryLevel) {
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 
+// Found by the model test: a hold of an account with no budget of its own
+// starts at an ancestor, and a refused growth must name it as one (the
+// plugin's message says "ancestor"), as the refused placement would.
+TEST_F(Resize, ARefusedGrowthOfAnUnbudgetedAccountsHoldBlamesTheAncestor) {
+    make_budget("root", 2 * kDollar);
+    auto request = placed("chem");  // chem has no budget: root is its only level
+    auto result = db::resize_hold(session(), request.id.hex(), JobShape{2, 3600, 1}, "t", now_s_);
+    ASSERT_EQ(result.outcome, db::ResizeOutcome::kInsufficient);
+    ASSERT_TRUE(result.shortfall.has_value());
+    EXPECT_EQ(result.shortfall->kind, db::LevelKind::kAncestor);
+    EXPECT_EQ(result.shortfall->account, "root");
+    EXPECT_EQ(result.shortfall->available.micro, 800'000);
+}
+
 TEST_F(Resize, ShorterTimeLimitGivesTheDifferenceBack) {
     const int64_t proj = make_budget("proj001", 100 * kDollar);
     auto request = placed("proj001");
