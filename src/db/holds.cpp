@@ -20,8 +20,51 @@ namespace {
 // are read to name the one to blame.
 struct ReserveShort {};
 
+// What the new levels have once the old hold is given back: the refused move
+// was decided with it released, so a level both holds share is blamed for
+// what it would have had, not for what the rolled-back hold still keeps.
+std::vector<LevelFunds> funds_after_release(Session& session,
+                                            const std::vector<PlannedLevel>& levels,
+                                            const std::string& old_hold_id, int64_t now_s) {
+    std::vector<LevelFunds> funds = read_level_funds(session, levels, now_s);
+    const auto old_hold = lock_hold(session, old_hold_id);
+    if (!old_hold || !is_open(*old_hold)) return funds;
+    for (size_t i = 0; i < levels.size() && i < funds.size(); ++i) {
+        for (const HoldLevel& old_level : old_hold->levels) {
+            if (old_level.budget_id == levels[i].budget_id) {
+                funds[i].budget_available.micro += old_hold->held_micro;
+            }
+            if (funds[i].limit_available && old_level.partition_limit_id &&
+                old_level.partition_limit_id == levels[i].limit_id) {
+                funds[i].limit_available->micro += old_hold->held_micro;
+            }
+        }
+    }
+    return funds;
+}
+
+// Gives the old hold's money back on its levels, inside the move's
+// transaction.
+void release_moved_hold(Session& session, const detail::OpenHold& old_hold,
+                        const std::string& old_hold_id, const HoldRequest& request) {
+    JournalEntry entry = hold_entry(old_hold, old_hold_id, "release", request.now_s);
+    entry.amount_micro = old_hold.held_micro;
+    entry.held_delta_micro = -old_hold.held_micro;
+    entry.actor = request.actor;
+    entry.reason = "job moved to account " + request.account;
+    insert_journal(session, entry);
+    apply_level_deltas(session, old_hold.levels, -old_hold.held_micro, 0, request.now_s);
+    session.exec("UPDATE hold SET held_micro = 0, state = 'released', updated_at = ? WHERE id = ?",
+                 {request.now_s, old_hold_id});
+}
+
 }  // namespace
 
+// The old hold is given back before the new one is reserved, in one
+// transaction: a job moved between two accounts under the same parent needs
+// the parent to hold its money once, not twice. A refusal rolls both back.
+// The two level sets are locked one after the other, each in lock order; a
+// deadlock with another writer that crosses them is retried as a whole.
 HoldResult move_hold(Session& session, const SlurmDbName& slurm, const std::string& old_hold_id,
                      int64_t job_id, const HoldRequest& request) {
     DbLedgerView view(session, slurm, request.cluster);
@@ -36,29 +79,19 @@ HoldResult move_hold(Session& session, const SlurmDbName& slurm, const std::stri
             if (!old_hold || !is_open(*old_hold)) {
                 throw HoldRefused{{HoldOutcome::kIdConflict, std::nullopt, 0}};
             }
-            if (budgeted) {
-                try {
-                    session.exec(
-                        "CALL asbb_insert_hold_ids(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                        " ?, ?, ?, ?, ?, ?)",
-                        detail::insert_hold_params(request, plan.levels));
-                } catch (const DbError& e) {
-                    if (is_reserve_short(e)) throw ReserveShort{};
-                    throw;
-                }
-            }
-            JournalEntry entry = hold_entry(*old_hold, old_hold_id, "release", request.now_s);
-            entry.amount_micro = old_hold->held_micro;
-            entry.held_delta_micro = -old_hold->held_micro;
-            entry.actor = request.actor;
-            entry.reason = "job moved to account " + request.account;
-            insert_journal(session, entry);
-            apply_level_deltas(session, old_hold->levels, -old_hold->held_micro, 0, request.now_s);
-            session.exec(
-                "UPDATE hold SET held_micro = 0, state = 'released', superseded_by = ?,"
-                " updated_at = ? WHERE id = ?",
-                {budgeted ? Param{request.id.hex()} : Param{nullptr}, request.now_s, old_hold_id});
+            release_moved_hold(session, *old_hold, old_hold_id, request);
             if (!budgeted) return HoldResult{HoldOutcome::kNotBudgeted, std::nullopt, 0};
+            try {
+                session.exec(
+                    "CALL asbb_insert_hold_ids(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    " ?, ?, ?, ?, ?, ?)",
+                    detail::insert_hold_params(request, plan.levels));
+            } catch (const DbError& e) {
+                if (is_reserve_short(e)) throw ReserveShort{};
+                throw;
+            }
+            session.exec("UPDATE hold SET superseded_by = ? WHERE id = ?",
+                         {request.id.hex(), old_hold_id});
             session.exec("UPDATE hold SET state = 'linked', job_id = ? WHERE id = ?",
                          {job_id, request.id.hex()});
             return HoldResult{HoldOutcome::kPlaced, std::nullopt,
@@ -67,7 +100,8 @@ HoldResult move_hold(Session& session, const SlurmDbName& slurm, const std::stri
     } catch (const HoldRefused& refused) {
         return refused.result;
     } catch (const ReserveShort&) {
-        return refusal_result(plan.levels, read_level_funds(session, plan.levels, request.now_s),
+        return refusal_result(plan.levels,
+                              funds_after_release(session, plan.levels, old_hold_id, request.now_s),
                               request.size.hold, request.partition);
     }
 }

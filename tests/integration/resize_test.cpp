@@ -164,5 +164,30 @@ TEST_F(Move, AMoveTheNewAccountCannotHoldChangesNothing) {
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 
+// A job moved between two projects of one parent: the parent holds its money
+// once. Before, the new hold was reserved while the old one still held, so a
+// parent with room for the job but not for two copies refused the move.
+TEST_F(Move, AMoveUnderTheSameParentNeedsTheParentToHoldTheJobOnce) {
+    const int64_t physics = make_budget("physics", 2'000'000);  // $2: room for one $1.20 hold
+    make_budget("proj001", 10'000'000);
+    make_budget("proj002", 10'000'000);
+    auto old_hold = request_for("proj001", 3600);
+    ASSERT_EQ(db::place_hold(session(), slurm(), old_hold).outcome, db::HoldOutcome::kPlaced);
+    auto moved =
+        db::move_hold(session(), slurm(), old_hold.id.hex(), 5, request_for("proj002", 3600));
+    ASSERT_EQ(moved.outcome, db::HoldOutcome::kPlaced);
+    EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE id = ?", {physics}), 1'200'000);
+
+    // A move the parent cannot take even with the old hold given back is
+    // refused, and names what the parent would have had: $2, not $0.80.
+    const std::string current = db::current_hold_id(session(), old_hold.id.hex());
+    auto larger = db::move_hold(session(), slurm(), current, 5, request_for("proj001", 7200));
+    ASSERT_EQ(larger.outcome, db::HoldOutcome::kInsufficient);
+    EXPECT_EQ(larger.shortfall->account, "physics");
+    EXPECT_EQ(larger.shortfall->available.micro, 2'000'000);
+    EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE id = ?", {physics}), 1'200'000);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
 }  // namespace
 }  // namespace asbb::test

@@ -238,7 +238,12 @@ void ModelRun::move() {
                                                 old_hold->price_micro, old_hold->factor_ppm);
     const int64_t amount = request.size.hold.micro;
     op_ = "move " + old_hold->id + " to " + account;
-    ModelVerdict verdict = model_.plan(account, old_hold->partition, amount, now_s_);
+    // Decided with the old hold given back: a parent both accounts share
+    // holds the job's money once.
+    LedgerModel released = model_;
+    released.release(released.holds[size_t(old_hold - model_.holds.data())],
+                     db::ReleaseKind::kRelease);
+    ModelVerdict verdict = released.plan(account, old_hold->partition, amount, now_s_);
     const bool planned = verdict.outcome != db::HoldOutcome::kUnknownAccount &&
                          verdict.outcome != db::HoldOutcome::kNoActivePeriod;
     if (planned && !old_hold->open()) verdict = {db::HoldOutcome::kIdConflict, std::nullopt, {}};
