@@ -73,7 +73,7 @@ void charge_runs(db::Session& session, const PassOptions& options,
                  const std::vector<const JobRun*>& runs, int64_t now_s, PassReport& report) {
     std::vector<const JobRun*> over;
     for (const JobRun* run : runs) {
-        if (run_is_over(*run)) over.push_back(run);
+        if (run_is_over(*run, now_s)) over.push_back(run);
     }
     if (over.empty()) return;
 
@@ -237,7 +237,7 @@ void charge_finished_runs(db::Session& session, const PassOptions& options, int6
             for (const auto& run : runs) {
                 ++report.runs_read;
                 batch.push_back(&run);
-                (run_is_over(run) ? ended : going).push_back(run.job_db_inx);
+                (run_is_over(run, now_s) ? ended : going).push_back(run.job_db_inx);
             }
             charge_runs(session, options, batch, now_s, report);
             db::for_chunks(ended.size(), [&](size_t at, size_t size) {
@@ -383,7 +383,7 @@ void charge_sacct_runs(db::Session& session, const PassOptions& options,
     for (const auto& [key, run] : by_key) {
         runs.push_back(&run);
         answered.insert(run.job_id);
-        if (!run_is_over(run)) unfinished.insert(run.job_id);
+        if (!run_is_over(run, now_s)) unfinished.insert(run.job_id);
     }
     const auto batch = static_cast<size_t>(std::max<int64_t>(1, options.batch_rows));
     size_t at = 0;
@@ -520,7 +520,7 @@ bool charge_pending_in_slurmdbd(db::Session& session, const PassOptions& options
     if (options.source == RunSource::kSacct) return false;
     constexpr int64_t kClockSlack_s = 60;
     for (const auto& run : db::runs_of_job(session, options.slurm, options.cluster, job_id)) {
-        if (!run_is_over(run)) continue;
+        if (!run_is_final(run)) continue;  // over, or awaiting its start: a charge is coming
         const std::string tag = hold_id_in_comment(run.admin_comment);
         if (tag == hold_id || (tag.empty() && run.time_submit + kClockSlack_s >= created_at)) {
             return true;

@@ -16,10 +16,19 @@ constexpr uint32_t kFlagCompleting = 1u << 15;
 
 }  // namespace
 
-bool run_is_over(const JobRun& run) {
+bool run_is_final(const JobRun& run) {
     const uint32_t base = run.state & kStateBaseMask;
     if (base >= kStateComplete && base <= kStateLastFinal) return true;
     return (run.state & kFlagRequeue) != 0 && run.time_end > 0;
+}
+
+bool run_awaits_start(const JobRun& run, int64_t now_s) {
+    return run_is_final(run) && run.nodes_alloc > 0 && run.time_start <= 0 && run.time_end > 0 &&
+           now_s < run.time_end + kStartRecordWait_s;
+}
+
+bool run_is_over(const JobRun& run, int64_t now_s) {
+    return run_is_final(run) && !run_awaits_start(run, now_s);
 }
 
 bool job_still_active(uint32_t state) {

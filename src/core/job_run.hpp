@@ -26,10 +26,24 @@ struct JobRun {
     int64_t time_submit = 0;  // epoch s; with job_id, what makes the run unique
 };
 
-// A run is over when its base state is final (COMPLETE and after), or when it
-// was requeued (SLURM marks the old run JOB_REQUEUE with the base state back
-// to PENDING, and writes the next run as a new row).
-bool run_is_over(const JobRun& run);
+// A run's row is final when its base state is final (COMPLETE and after), or
+// when it was requeued (SLURM marks the old run JOB_REQUEUE with the base
+// state back to PENDING, and writes the next run as a new row).
+bool run_is_final(const JobRun& run);
+
+// How long a final row that held nodes but has no start time waits for it.
+inline constexpr int64_t kStartRecordWait_s = 86'400;
+
+// slurmdbd can write a run's row final before its start time: when it lost
+// its database while the job started and ended, slurmctld re-sends the start
+// after the completion. Charged as it stands, such a run would cost 0 s, and
+// its charge key would keep the corrected row from being charged again; so
+// it waits (its hold stays open) until the start arrives, or until
+// kStartRecordWait_s after its end, when it is charged as recorded.
+bool run_awaits_start(const JobRun& run, int64_t now_s);
+
+// A run the poller may charge now: final, and not waiting for its start.
+bool run_is_over(const JobRun& run, int64_t now_s);
 
 // A live job (as slurmctld reports it) that may still run and be charged:
 // pending, running, suspended, configuring, completing or being requeued.

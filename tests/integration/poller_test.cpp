@@ -165,6 +165,26 @@ TEST_F(Poller, RunsThatFinishOutOfOrderAreEachChargedOnce) {
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 
+// Found by the chaos suite (tests/e2e/chaos_test.sh): with MariaDB killed
+// while jobs started and ended, slurmdbd wrote a run's row final before its
+// start time, and a pass then charged it 0 s; the charge key kept the
+// corrected row from being charged. Now the run waits for its start.
+TEST_F(Poller, ARunWrittenFinalBeforeItsStartWaitsForTheStart) {
+    make_budget("proj001", 100 * kDollar);
+    auto hold = placed(1, 3600);
+    const int64_t row = insert_run(58, kComplete, 0, now_s_ - 5, 1, tag(hold));
+    auto early = pass();
+    EXPECT_EQ(early.runs_charged, 0);
+    EXPECT_EQ(spent(), 0);
+    EXPECT_EQ(state_of(hold), "pending");  // still held in full
+    finish(row, kComplete, now_s_ - 125, now_s_ - 5, tag(hold));  // slurmdbd catches up
+    auto late = pass();
+    EXPECT_EQ(late.runs_charged, 1);
+    EXPECT_EQ(spent(), 120'000);  // 120 s x 1 node x $0.001
+    EXPECT_EQ(held(), 0);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
 TEST_F(Poller, RequeuedJobIsChargedForEachRunAgainstOneHold) {
     make_budget("proj001", 100 * kDollar);
     auto hold = placed(1, 3600);

@@ -109,7 +109,7 @@ std::string describe(const JobRun& r) {
            " start=" + std::to_string(r.time_start) + " end=" + std::to_string(r.time_end) +
            " nodes=" + std::to_string(r.nodes_alloc) + " " + r.partition + " " + r.account + " " +
            r.admin_comment + " key=" + std::to_string(run_charge_key(r).value_or(-1)) +
-           " over=" + (run_is_over(r) ? "yes" : "no");
+           " over=" + (run_is_final(r) ? "yes" : "no");
 }
 
 // The runs by charge key, described, for comparing whole sets.

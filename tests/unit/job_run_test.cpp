@@ -13,16 +13,37 @@ JobRun run(uint32_t state, int64_t start, int64_t end) {
     return r;
 }
 
+constexpr int64_t kNow = 1'000'000;
+
 TEST(JobRun, FinalStatesAndRequeuedRunsAreOver) {
-    EXPECT_FALSE(run_is_over(run(0, 0, 0)));          // pending
-    EXPECT_FALSE(run_is_over(run(1, 100, 0)));        // running
-    EXPECT_FALSE(run_is_over(run(2, 100, 0)));        // suspended
+    EXPECT_FALSE(run_is_over(run(0, 0, 0), kNow));    // pending
+    EXPECT_FALSE(run_is_over(run(1, 100, 0), kNow));  // running
+    EXPECT_FALSE(run_is_over(run(2, 100, 0), kNow));  // suspended
     for (uint32_t state = 3; state <= 11; ++state) {  // COMPLETE .. OOM
-        EXPECT_TRUE(run_is_over(run(state, 100, 200))) << state;
+        EXPECT_TRUE(run_is_over(run(state, 100, 200), kNow)) << state;
     }
-    EXPECT_TRUE(run_is_over(run(1024, 100, 104)));  // requeued run, as slurmdbd wrote it
-    EXPECT_FALSE(run_is_over(run(1024, 0, 0)));
-    EXPECT_TRUE(run_is_over(run(4 | 0x8000, 0, 50)));  // a flag on a final state
+    EXPECT_TRUE(run_is_over(run(1024, 100, 104), kNow));  // requeued run, as slurmdbd wrote it
+    EXPECT_FALSE(run_is_over(run(1024, 0, 0), kNow));
+    EXPECT_TRUE(run_is_over(run(4 | 0x8000, 0, 50), kNow));  // a flag on a final state
+}
+
+// Found by the chaos suite: with MariaDB killed while jobs started and ended,
+// slurmdbd wrote runs final before their start; charged then, they cost 0 s.
+TEST(JobRun, AFinalRunThatHeldNodesWaitsForItsStartTime) {
+    JobRun early = run(3, 0, kNow - 5);  // COMPLETE, start not recorded yet
+    early.nodes_alloc = 1;
+    EXPECT_TRUE(run_is_final(early));
+    EXPECT_TRUE(run_awaits_start(early, kNow));
+    EXPECT_FALSE(run_is_over(early, kNow));
+    // Once the start arrives it is over and costs its time.
+    early.time_start = kNow - 6;
+    EXPECT_TRUE(run_is_over(early, kNow));
+    EXPECT_EQ(run_elapsed_s(early), 1);
+    // A start that never arrives: charged as recorded after the wait.
+    early.time_start = 0;
+    EXPECT_TRUE(run_is_over(early, kNow - 5 + kStartRecordWait_s));
+    // A job cancelled while pending held no nodes: over at once.
+    EXPECT_TRUE(run_is_over(run(4, 0, kNow - 5), kNow));
 }
 
 TEST(JobRun, LiveJobsThatMayStillRun) {
