@@ -1,5 +1,7 @@
 #include "core/job_run.hpp"
 
+#include <algorithm>
+
 namespace asbb {
 
 namespace {
@@ -23,8 +25,9 @@ bool run_is_final(const JobRun& run) {
 }
 
 bool run_awaits_start(const JobRun& run, int64_t now_s) {
-    return run_is_final(run) && run.nodes_alloc > 0 && run.time_start <= 0 && run.time_end > 0 &&
-           now_s < run.time_end + kStartRecordWait_s;
+    const int64_t latest_s = std::max(run.time_start, run.time_end);
+    return run_is_final(run) && run.nodes_alloc > 0 && run_elapsed_s(run) == 0 && latest_s > 0 &&
+           now_s < latest_s + kStartRecordWait_s;
 }
 
 bool run_is_over(const JobRun& run, int64_t now_s) {

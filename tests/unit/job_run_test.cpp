@@ -42,6 +42,10 @@ TEST(JobRun, AFinalRunThatHeldNodesWaitsForItsStartTime) {
     // A start that never arrives: charged as recorded after the wait.
     early.time_start = 0;
     EXPECT_TRUE(run_is_over(early, kNow - 5 + kStartRecordWait_s));
+    // Seen too: a start at the end's second while the row was being fixed.
+    early.time_start = kNow - 5;
+    EXPECT_TRUE(run_awaits_start(early, kNow));
+    EXPECT_TRUE(run_is_over(early, kNow - 5 + kStartRecordWait_s));
     // A job cancelled while pending held no nodes: over at once.
     EXPECT_TRUE(run_is_over(run(4, 0, kNow - 5), kNow));
 }
