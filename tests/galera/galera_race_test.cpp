@@ -7,8 +7,12 @@
 // list fail over, and every acknowledged hold exists afterwards.
 // Skips unless scripts/test.sh started the cluster (ASBB_TEST_GALERA_PORTS,
 // ASBB_TEST_GALERA_SOCKET: node 1's socket).
+#include <signal.h>
+
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -134,6 +138,76 @@ TEST_F(GaleraRace, ExactlyKHoldsOnEveryNode) {
         EXPECT_EQ(value("SELECT held_micro FROM budget WHERE id = ?", {root_id}), k * amount);
         EXPECT_EQ(value("SELECT held_micro FROM budget WHERE id = ?", {physics_id}),
                   value("SELECT COALESCE(SUM(amount_micro), 0) FROM hold WHERE account <> 'chem'"));
+        for (const std::string& id : tally.placed) {
+            EXPECT_EQ(value("SELECT COUNT(*) FROM hold WHERE id = ?", {id}), 1) << id;
+        }
+        EXPECT_TRUE(db::check_ledger(*session).empty());
+    }
+}
+
+// Last in the file: it leaves node 3 dead (scripts/test.sh stops the cluster).
+TEST_F(GaleraRace, ANodeKilledMidRaceLosesNoAcknowledgedHold) {
+    const int k = 20;
+    const int64_t amount = 3'000'000;
+    const int64_t root_id = make_budget("root", k * amount);
+    make_budget("physics", k * amount);
+    make_budget("proj001", k * amount);
+    const std::string socket = std::getenv("ASBB_TEST_GALERA_SOCKET");
+    const std::string victim = socket.substr(0, socket.rfind("/node1/")) + "/node3/mariadbd.pid";
+    const int attempts_total = 3 * k + kThreads;
+    std::atomic<int> next{0};
+    std::atomic<bool> go{false};
+    Tally tally;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            // Each client's DbHost list starts on its own node.
+            std::vector<db::Endpoint> hosts = {node(t % 3), node((t + 1) % 3), node((t + 2) % 3)};
+            while (!go.load()) std::this_thread::yield();
+            std::unique_ptr<db::MariaSession> session;
+            for (int i = next++; i < attempts_total; i = next++) {
+                db::HoldRequest request = hold_request("proj001", amount);
+                for (int tries = 0; tries < 3; ++tries) {  // the same hold id each time
+                    try {
+                        if (!session || !session->connected()) session = on(hosts);
+                        auto result = db::place_hold(*session, slurm(), request);
+                        std::lock_guard lock(tally.mutex);
+                        if (result.outcome == db::HoldOutcome::kPlaced ||
+                            result.outcome == db::HoldOutcome::kAlreadyPlaced) {
+                            tally.placed.insert(request.id.hex());
+                        } else {
+                            ++tally.refused;
+                        }
+                        break;
+                    } catch (const db::DbError& e) {
+                        if (e.kind() != db::DbErrorKind::kConnection || tries == 2)
+                            tally.error(e.what());
+                    }
+                }
+            }
+        });
+    }
+    go = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    std::ifstream pid_file(victim);
+    int pid = 0;
+    pid_file >> pid;
+    ASSERT_GT(pid, 0) << victim;
+    ::kill(pid, SIGKILL);
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(tally.errors, 0) << tally.first_error;
+    EXPECT_LE(static_cast<int>(tally.placed.size()), k);
+    for (int n = 0; n < 2; ++n) {
+        auto session = on({node(n)});
+        session->run("SET SESSION wsrep_sync_wait = 1");
+        auto value = [&](const std::string& sql, const db::Params& params = {}) {
+            return session->query(sql, params)[0].i64(0);
+        };
+        SCOPED_TRACE("surviving node " + std::to_string(n + 1));
+        const int64_t holds = value("SELECT COUNT(*) FROM hold");
+        EXPECT_LE(holds, k);
+        EXPECT_GE(holds, static_cast<int64_t>(tally.placed.size()));
+        EXPECT_EQ(value("SELECT held_micro FROM budget WHERE id = ?", {root_id}), holds * amount);
         for (const std::string& id : tally.placed) {
             EXPECT_EQ(value("SELECT COUNT(*) FROM hold WHERE id = ?", {id}), 1) << id;
         }
