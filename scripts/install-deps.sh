@@ -37,7 +37,9 @@ PKGS=(
 # On the test host only: formatting checks, the service benchmark's load
 # generator (wrk), systemd-analyze verify of the units in etc/, and
 # debootstrap for the other SLURM targets' chroots.
-HOST_PKGS=(clang-format wrk systemd debootstrap)
+# galera-4 and rsync: the 3-node Galera cluster of the galera tests
+# (scripts/lib/galera-cluster.sh; rsync is its state transfer).
+HOST_PKGS=(clang-format wrk systemd debootstrap galera-4 rsync)
 [ "${ASBB_DEPS:-host}" = target ] || PKGS+=("${HOST_PKGS[@]}")
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }

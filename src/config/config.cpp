@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/hold_sizing.hpp"
+#include "core/host_list.hpp"
 #include "core/names.hpp"
 #include "core/split.hpp"
 #include "core/time_parse.hpp"
@@ -143,6 +144,17 @@ Problem set_no_space_text(std::string_view value, size_t max_len, std::string& o
     return std::nullopt;
 }
 
+// DbHost: one server or a comma-separated list of them (core/host_list.hpp).
+Problem set_db_hosts(std::string_view value, Config& config) {
+    constexpr size_t kMaxHostList = kMaxHosts * (kMaxHostName + 9);  // "[name]:65535,"
+    std::string text;
+    if (Problem problem = set_no_space_text(value, kMaxHostList, text)) return problem;
+    const auto hosts = parse_host_list(text);
+    if (!hosts.ok()) return hosts.error();
+    config.db_host = std::move(text);
+    return std::nullopt;
+}
+
 Problem from_expected(const Expected<std::string>& result, std::string& out) {
     if (!result.ok()) {
         return result.error();
@@ -169,11 +181,11 @@ struct KeyInfo {
 const std::vector<KeyInfo>& keys() {
     static const std::vector<KeyInfo> kKeys = {
         {"DbHost", "Database: the asbb schema on the MariaDB server that slurmdbd uses",
-         "Host name or address of the MariaDB server. No spaces.", true, "",
-         [](std::string_view v, Config& c) {
-             return set_no_space_text(v, kMaxHostName, c.db_host);
-         },
-         [](const Config& c) { return c.db_host; }},
+         "Host name or address of the MariaDB server, or a comma-separated list of\n"
+         "servers (the nodes of a Galera cluster), each host, host:port, [ipv6] or\n"
+         "[ipv6]:port; DbPort applies to those without a port. Connections try them\n"
+         "in order, starting from the last one that worked. No spaces.",
+         true, "", set_db_hosts, [](const Config& c) { return c.db_host; }},
         {"DbPort", "", "TCP port of the MariaDB server, 1 to 65535.", true, "",
          [](std::string_view v, Config& c) { return set_number(v, 1, 65535, "", c.db_port); },
          [](const Config& c) { return std::to_string(c.db_port); }},

@@ -1,11 +1,18 @@
 #include "db/connect.hpp"
 
+#include "core/host_list.hpp"
+
 namespace asbb::db {
 
 ConnectParams connect_params_for(const Config& config) {
     ConnectParams params;
-    params.host = config.db_host;
-    params.port = config.db_port;
+    // The config accepted the list, so it parses; DbPort fills in the ports.
+    params.hosts.clear();
+    if (auto hosts = parse_host_list(config.db_host); hosts.ok()) {
+        for (const HostPort& entry : *hosts) {
+            params.hosts.push_back({entry.host, entry.port != 0 ? entry.port : config.db_port});
+        }
+    }
     params.socket = config.db_socket;
     params.user = config.db_user;
     params.password = config.db_pass;

@@ -56,7 +56,9 @@ HoldResult place_planned_hold(Session& session, const HoldRequest& request,
             // The procedure rolls back what it began, unless the server cut
             // it short (max_statement_time): roll back here as well.
             try_rollback(session);
-            if (e.kind() != DbErrorKind::kDeadlock || attempt >= 2) throw;
+            // Same hold id every time: a retry never places it twice.
+            if (e.kind() != DbErrorKind::kDeadlock || attempt >= kDeadlockRetries) throw;
+            deadlock_backoff(attempt);
         }
     }
 }

@@ -8,6 +8,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
+
+#include "core/host_list.hpp"
 
 namespace asbb::db {
 
@@ -25,11 +29,42 @@ std::string statement_time_text(int64_t timeout_ms) {
     return std::to_string(timeout_ms / 1000) + "." + millis;
 }
 
+// Which server of each host list last connected, for this process: every
+// session (the plugin's pool, the service's workers, the CLI) starts there.
+// The mutex guards only the map; no round trip happens under it.
+struct Preferences {
+    std::mutex mutex;
+    std::map<std::string, size_t> index_of;
+};
+
+Preferences& preferences() {
+    static Preferences kPreferences;
+    return kPreferences;
+}
+
+size_t preferred_host(const std::string& list) {
+    Preferences& p = preferences();
+    std::lock_guard lock(p.mutex);
+    auto it = p.index_of.find(list);
+    return it == p.index_of.end() ? 0 : it->second;
+}
+
+void prefer_host(const std::string& list, size_t index) {
+    Preferences& p = preferences();
+    std::lock_guard lock(p.mutex);
+    p.index_of[list] = index;
+}
+
 }  // namespace
 
 std::string ConnectParams::where() const {
     if (!socket.empty()) return socket;
-    return host + ":" + std::to_string(port);
+    std::string text;
+    for (const Endpoint& endpoint : hosts) {
+        if (!text.empty()) text += ",";
+        text += format_host_port(endpoint.host, endpoint.port);
+    }
+    return text;
 }
 
 MariaSession::MariaSession(const ConnectParams& params) : where_(params.where()) {
@@ -47,6 +82,73 @@ void MariaSession::open(const ConnectParams& params) {
     // once: do it once here (a function-local static is initialized once).
     static const int library_ready = mysql_library_init(0, nullptr, nullptr);
     if (library_ready != 0) throw DbError(DbErrorKind::kOther, 0, "mysql_library_init failed");
+    if (!params.socket.empty()) {
+        open_one(params, "localhost", 0);  // Connector/C's name for "the socket"
+        return;
+    }
+    if (params.hosts.empty()) throw DbError(DbErrorKind::kOther, 0, "no database host given");
+    if (params.hosts.size() == 1) {
+        open_one(params, params.hosts[0].host.c_str(), params.hosts[0].port);
+        return;
+    }
+    open_any(params);
+}
+
+void MariaSession::open_any(const ConnectParams& params) {
+    const std::vector<Endpoint>& hosts = params.hosts;
+    const std::string list = params.where();
+    const size_t first = preferred_host(list) % hosts.size();
+    const std::optional<Clock::time_point> overall = deadline_;
+    std::string failures;
+    bool all_misconfigured = true;
+    unsigned last_code = 0;
+    for (size_t i = 0; i < hosts.size(); ++i) {
+        const size_t index = (first + i) % hosts.size();
+        const Endpoint& endpoint = hosts[index];
+        where_ = format_host_port(endpoint.host, endpoint.port);
+        // A silent server must not take the time the others need.
+        if (overall) deadline_ = Clock::now() + (*overall - Clock::now()) / (hosts.size() - i);
+        try {
+            open_one(params, endpoint.host.c_str(), endpoint.port);
+        } catch (const DbError& e) {
+            if (conn_ != nullptr) {  // connected, but the session settings failed
+                mysql_close(conn_);
+                conn_ = nullptr;
+            }
+            all_misconfigured = all_misconfigured && e.kind() == DbErrorKind::kMisconfigured;
+            last_code = e.code();
+            failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+            continue;
+        }
+        deadline_ = overall;
+        host_list_ = list;
+        host_index_ = index;
+        host_count_ = hosts.size();
+        prefer_host(list, index);
+        return;
+    }
+    deadline_ = overall;
+    where_ = list;
+    throw DbError(all_misconfigured ? DbErrorKind::kMisconfigured : DbErrorKind::kConnection,
+                  last_code,
+                  "cannot connect to any of the " + std::to_string(hosts.size()) +
+                      " MariaDB servers " + list + ": " + failures);
+}
+
+void MariaSession::drop_preference() noexcept {
+    if (host_count_ < 2) return;
+    try {
+        Preferences& p = preferences();
+        std::lock_guard lock(p.mutex);
+        size_t& preferred = p.index_of[host_list_];
+        if (preferred == host_index_) preferred = (host_index_ + 1) % host_count_;
+    } catch (...) {
+        // Out of memory for the map: the next connect just tries this host first.
+    }
+    host_count_ = 0;  // once per session
+}
+
+void MariaSession::open_one(const ConnectParams& params, const char* host, int port) {
     conn_ = mysql_init(nullptr);
     if (conn_ == nullptr) throw DbError(DbErrorKind::kOther, 0, "mysql_init: out of memory");
     unsigned connect_s = static_cast<unsigned>(params.connect_timeout_s);
@@ -63,14 +165,13 @@ void MariaSession::open(const ConnectParams& params) {
     // Connector/C uses the socket only for host "localhost"; any other host
     // name, even 127.0.0.1, means TCP.
     const char* socket = params.socket.empty() ? nullptr : params.socket.c_str();
-    const char* host = socket != nullptr ? "localhost" : params.host.c_str();
     const char* database = params.database.empty() ? nullptr : params.database.c_str();
     MYSQL* connected = nullptr;
     drive(
         [&] {
             return mysql_real_connect_start(&connected, conn_, host, params.user.c_str(),
                                             params.password.c_str(), database,
-                                            static_cast<unsigned>(params.port), socket, flags);
+                                            static_cast<unsigned>(port), socket, flags);
         },
         [&](int status) { return mysql_real_connect_cont(&connected, conn_, status); });
     if (connected == nullptr) {
@@ -102,7 +203,9 @@ void MariaSession::fail(unsigned code, const std::string& message) {
     DbErrorKind kind = classify_error(code);
     if (kind == DbErrorKind::kConnection && conn_ != nullptr) {
         // The library reported the connection broken: nothing more can be
-        // sent on it, so drop it and let the caller open a new one.
+        // sent on it, so drop it and let the caller open a new one, on
+        // another server of the list if there are several.
+        drop_preference();
         for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
         statements_.clear();
         mysql_close(conn_);
@@ -158,6 +261,7 @@ void MariaSession::abandon(const std::string& what) {
     // Mid-protocol the connection is unusable: cut the socket so that
     // closing it cannot wait on the silent server, then forget it.
     if (conn_ != nullptr) {
+        drop_preference();
         int fd = mysql_get_socket(conn_);
         if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
         for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);

@@ -12,15 +12,24 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "db/session.hpp"
 
 namespace asbb::db {
 
-struct ConnectParams {
-    std::string host = "127.0.0.1";
+// One server of DbHost's list.
+struct Endpoint {
+    std::string host;
     int port = 3306;
-    std::string socket;  // non-empty: connect through this Unix socket
+};
+
+struct ConnectParams {
+    // Tried in order, starting from the one that last worked in this
+    // process (see MariaSession); a connection lost on one makes the next
+    // connect start from the one after it.
+    std::vector<Endpoint> hosts = {{"127.0.0.1", 3306}};
+    std::string socket;  // non-empty: connect through this Unix socket, not hosts
     std::string user;
     std::string password;
     std::string database;  // may be empty (migrate creates it)
@@ -31,7 +40,7 @@ struct ConnectParams {
     int64_t statement_timeout_ms = 10'000;
     bool multi_statements = false;
 
-    // "host:port" or the socket path, for error messages.
+    // "host:port[,host:port...]" or the socket path, for error messages.
     std::string where() const;
 };
 
@@ -40,7 +49,10 @@ class MariaSession final : public DeadlineSession {
     // Connects and applies the session settings; throws DbError (message
     // naming host:port or socket) when it cannot: kind kMisconfigured when
     // the server refused the login or the database (1045, 1044, 1049, ...),
-    // kConnection for every other failure.
+    // kConnection for every other failure. With several hosts, each is
+    // tried in turn (from the last that worked) until one connects; the
+    // error when none does names every host, and is kMisconfigured only
+    // when every one refused that way.
     explicit MariaSession(const ConnectParams& params);
     ~MariaSession() override;
     MariaSession(const MariaSession&) = delete;
@@ -53,6 +65,8 @@ class MariaSession final : public DeadlineSession {
     void run_script(std::string_view sql) override;
 
     MYSQL* handle() { return conn_; }
+    // The server this session is connected to: "host:port" or the socket.
+    const std::string& where() const { return where_; }
 
     // Every round trip after this must finish by the deadline; one that does
     // not abandons the connection (it cannot be trusted mid-protocol) and
@@ -67,6 +81,13 @@ class MariaSession final : public DeadlineSession {
 
   private:
     void open(const ConnectParams& params);
+    // Tries params.hosts from the preferred one; each attempt gets an equal
+    // share of the time left before the connect deadline, if there is one.
+    void open_any(const ConnectParams& params);
+    // One server: connects and applies the session settings.
+    void open_one(const ConnectParams& params, const char* host, int port);
+    // After a lost connection, the next connect starts with another host.
+    void drop_preference() noexcept;
     // Waits for the socket as the library asks (status: MYSQL_WAIT_* bits)
     // and returns what happened, in the same bits.
     int wait_io(int status);
@@ -89,6 +110,10 @@ class MariaSession final : public DeadlineSession {
     std::string where_;
     std::optional<Clock::time_point> deadline_;
     std::unordered_map<std::string, MYSQL_STMT*> statements_;
+    // Which of a host list this session is on (see drop_preference).
+    std::string host_list_;
+    size_t host_index_ = 0;
+    size_t host_count_ = 0;
     uint64_t last_insert_id_ = 0;
 };
 

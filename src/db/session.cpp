@@ -1,6 +1,10 @@
 #include "db/session.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <random>
+#include <thread>
 
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -56,6 +60,16 @@ void try_rollback(Session& session) noexcept {
         // The connection is gone or the transaction already ended; the
         // error the caller is handling says more than this one would.
     }
+}
+
+void deadlock_backoff(int attempt) noexcept {
+    // 0.5 ms up to 0.5 * 2^attempt ms, at most 32 ms: below the plugin's
+    // deadline, which still bounds every round trip after it.
+    thread_local std::minstd_rand random(
+        static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+    const int cap_us = 500 << std::min(attempt, 6);
+    std::uniform_int_distribution<int> pick(500, std::max(cap_us, 500));
+    std::this_thread::sleep_for(std::chrono::microseconds(pick(random)));
 }
 
 const std::string& Row::str(size_t i) const {

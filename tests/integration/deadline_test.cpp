@@ -47,8 +47,7 @@ TEST(Deadline, SilentServerConnectGivesUpAtTheDeadline) {
     ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
 
     db::ConnectParams params;
-    params.host = "127.0.0.1";
-    params.port = ntohs(address.sin_port);
+    params.hosts = {{"127.0.0.1", ntohs(address.sin_port)}};
     params.user = "asbb";
     params.connect_timeout_s = 30;  // the deadline, not this, must end the wait
     const auto start = Clock::now();

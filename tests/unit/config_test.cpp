@@ -269,6 +269,16 @@ TEST(ConfigKeys, DbHost) {
     ExpectRefused("DbHost", std::string(256, 'h'));
 }
 
+TEST(ConfigKeys, DbHostLists) {
+    EXPECT_EQ(Accept("DbHost=127.0.0.1:3307,127.0.0.1:3308,db3").db_host,
+              "127.0.0.1:3307,127.0.0.1:3308,db3");
+    EXPECT_EQ(Refuse("DbHost=db1,,db2"),
+              "DbHost: has an empty entry (two commas, or one at an end)");
+    EXPECT_EQ(Refuse("DbHost=db1:99999"),
+              "DbHost: entry 'db1:99999': its port must be a number from 1 to 65535");
+    EXPECT_EQ(Refuse("DbHost=db1,db1"), "DbHost: entry 'db1' is listed twice");
+}
+
 TEST(ConfigKeys, DbPort) {
     EXPECT_EQ(Accept("DbPort=1").db_port, 1);
     EXPECT_EQ(Accept("DbPort=65535").db_port, 65535);
