@@ -57,8 +57,10 @@ HoldResult place_planned_hold(Session& session, const HoldRequest& request,
             // it short (max_statement_time): roll back here as well.
             try_rollback(session);
             // Same hold id every time: a retry never places it twice.
-            if (e.kind() != DbErrorKind::kDeadlock || attempt >= kDeadlockRetries) throw;
-            deadlock_backoff(attempt);
+            if (e.kind() != DbErrorKind::kDeadlock ||
+                !backoff_for_retry(session, e, attempt, kDeadlockRetries)) {
+                throw;
+            }
         }
     }
 }

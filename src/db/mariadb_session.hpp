@@ -74,6 +74,7 @@ class MariaSession final : public DeadlineSession {
     // seconds, too coarse for slurmctld, so the I/O is driven here with the
     // library's non-blocking API and poll(2).
     void set_deadline(std::optional<Clock::time_point> deadline) override { deadline_ = deadline; }
+    std::optional<Clock::time_point> deadline() const override { return deadline_; }
     bool connected() const override { return conn_ != nullptr; }
 
     // Connects with a deadline on the connect itself.

@@ -62,14 +62,27 @@ void try_rollback(Session& session) noexcept {
     }
 }
 
-void deadlock_backoff(int attempt) noexcept {
-    // 0.5 ms up to 0.5 * 2^attempt ms, at most 32 ms: below the plugin's
-    // deadline, which still bounds every round trip after it.
+bool backoff_for_retry(Session& session, const DbError& e, int attempt, int max_retries) noexcept {
+    if (!e.retryable() || attempt >= max_retries) return false;
+    if (e.kind() != DbErrorKind::kDeadlock && attempt >= kLockWaitRetries) return false;
+    // 0.5 ms up to 0.5 * 2^attempt ms, at most 32 ms.
+    const int cap_us = 500 << std::min(attempt, 6);
+    if (const auto* timed = dynamic_cast<const DeadlineSession*>(&session)) {
+        // Room for the pause and a round trip or two after it, or report
+        // the conflict now.
+        constexpr auto kRetryRoom = std::chrono::milliseconds(10);
+        if (const auto deadline = timed->deadline();
+            deadline &&
+            DeadlineSession::Clock::now() + std::chrono::microseconds(cap_us) + kRetryRoom >=
+                *deadline) {
+            return false;
+        }
+    }
     thread_local std::minstd_rand random(
         static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id())));
-    const int cap_us = 500 << std::min(attempt, 6);
     std::uniform_int_distribution<int> pick(500, std::max(cap_us, 500));
     std::this_thread::sleep_for(std::chrono::microseconds(pick(random)));
+    return true;
 }
 
 const std::string& Row::str(size_t i) const {

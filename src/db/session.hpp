@@ -96,6 +96,7 @@ class DeadlineSession : public Session {
     // Every round trip after this must finish by the deadline; one that does
     // not abandons the connection and throws DbError kConnection.
     virtual void set_deadline(std::optional<Clock::time_point> deadline) = 0;
+    virtual std::optional<Clock::time_point> deadline() const = 0;
     virtual bool connected() const = 0;
 };
 
@@ -109,9 +110,18 @@ void try_rollback(Session& session) noexcept;
 // InnoDB deadlocks on one server, so the bound leaves room for contention.
 inline constexpr int kDeadlockRetries = 20;
 
-// A short, growing, jittered pause before retry number `attempt` (from 0),
-// so that transactions that collided do not collide again in lockstep.
-void deadlock_backoff(int attempt) noexcept;
+// A lock wait that ran out is retried at most this often: the row is busy,
+// and the caller is told so instead of waiting many timeouts in a row.
+inline constexpr int kLockWaitRetries = 2;
+
+// The one retry rule of a transaction that failed with e on attempt number
+// `attempt` (from 0): false when e is not a deadlock or lock wait, when the
+// attempts are used up, or when the session's deadline (the plugin's
+// PluginDeadline) leaves no room for another try, so that a busy row is
+// reported as busy and never turns into a deadline overrun, which the
+// plugin would count as an outage. True after a short, growing, jittered
+// pause, so that transactions that collided do not collide in lockstep.
+bool backoff_for_retry(Session& session, const DbError& e, int attempt, int max_retries) noexcept;
 
 // Runs fn inside BEGIN ... COMMIT; on deadlock or lock-wait timeout rolls
 // back and runs it again, at most max_retries more times. Any other error
@@ -132,8 +142,7 @@ auto in_transaction(Session& session, Fn&& fn, int max_retries = kDeadlockRetrie
             }
         } catch (const DbError& e) {
             try_rollback(session);
-            if (!e.retryable() || attempt >= max_retries) throw;
-            deadlock_backoff(attempt);
+            if (!backoff_for_retry(session, e, attempt, max_retries)) throw;
         } catch (...) {
             try_rollback(session);
             throw;

@@ -310,6 +310,44 @@ TEST_F(HoldPathTest, TheBreakerHalfOpensAndClosesOnceTheDatabaseIsBack) {
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 
+// Every hold the plugin's sessions place loses a deadlock (a certification
+// conflict on multi-writer Galera) while `conflicting` is set.
+submit::EngineSeams conflicting_while(const std::atomic<bool>& conflicting) {
+    submit::EngineSeams seams = submit::EngineSeams::real();
+    seams.open_session = [&conflicting](const db::ConnectParams& params,
+                                        submit::EngineSeams::Clock::time_point deadline) {
+        auto real = std::make_unique<db::MariaSession>(params, deadline);
+        return std::make_unique<FaultySession>(
+            std::move(real), [&conflicting](std::string_view sql, int) -> unsigned {
+                return conflicting && sql.starts_with("CALL asbb_place_hold") ? 1213 : 0;
+            });
+    };
+    return seams;
+}
+
+// Deadlocks are retried (up to kDeadlockRetries, with pauses) only while the
+// deadline leaves room: then the job is told "busy" within the deadline, and
+// the breaker stays closed, since the server answered every time.
+TEST_F(HoldPathTest, ConflictsThatOutlastTheDeadlineAreBusyWithinItNotAnOutage) {
+    std::atomic<bool> conflicting{true};
+    SubmitEngine& e =
+        engine("PluginDeadline=150\nFailPolicy=closed\n", conflicting_while(conflicting));
+    const auto started = std::chrono::steady_clock::now();
+    const SubmitDecision busy = e.submit(job("aws-cpu", 1));
+    const auto waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - started)
+                               .count();
+    EXPECT_EQ(busy.verdict, Verdict::kReject);
+    EXPECT_TRUE(contains(busy.message, "busy")) << busy.message;
+    EXPECT_FALSE(contains(busy.message, "unavailable")) << busy.message;
+    EXPECT_LT(waited_ms, 150 + 50) << busy.log;  // the deadline, and scheduling slack
+    conflicting = false;
+    const SubmitDecision after = e.submit(job("aws-cpu", 1));
+    EXPECT_EQ(after.verdict, Verdict::kAccept) << after.message << " / " << after.log;
+    EXPECT_EQ(count("hold"), 1);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
 // The plugin's sessions lose the reply of the first CALL that placed a hold.
 submit::EngineSeams losing_one_reply(bool& lost) {
     submit::EngineSeams seams = submit::EngineSeams::real();

@@ -51,6 +51,10 @@ class FaultySession : public db::DeadlineSession {
     void set_deadline(std::optional<Clock::time_point> deadline) override {
         if (auto* timed = dynamic_cast<db::DeadlineSession*>(&real_)) timed->set_deadline(deadline);
     }
+    std::optional<Clock::time_point> deadline() const override {
+        auto* timed = dynamic_cast<const db::DeadlineSession*>(&real_);
+        return timed == nullptr ? std::nullopt : timed->deadline();
+    }
     bool connected() const override {
         auto* timed = dynamic_cast<const db::DeadlineSession*>(&real_);
         return !lost_ && (timed == nullptr || timed->connected());
