@@ -176,7 +176,7 @@ TEST_F(Poller, ARunWrittenFinalBeforeItsStartWaitsForTheStart) {
     auto early = pass();
     EXPECT_EQ(early.runs_charged, 0);
     EXPECT_EQ(spent(), 0);
-    EXPECT_EQ(state_of(hold), "pending");  // still held in full
+    EXPECT_EQ(state_of(hold), "pending");                         // still held in full
     finish(row, kComplete, now_s_ - 125, now_s_ - 5, tag(hold));  // slurmdbd catches up
     auto late = pass();
     EXPECT_EQ(late.runs_charged, 1);
