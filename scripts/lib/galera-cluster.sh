@@ -37,18 +37,24 @@ status_of() { # N VARIABLE
 	sql "$1" "SHOW GLOBAL STATUS LIKE '$2'" 2>/dev/null | awk '{print $2}'
 }
 
+# One node at a time: two mariadb-install-db runs at once collide on their
+# temporary tables in the shared tmpdir ("Unknown table 'mysql.tmp_user_sys'",
+# seen in CI), so each gets its own tmpdir and they run in turn.
+install() { # N
+	local n=$1 d=$D/node$1
+	mkdir -p "$d/tmp"
+	chown mysql:mysql "$d" "$d/tmp"
+	[ -d "$d/data/mysql" ] && return 0
+	mariadb-install-db --no-defaults --user=mysql --datadir="$d/data" --tmpdir="$d/tmp" \
+		--auth-root-authentication-method=socket --skip-test-db \
+		>"$d/install.log" 2>&1 || { tail -20 "$d/install.log" >&2; die "mariadb-install-db failed (node $n)"; }
+}
+
 launch() { # N [EXTRA...]
 	local n=$1 d=$D/node$1
 	shift
 	local gcomm="gcomm://127.0.0.1:$((BASE + 3)),127.0.0.1:$((BASE + 4)),127.0.0.1:$((BASE + 5))"
-	mkdir -p "$d"
-	chown mysql:mysql "$d"
-	if [ ! -d "$d/data/mysql" ]; then
-		mariadb-install-db --no-defaults --user=mysql --datadir="$d/data" \
-			--auth-root-authentication-method=socket --skip-test-db \
-			>"$d/install.log" 2>&1 || { tail -20 "$d/install.log" >&2; die "mariadb-install-db failed (node $n)"; }
-	fi
-	setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$d/data" \
+	setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$d/data" --tmpdir="$d/tmp" \
 		--socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" \
 		--port=$((BASE + n - 1)) --bind-address=127.0.0.1 \
 		--innodb-buffer-pool-size=128M --innodb-log-file-size=48M \
@@ -88,9 +94,10 @@ start() {
 	chown mysql:mysql "$D"
 	# A fresh bootstrap every time: grastate from an earlier run would refuse it.
 	rm -f "$D"/node*/data/grastate.dat "$D"/node*/data/gvwstate.dat
+	for n in 1 2 3; do install $n; done
 	launch 1 --wsrep-new-cluster
 	wait_synced 1 30
-	# The joiners install their own system tables, then receive node 1's by SST.
+	# The joiners receive node 1's data by SST.
 	# (launch's mariadbd is a job of the shell that ran it: wait for these two only)
 	local two three
 	launch 2 &
