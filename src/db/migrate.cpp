@@ -34,6 +34,38 @@ class MigrationLock {
     Session& session_;
 };
 
+constexpr unsigned kErNeedSuperWithBinlog = 1419;  // ER_BINLOG_CREATE_ROUTINE_NEED_SUPER
+
+// The migrations create triggers and procedures. A file that cannot has
+// already made its tables (MariaDB commits DDL at once), so a rerun after
+// the admin fixes the grants would stop at "table exists": a half-made
+// schema. So the same kinds of statement are tried first on a scratch table,
+// before any file runs. Binary logging (every Galera node, any replication
+// source) needs SUPER or log_bin_trust_function_creators for triggers, on
+// top of the TRIGGER and CREATE ROUTINE grants.
+void probe_routine_rights(Session& session, const std::string& database) {
+    session.run("DROP TABLE IF EXISTS asbb_migrate_probe");
+    session.run("CREATE TABLE asbb_migrate_probe (id INT NOT NULL PRIMARY KEY) ENGINE=InnoDB");
+    try {
+        session.run(
+            "CREATE TRIGGER asbb_migrate_probe_t BEFORE INSERT ON asbb_migrate_probe"
+            " FOR EACH ROW SET NEW.id = NEW.id");
+        session.run("CREATE OR REPLACE PROCEDURE asbb_migrate_probe_p() SELECT 1");
+        session.run("DROP PROCEDURE asbb_migrate_probe_p");
+    } catch (const DbError& e) {
+        session.run("DROP TABLE IF EXISTS asbb_migrate_probe");
+        const std::string fix =
+            e.code() == kErNeedSuperWithBinlog
+                ? "run it as a user with SUPER, or set log_bin_trust_function_creators=1 on"
+                  " the server (on every node of a Galera cluster)"
+                : "its DB user needs TRIGGER and CREATE ROUTINE on " + database;
+        throw DbError(DbErrorKind::kMisconfigured, e.code(),
+                      "asbb database migrate cannot create triggers and procedures in " + database +
+                          " (" + e.what() + "); nothing was applied: " + fix);
+    }
+    session.run("DROP TABLE asbb_migrate_probe");  // and its trigger
+}
+
 }  // namespace
 
 int schema_version(Session& session, const std::string& database) {
@@ -76,6 +108,7 @@ MigrateReport migrate(Session& session, const std::string& database) {
 
     MigrateReport report;
     int current = schema_version(session, database);
+    if (current < bundled_schema_version()) probe_routine_rights(session, database);
     for (const Migration& migration : bundled_migrations()) {
         if (migration.version <= current) continue;
         try {

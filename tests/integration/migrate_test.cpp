@@ -1,6 +1,7 @@
 // asbb database migrate: applies the bundled files in order, a second run is
 // a no-op, and a failing file stops the run naming the file.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -64,6 +65,56 @@ TEST_F(Migrate, FailingMigrationNamesTheFile) {
     }
     EXPECT_EQ(db::schema_version(session, clash), 0);
     session.run("DROP DATABASE `" + clash + "`");
+}
+
+TEST_F(Migrate, AUserWhoCannotCreateTriggersIsRefusedBeforeAnyFileRuns) {
+    // 001 makes its tables, then its triggers: without the probe the tables
+    // would stay and every rerun would stop at "table exists".
+    const std::string fresh = db_ + "_rights";
+    const std::string user = "asbb_rights_" + std::to_string(getpid());
+    session().run("CREATE DATABASE `" + fresh + "`");
+    session().run("CREATE USER '" + user + "'@'localhost' IDENTIFIED BY 'rights-pass'");
+    session().run("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, EXECUTE ON `" +
+                  fresh + "`.* TO '" + user + "'@'localhost'");
+    db::ConnectParams limited = server_params();
+    limited.user = user;
+    limited.password = "rights-pass";
+    limited.multi_statements = true;
+    {
+        db::MariaSession as_user(limited);
+        try {
+            db::migrate(as_user, fresh);
+            ADD_FAILURE() << "migrate succeeded without the TRIGGER grant";
+        } catch (const db::DbError& e) {
+            EXPECT_EQ(e.kind(), db::DbErrorKind::kMisconfigured) << e.what();
+            EXPECT_NE(std::string(e.what()).find("nothing was applied"), std::string::npos)
+                << e.what();
+            EXPECT_NE(std::string(e.what()).find("needs TRIGGER and CREATE ROUTINE on " + fresh),
+                      std::string::npos)
+                << e.what();
+        }
+    }
+    auto tables_in = [&](const std::string& database) {
+        return scalar(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?"
+            " AND table_name <> 'schema_version'",
+            {database});
+    };
+    EXPECT_EQ(tables_in(fresh), 0) << "no table of 001 and no probe table is left";
+    // Once the admin grants what was missing, the same migrate just works.
+    session().run("GRANT TRIGGER, CREATE ROUTINE, ALTER ROUTINE ON `" + fresh + "`.* TO '" + user +
+                  "'@'localhost'");
+    {
+        db::MariaSession as_user(limited);
+        auto report = db::migrate(as_user, fresh);
+        EXPECT_EQ(report.version_after, db::bundled_schema_version());
+    }
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?"
+                     " AND table_name = 'asbb_migrate_probe'",
+                     {fresh}),
+              0);
+    session().run("DROP USER '" + user + "'@'localhost'");
+    session().run("DROP DATABASE `" + fresh + "`");
 }
 
 }  // namespace
