@@ -33,13 +33,14 @@ PKGS=(
 	curl
 	# the .deb (cpack -G DEB runs dpkg-shlibdeps)
 	dpkg-dev file
+	# the 3-node Galera cluster of the galera tests and of the e2e race on
+	# Galera (scripts/lib/galera-cluster.sh; rsync is its state transfer)
+	galera-4 rsync
 )
 # On the test host only: formatting checks, the service benchmark's load
 # generator (wrk), systemd-analyze verify of the units in etc/, and
 # debootstrap for the other SLURM targets' chroots.
-# galera-4 and rsync: the 3-node Galera cluster of the galera tests
-# (scripts/lib/galera-cluster.sh; rsync is its state transfer).
-HOST_PKGS=(clang-format wrk systemd debootstrap galera-4 rsync)
+HOST_PKGS=(clang-format wrk systemd debootstrap)
 [ "${ASBB_DEPS:-host}" = target ] || PKGS+=("${HOST_PKGS[@]}")
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }

@@ -17,15 +17,23 @@
 # recorded in DIR/etc/local-cluster.conf; every later action reuses them.
 #   ASBB_CLUSTER_NAME=lab   SLURM ClusterName (tables are <name>_job_table, ...)
 #   ASBB_PORT_BASE=16800    every port is BASE+offset (layout below), so two
-#                           clusters whose bases differ by 25 or more can run side by side
+#                           clusters whose bases differ by 25 or more (37 with Galera)
+#                           can run side by side
 #   ASBB_PLUGIN_SO=PATH     a built job_submit_budget.so: copied to DIR/plugins and
 #                           enabled with JobSubmitPlugins=budget (also for restart-ctld);
 #                           the installed one (SLURM's PluginDir) is loaded from there
 #   ASBB_JOB_SUBMIT=0       keep the plugin off even when ASBB_PLUGIN_SO is set
 #   ASBB_SMOKE=1            after start, run one job as alice in each partition
+#   ASBB_DB_GALERA=1        instead of one mariadbd, a 3-node MariaDB Galera cluster
+#                           (scripts/lib/galera-cluster.sh, under DIR/galera) holds both
+#                           slurmdbd's tables and asbb's: slurmdbd uses node 1, asbb.conf's
+#                           DbHost lists all three. Fixed at the first start like the name.
+#                           db-stop/db-start are not available on it.
 #
 # Ports: mariadb BASE+6, slurmctld BASE+17, SlurmdPort BASE+18, slurmdbd BASE+19,
-#        slurmd loc1 BASE+21, cpu1 BASE+22, cpu2 BASE+23, gpu1 BASE+24.
+#        slurmd loc1 BASE+21, cpu1 BASE+22, cpu2 BASE+23, gpu1 BASE+24;
+#        with ASBB_DB_GALERA=1 the nodes use BASE+25..BASE+36 instead of BASE+6
+#        (SQL ports BASE+25, +26, +27; see galera-cluster.sh for the rest).
 # Partitions: local (loc1, default, not budgeted), aws-cpu (cpu1,cpu2), aws-gpu (gpu1, 2 fake GPUs).
 # Accounts: root > physics > {proj001, proj002}; root > chem.
 # Users: alice (proj001*, proj002), bob (proj002*), carol (chem*), root (root*, proj001, chem).
@@ -43,7 +51,8 @@ readonly NODES=(loc1 cpu1 cpu2 gpu1)
 readonly SLURM_DB=slurm_acct_db
 readonly ASBB_DB=asbb
 readonly ASBB_DB_USER=asbb
-readonly PORT_SPAN=25 # ports used: BASE .. BASE+24
+readonly PORT_SPAN=37 # ports used: BASE .. BASE+24, and BASE+25 .. BASE+36 with Galera
+readonly GALERA_OFFSET=25
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly SCRIPT_DIR
 
@@ -89,7 +98,7 @@ validate_dir() {
 # so stop, status and the partial actions need no knobs and cannot mix two clusters.
 load_settings() {
 	local state=$D/etc/local-cluster.conf key value
-	CLUSTER='' BASE='' DB_PASS='' SLURMDB_PASS='' PLUGIN_SRC=''
+	CLUSTER='' BASE='' DB_PASS='' SLURMDB_PASS='' PLUGIN_SRC='' DATABASE=''
 	if [ -f "$state" ]; then
 		while IFS='=' read -r key value; do
 			case "$key" in
@@ -98,6 +107,7 @@ load_settings() {
 			DbPass) DB_PASS=$value ;;
 			SlurmDbPass) SLURMDB_PASS=$value ;;
 			PluginSource) PLUGIN_SRC=$value ;;
+			Database) DATABASE=$value ;;
 			esac
 		done <"$state"
 	fi
@@ -112,12 +122,19 @@ apply_knobs() {
 		local ignored=''
 		[ "${ASBB_CLUSTER_NAME:-$CLUSTER}" = "$CLUSTER" ] || ignored+=" ASBB_CLUSTER_NAME=$ASBB_CLUSTER_NAME"
 		[ "${ASBB_PORT_BASE:-$BASE}" = "$BASE" ] || ignored+=" ASBB_PORT_BASE=$ASBB_PORT_BASE"
+		[ "${ASBB_DB_GALERA:-x}" = x ] || [ "$(database_of_knob)" = "$DATABASE" ] ||
+			ignored+=" ASBB_DB_GALERA=$ASBB_DB_GALERA"
 		[ -z "$ignored" ] ||
 			warn "$D is cluster '$CLUSTER' on port base $BASE since its first start; ignoring$ignored"
 	else
 		CLUSTER=${ASBB_CLUSTER_NAME:-lab}
 		BASE=${ASBB_PORT_BASE:-16800}
+		DATABASE=$(database_of_knob)
 	fi
+	case "$DATABASE" in mariadb | galera) ;; *)
+		die "ASBB_DB_GALERA '${ASBB_DB_GALERA:-}' must be 0 or 1"
+		;;
+	esac
 	[[ "$CLUSTER" =~ ^[a-z][a-z0-9_]{0,39}$ ]] ||
 		die "cluster name '$CLUSTER': lower-case letters, digits and _ only (it names DB tables)"
 	if ! [[ "$BASE" =~ ^[0-9]+$ ]] || [ "$BASE" -lt 1024 ] || [ "$BASE" -gt $((65535 - PORT_SPAN)) ]; then
@@ -126,6 +143,14 @@ apply_knobs() {
 	# random once per DIR, then kept: the DB users already exist with them
 	DB_PASS=${DB_PASS:-$(random_password)}
 	SLURMDB_PASS=${SLURMDB_PASS:-$(random_password)}
+}
+
+database_of_knob() {
+	case "${ASBB_DB_GALERA:-0}" in
+	0) echo mariadb ;;
+	1) echo galera ;;
+	*) echo invalid ;;
+	esac
 }
 
 random_password() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
@@ -139,6 +164,7 @@ PortBase=$BASE
 DbPass=$DB_PASS
 SlurmDbPass=$SLURMDB_PASS
 PluginSource=$PLUGIN_SRC
+Database=$DATABASE
 EOF
 	)
 }
@@ -149,8 +175,19 @@ require_cluster() {
 	fi
 }
 
+# DB_PORT and DB_SOCKET: the server slurmdbd uses and root administers
+# (Galera: node 1); DB_HOSTS: the servers asbb.conf lists.
 derive_ports() {
-	DB_PORT=$((BASE + 6))
+	if [ "${DATABASE:-mariadb}" = galera ]; then
+		GALERA_BASE=$((BASE + GALERA_OFFSET))
+		DB_PORT=$GALERA_BASE
+		DB_SOCKET=$D/galera/node1/mysqld.sock
+		DB_HOSTS="127.0.0.1:$GALERA_BASE,127.0.0.1:$((GALERA_BASE + 1)),127.0.0.1:$((GALERA_BASE + 2))"
+	else
+		DB_PORT=$((BASE + 6))
+		DB_SOCKET=$D/mysql/mysqld.sock
+		DB_HOSTS=127.0.0.1
+	fi
 	CTLD_PORT=$((BASE + 17))
 	SLURMD_PORT=$((BASE + 18))
 	DBD_PORT=$((BASE + 19))
@@ -160,6 +197,7 @@ all_ports() {
 	local n
 	echo "$DB_PORT" "$CTLD_PORT" "$SLURMD_PORT" "$DBD_PORT"
 	for n in "${NODES[@]}"; do node_port "$n"; done
+	if [ "$DATABASE" = galera ]; then seq $((GALERA_BASE + 1)) $((GALERA_BASE + 11)); fi
 }
 
 # A port taken by another cluster or service would make a daemon die later with a
@@ -474,9 +512,9 @@ write_asbb_conf() {
 		umask 077
 		cat >"$D/etc/asbb.conf" <<EOF
 # asbb.conf for the local test cluster '$CLUSTER', written by scripts/local-cluster.sh.
-DbSocket=$D/mysql/mysqld.sock
+$([ "$DATABASE" = galera ] || echo "DbSocket=$DB_SOCKET")
 DbPort=$DB_PORT
-DbHost=127.0.0.1
+DbHost=$DB_HOSTS
 DbUser=$ASBB_DB_USER
 DbPass=$DB_PASS
 DbName=$ASBB_DB
@@ -506,7 +544,9 @@ export ASBB_CLUSTER_NAME=$CLUSTER
 export ASBB_MUNGE_SOCKET=$D/munge/munge.socket
 export ASBB_DB_HOST=127.0.0.1
 export ASBB_DB_PORT=$DB_PORT
-export ASBB_DB_SOCKET=$D/mysql/mysqld.sock
+export ASBB_DB_SOCKET=$DB_SOCKET
+export ASBB_DB_HOSTS=$DB_HOSTS
+export ASBB_DB_KIND=$DATABASE
 export ASBB_DB_USER=$ASBB_DB_USER
 export ASBB_DB_PASS=$DB_PASS
 export ASBB_DB_NAME=$ASBB_DB
@@ -566,8 +606,37 @@ start_munged() {
 munge_works() { munge -n -S "$D/munge/munge.socket" | unmunge -S "$D/munge/munge.socket"; }
 
 # root logs in through the unix socket (unix_socket auth), no password
-db_root() { mariadb --no-defaults -S "$D/mysql/mysqld.sock" -uroot; }
-db_ping() { mariadb-admin --no-defaults -S "$D/mysql/mysqld.sock" -uroot ping; }
+db_root() { mariadb --no-defaults -S "$DB_SOCKET" -uroot; }
+db_ping() { mariadb-admin --no-defaults -S "$DB_SOCKET" -uroot ping; }
+
+start_database() {
+	if [ "$DATABASE" = galera ]; then
+		log "starting a 3-node Galera cluster under $D/galera (SQL ports $DB_HOSTS)"
+		# 9>&-: the nodes must not inherit (and keep) this script's lock
+		bash "$SCRIPT_DIR/lib/galera-cluster.sh" "$D/galera" start "$GALERA_BASE" \
+			>"$D/log/galera-cluster.log" 2>&1 9>&- || {
+			tail -n 30 "$D/log/galera-cluster.log" >&2
+			die "the Galera cluster did not start (see $D/log/galera-cluster.log)"
+		}
+		log "Galera cluster up (3 nodes synced; slurmdbd uses node 1, socket $DB_SOCKET)"
+	else
+		start_mariadb
+	fi
+}
+
+stop_database() {
+	if [ "$DATABASE" = galera ]; then
+		bash "$SCRIPT_DIR/lib/galera-cluster.sh" "$D/galera" stop >/dev/null 2>&1 ||
+			warn "galera-cluster.sh stop failed"
+	else
+		stop_daemons mariadbd
+	fi
+}
+
+refuse_on_galera() {
+	[ "$DATABASE" != galera ] ||
+		die "$1 works on a single mariadbd only; this cluster's database is Galera (stop a node with kill)"
+}
 
 start_mariadb() {
 	chown mysql:mysql "$D/mysql"
@@ -758,7 +827,7 @@ do_start() {
 	make_fake_gpus
 	ensure_unix_users
 	start_munged
-	start_mariadb
+	start_database
 	setup_databases
 	start_slurmdbd
 	load_accounts
@@ -810,7 +879,7 @@ stop_all() {
 	# slurmctld sends its last records to slurmdbd, which needs the DB: stop in this order
 	stop_daemons slurmctld
 	stop_daemons slurmdbd
-	stop_daemons mariadbd
+	stop_database
 	stop_daemons munged
 }
 
@@ -821,6 +890,7 @@ do_stop() {
 	}
 	take_lock
 	load_settings
+	derive_ports
 	stop_all
 	log "stopped everything under $D"
 }
@@ -833,7 +903,9 @@ do_status() {
 	derive_ports
 	local name n all_up=0 pid
 	echo "cluster '$CLUSTER' under $D (port base $BASE, plugin ${PLUGIN_SRC:-off})"
-	for name in munged mariadbd slurmdbd slurmctld $(for n in "${NODES[@]}"; do echo "slurmd-$n"; done); do
+	local daemons=(munged mariadbd slurmdbd slurmctld)
+	[ "$DATABASE" = galera ] && daemons=(munged slurmdbd slurmctld)
+	for name in "${daemons[@]}" $(for n in "${NODES[@]}"; do echo "slurmd-$n"; done); do
 		if is_alive "$name"; then
 			pid=$(<"$(pidfile "$name")")
 			printf '  %-12s running  pid %s\n' "$name" "$pid"
@@ -842,6 +914,16 @@ do_status() {
 			all_up=1
 		fi
 	done
+	if [ "$DATABASE" = galera ]; then
+		for n in 1 2 3; do
+			if mariadb-admin --no-defaults -S "$D/galera/node$n/mysqld.sock" -uroot ping >/dev/null 2>&1; then
+				printf '  %-12s running  127.0.0.1:%s\n' "galera-$n" $((GALERA_BASE + n - 1))
+			else
+				printf '  %-12s stopped\n' "galera-$n"
+				all_up=1
+			fi
+		done
+	fi
 	echo "  ports: mariadb $DB_PORT, slurmctld $CTLD_PORT, slurmdbd $DBD_PORT, slurmd" \
 		"$(for n in "${NODES[@]}"; do printf '%s:%s ' "$n" "$(node_port "$n")"; done)"
 	if is_alive slurmctld; then timeout 10 sinfo || all_up=1; fi
@@ -871,6 +953,7 @@ do_db_stop() {
 	require_cluster
 	take_lock
 	load_settings
+	refuse_on_galera db-stop
 	stop_daemons mariadbd
 }
 
@@ -879,6 +962,7 @@ do_db_start() {
 	take_lock
 	load_settings
 	derive_ports
+	refuse_on_galera db-start
 	if is_alive mariadbd; then
 		log "mariadbd is already running"
 		return 0

@@ -6,7 +6,9 @@
 #          AddressSanitizer + UBSan), starts a private MariaDB and a local SLURM
 #          cluster (scripts/local-cluster.sh, with the plain build's plugin) on
 #          loopback under a temporary directory, runs every test with ctest in
-#          both builds (e2e in the plain build only); then builds just the
+#          both builds (e2e in the plain build only); the galera tests on a
+#          3-node Galera cluster, and the e2e race on a second local cluster
+#          whose database is a Galera cluster; then builds just the
 #          concurrency tests (label tsan, tests/CMakeLists.txt) with
 #          ThreadSanitizer and runs them; then builds Release
 #   24.11  scripts/test-target.sh 24.11: a Debian 13 chroot, the .deb installed,
@@ -81,6 +83,7 @@ host_suite() {
 	ASBB_TEST_GALERA_PORTS=18300,18301,18302 ASBB_TEST_GALERA_SOCKET=$TMP/galera/node1/mysqld.sock \
 		ctest --test-dir "$BUILD" --output-on-failure -L galera
 	bash "$ROOT/scripts/lib/galera-cluster.sh" "$TMP/galera" stop
+	galera_race "$TMP" "$BUILD/plugin/job_submit_budget.so" "$BUILD"
 	if [ "${ASBB_TEST_SANITIZE:-1}" = 1 ]; then
 		# Debug: the sanitizers see the code as written, and Debug is built too
 		asbb_build "$BUILD-asan" Debug -DASBB_SANITIZE=ON

@@ -65,7 +65,7 @@ launch() { # N [EXTRA...]
 		--wsrep-node-address="127.0.0.1:$((BASE + 3 + n - 1))" \
 		--wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$((BASE + 3 + n - 1));ist.recv_addr=127.0.0.1:$((BASE + 6 + n - 1));gcache.size=64M;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S;evs.install_timeout=PT6S" \
 		--wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:$((BASE + 9 + n - 1))" \
-		--wsrep-slave-threads=2 \
+		--wsrep-slave-threads=2 --log-bin-trust-function-creators=ON \
 		"$@" >"$d/mariadbd.log" 2>&1 </dev/null &
 	echo $! >"$d/mariadbd.pid"
 }

@@ -8,7 +8,8 @@
 #      the installed job_submit_budget.so from SLURM's PluginDir;
 #   4. checks that `asbb slurm configure` says the plugin matches;
 #   5. runs the integration and e2e suites, the e2e ones against the installed
-#      asbb and asbb-poller;
+#      asbb and asbb-poller; then the e2e race again on a second local cluster
+#      whose database is a 3-node Galera cluster (galera_race);
 #   6. builds the other build types a packager may pick (Debug, RelWithDebInfo),
 #      without the tests (ASBB_TEST_BUILD_TYPES=0 skips this).
 set -euo pipefail
@@ -79,6 +80,7 @@ grep -qE "^ok +$PLUGIN_DIR/job_submit_budget\.so is job_submit/budget for SLURM 
 
 log "running the integration and e2e suites (SLURM $running)"
 ctest --test-dir "$B/release" --output-on-failure -j "$(nproc)" -L 'integration|e2e'
+galera_race "$TMP" "$PLUGIN_DIR/job_submit_budget.so" "$B/release"
 
 if [ "${ASBB_TEST_BUILD_TYPES:-1}" = 1 ]; then
 	services_stop "$TMP"

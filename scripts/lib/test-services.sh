@@ -6,7 +6,12 @@
 #   services_start TMP PLUGIN_SO   a private MariaDB (integration tests) and a
 #                                  local SLURM cluster running PLUGIN_SO (e2e);
 #                                  exports what the tests read
-#   services_stop TMP              stops both (safe to call twice)
+#   services_stop TMP              stops both, and the Galera one below (safe to call twice)
+#   galera_race TMP PLUGIN_SO BUILD
+#                                  a second local cluster, its database a 3-node
+#                                  Galera cluster, running PLUGIN_SO: BUILD's
+#                                  e2e_failure against it (the race, on Galera), then
+#                                  stops it
 #   asbb_build DIR TYPE [ARGS...]  cmake configure + build, -Werror on
 #   report_versions                one line naming SLURM, GCC, MariaDB and cmake
 #
@@ -59,7 +64,26 @@ services_start() { # TMP PLUGIN_SO
 	export ASBB_E2E_DIR=$tmp/cluster
 }
 
+galera_race() { # TMP PLUGIN_SO BUILD
+	local tmp=$1 plugin=$2 build=$3 base rc=0
+	# 37 ports from BASE, in 31000-32536: above the clusters of services_start
+	# (and their second cluster at +1000), below the outgoing ports at 32768
+	base=$((31000 + RANDOM % 16 * 100))
+	log "starting a local SLURM cluster on a 3-node Galera cluster (port base $base) with $plugin"
+	ASBB_DB_GALERA=1 ASBB_PLUGIN_SO=$plugin ASBB_PORT_BASE=$base \
+		bash "$TS_ROOT/scripts/local-cluster.sh" "$tmp/galera-cluster" start \
+		>"$tmp/galera-local-cluster.log" 2>&1 || {
+		tail -n 30 "$tmp/galera-local-cluster.log" >&2
+		return 1
+	}
+	log "running e2e_failure (the race) against it"
+	ASBB_E2E_DIR=$tmp/galera-cluster ctest --test-dir "$build" --output-on-failure -R '^e2e_failure$' || rc=$?
+	bash "$TS_ROOT/scripts/local-cluster.sh" "$tmp/galera-cluster" stop >/dev/null 2>&1 || true
+	return $rc
+}
+
 services_stop() { # TMP
+	[ ! -d "$1/galera-cluster" ] || bash "$TS_ROOT/scripts/local-cluster.sh" "$1/galera-cluster" stop >/dev/null 2>&1 || true
 	bash "$TS_ROOT/scripts/local-cluster.sh" "$1/cluster" stop >/dev/null 2>&1 || true
 	bash "$TS_ROOT/scripts/lib/private-mariadb.sh" "$1/mariadb" stop >/dev/null 2>&1 || true
 }
