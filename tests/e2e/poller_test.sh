@@ -210,6 +210,11 @@ if [ -n "${JOB[requeue]:-}" ]; then
 		e2e_check_eq "requeue: scontrol requeue $id while RUNNING (exit status)" "$E2E_RC" 0
 		# the old run is torn down first; then the job pends for BeginTime
 		if wait_live "$id" PENDING 30; then
+			# slurmd refuses a launch whose credential is not newer, in whole
+			# seconds, than the revocation of the old run ("Job credential
+			# revoked", seen on 24.11): SLURM's own BeginTime delay avoids
+			# that, StartTime=now would not, so let two seconds pass first
+			sleep 2
 			reason=$(squeue -h -j "$id" -o %r)
 			e2e_as root scontrol update jobid="$id" StartTime=now
 			how="scontrol update StartTime=now (reason was $reason)"
