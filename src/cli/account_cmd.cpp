@@ -1,4 +1,4 @@
-// asbb account create|list|show|update|delete|set-limit|deposit|withdraw
+// asbb account create|list|show|update|rollover|delete|set-limit|deposit|withdraw
 #include <ostream>
 
 #include "cli/args.hpp"
@@ -13,7 +13,7 @@ namespace asbb::cli {
 namespace {
 
 constexpr const char* kAccountUsage =
-    "usage: asbb account create|list|show|update|delete|set-limit|deposit|withdraw ...";
+    "usage: asbb account create|list|show|update|rollover|delete|set-limit|deposit|withdraw ...";
 
 cxxopts::Options verb_options(const std::string& verb, const std::string& help) {
     return command_options("asbb account " + verb, help);
@@ -186,6 +186,55 @@ int update(Context& context, const Args& args) {
     return kExitOk;
 }
 
+// --carry: the rule, or a usage error naming the option.
+CarryRule parse_carry_option(const std::optional<std::string>& text) {
+    if (!text) return {};
+    auto rule = parse_carry(*text);
+    if (!rule) usage_error("--carry: " + rule.error());
+    return *rule;
+}
+
+int rollover(Context& context, const Args& args) {
+    auto options = verb_options("rollover NAME", "Create the next period of an account's budget");
+    options.add_options()("start", "first day (YYYY-MM-DD)", cxxopts::value<std::string>())(
+        "end", "last day, included (YYYY-MM-DD)", cxxopts::value<std::string>())(
+        "budget", "the new period's allocation in dollars", cxxopts::value<std::string>())(
+        "carry", "none (default), all, N% or max=AMOUNT of what is left",
+        cxxopts::value<std::string>())("cluster", "which cluster's budget",
+                                       cxxopts::value<std::string>())(
+        "description", "free text (default: the old budget's)", cxxopts::value<std::string>());
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 1);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    if (positional.empty()) usage_error("asbb account rollover NAME: NAME is missing");
+    const std::string account = parse_account(positional[0]);
+    db::NewBudget next;
+    next.account = account;
+    next.allocation = parse_amount("budget", required_value(parsed, "budget"), AllowZero::kYes);
+    next.period_start = parse_instant("start", required_value(parsed, "start"), context.now_s,
+                                      DateEdge::kStartOfDay);
+    next.period_end =
+        parse_instant("end", required_value(parsed, "end"), context.now_s, DateEdge::kEndOfDay);
+    if (next.period_end <= next.period_start) usage_error("--end is before --start");
+    const CarryRule carry = parse_carry_option(optional_value(parsed, "carry"));
+    auto description = optional_value(parsed, "description");
+    if (description) next.description = parse_text("description", *description);
+    next.actor = context.actor;
+    next.now_s = context.now_s;
+    db::Budget from =
+        budget_before(context, account, optional_value(parsed, "cluster"), next.period_start);
+    next.cluster = from.cluster;
+    if (!description) next.description = from.description;
+    auto done = db::rollover_budget(context.session(), context.slurm_db(), from.id, next, carry);
+    if (!done) user_error("account " + account + ": " + done.error());
+    context.out << "created budget " << done->budget_id << " for account " << account << ": "
+                << format_money_dollars(next.allocation) << " for "
+                << format_period(next.period_start, next.period_end) << ", carried "
+                << format_money_dollars(done->carried) << " from budget " << from.id << " ("
+                << describe_carry(carry) << ")\n";
+    return kExitOk;
+}
+
 int remove(Context& context, const Args& args) {
     auto options = verb_options("delete NAME", "Delete an account's current budget");
     options.add_options()("force", "release open holds first")("cluster", "which cluster's budget",
@@ -265,6 +314,7 @@ int account_command(Context& context, const Args& args) {
     if (verb == "list") return list(context, rest);
     if (verb == "show") return show(context, rest);
     if (verb == "update") return update(context, rest);
+    if (verb == "rollover") return rollover(context, rest);
     if (verb == "delete") return remove(context, rest);
     if (verb == "set-limit") return set_limit(context, rest);
     if (verb == "deposit") return move_money(context, rest, true);

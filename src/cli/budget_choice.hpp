@@ -2,6 +2,7 @@
 // acts on when the admin names only the account.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -16,5 +17,10 @@ namespace asbb::cli {
 // asbb refuses to guess whose money is meant.
 db::Budget target_budget(Context& context, const std::string& account,
                          const std::optional<std::string>& cluster_option);
+
+// The period before one that starts at start_s, for a rollover: of the
+// account's budgets on that scope, the one that starts last before it.
+db::Budget budget_before(Context& context, const std::string& account,
+                         const std::optional<std::string>& cluster_option, int64_t start_s);
 
 }  // namespace asbb::cli

@@ -24,6 +24,8 @@ Verbs:
   account list [--cluster=NAME]
   account show NAME
   account update NAME [--budget=AMOUNT] [--start=DATE] [--end=DATE] [--description=TEXT]
+  account rollover NAME --start=DATE --end=DATE --budget=AMOUNT
+                   [--carry=none|all|N%|max=AMOUNT]
   account delete NAME [--force]
   account set-limit NAME --partition=PARTITION --limit=AMOUNT
   account deposit NAME AMOUNT --reason=TEXT

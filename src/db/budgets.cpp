@@ -13,7 +13,7 @@ constexpr const char* kBudgetColumns =
     "  WHERE l.budget_id = b.id AND h.state IN ('pending', 'linked'))";
 
 // Thrown inside a transaction to roll it back with a message for the user.
-struct LoweringRefused {
+struct Refused {
     std::string message;
 };
 
@@ -67,10 +67,13 @@ std::optional<Budget> budget_by_id(Session& session, int64_t budget_id) {
     return budget_from_row(rows[0]);
 }
 
-}  // namespace
-
-Expected<int64_t> create_budget(Session& session, const SlurmDbName& slurm,
-                                const NewBudget& budget) {
+// The one way a budget is made: the checks, the account's lock, the overlap
+// check, then one transaction that inserts it, records its allocation and
+// runs `then(id)` (a rollover's carry) before it commits. `then` throws
+// Refused to roll everything back with a message.
+template <typename Then>
+Expected<int64_t> make_budget(Session& session, const SlurmDbName& slurm, const NewBudget& budget,
+                              Then&& then) {
     if (budget.period_end <= budget.period_start) {
         return make_error("the period must end after it starts");
     }
@@ -87,16 +90,75 @@ Expected<int64_t> create_budget(Session& session, const SlurmDbName& slurm,
         return make_error("account " + budget.account + " already has a budget (id " +
                           std::to_string(other->id) + ") for an overlapping period");
     }
-    return in_transaction(session, [&] {
-        session.exec(
-            "INSERT INTO budget (account, cluster, period_start, period_end, description,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            {budget.account, budget.cluster, budget.period_start, budget.period_end,
-             budget.description, budget.now_s, budget.now_s});
-        auto id = static_cast<int64_t>(session.last_insert_id());
-        deposit(session, id, budget.allocation, "initial allocation", budget.actor, budget.now_s);
-        return id;
+    try {
+        return in_transaction(session, [&]() -> Expected<int64_t> {
+            session.exec(
+                "INSERT INTO budget (account, cluster, period_start, period_end, description,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                {budget.account, budget.cluster, budget.period_start, budget.period_end,
+                 budget.description, budget.now_s, budget.now_s});
+            auto id = static_cast<int64_t>(session.last_insert_id());
+            deposit(session, id, budget.allocation, "initial allocation", budget.actor,
+                    budget.now_s);
+            then(id);
+            return id;
+        });
+    } catch (const Refused& refused) {
+        return make_error(refused.message);
+    }
+}
+
+// Moves the carry from budget `from_id` to the new budget `to_id` inside
+// make_budget's transaction; what is left is read under the row lock.
+Money carry_over(Session& session, int64_t from_id, int64_t to_id, const CarryRule& rule,
+                 const std::string& actor, int64_t now_s) {
+    auto rows = session.query(
+        "SELECT allocated_micro - spent_micro - held_micro FROM budget WHERE id = ? FOR UPDATE",
+        {from_id});
+    const Money carried = carry_amount(rule, Money{rows.at(0).i64(0)});
+    if (carried.micro == 0) return carried;
+    auto taken = withdraw(session, from_id, carried, "carried to budget " + std::to_string(to_id),
+                          actor, now_s);
+    if (!taken) throw Refused{"cannot carry " + format_money_exact(carried) + ": " + taken.error()};
+    deposit(session, to_id, carried, "carried from budget " + std::to_string(from_id), actor,
+            now_s);
+    return carried;
+}
+
+}  // namespace
+
+Expected<int64_t> create_budget(Session& session, const SlurmDbName& slurm,
+                                const NewBudget& budget) {
+    return make_budget(session, slurm, budget, [](int64_t) {});
+}
+
+Expected<Rollover> rollover_budget(Session& session, const SlurmDbName& slurm, int64_t from_id,
+                                   const NewBudget& next, const CarryRule& carry) {
+    auto from = budget_by_id(session, from_id);
+    if (!from || from->status != "active") return make_error("no such budget");
+    if (from->account != next.account || from->cluster != next.cluster) {
+        return make_error("a rollover keeps the budget's account and cluster");
+    }
+    if (next.period_start < from->period_end) {
+        return make_error("the new period must start after budget " + std::to_string(from_id) +
+                          " ends");
+    }
+    // Money moves from one period to the next, never over a period between.
+    auto between = session.query(
+        "SELECT id FROM budget WHERE status = 'active' AND account = ? AND cluster = ?"
+        " AND period_start >= ? AND period_start < ? ORDER BY period_start LIMIT 1",
+        {from->account, from->cluster, from->period_end, next.period_start});
+    if (!between.empty()) {
+        return make_error("budget " + std::to_string(between[0].i64(0)) + " lies between budget " +
+                          std::to_string(from_id) + " and the new period: roll over from it");
+    }
+    Rollover done;
+    auto id = make_budget(session, slurm, next, [&](int64_t new_id) {
+        done.carried = carry_over(session, from_id, new_id, carry, next.actor, next.now_s);
     });
+    if (!id) return make_error(id.error());
+    done.budget_id = *id;
+    return done;
 }
 
 std::vector<Budget> list_budgets(Session& session, const std::optional<std::string>& account) {
@@ -170,9 +232,9 @@ Expected<int64_t> update_budget(Session& session, int64_t budget_id, const Budge
                     auto done = withdraw(session, budget_id, Money{-delta}, reason, change.actor,
                                          change.now_s);
                     if (!done) {
-                        throw LoweringRefused{"cannot lower the budget to " +
-                                              format_money_exact(*change.allocation) +
-                                              ": spent and held money would exceed it"};
+                        throw Refused{"cannot lower the budget to " +
+                                      format_money_exact(*change.allocation) +
+                                      ": spent and held money would exceed it"};
                     }
                 }
             }
@@ -184,7 +246,7 @@ Expected<int64_t> update_budget(Session& session, int64_t budget_id, const Budge
                  budget_id});
             return budget_id;
         });
-    } catch (const LoweringRefused& refused) {
+    } catch (const Refused& refused) {
         return make_error(refused.message);
     }
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/carry.hpp"
 #include "core/expected.hpp"
 #include "core/money.hpp"
 #include "db/session.hpp"
@@ -58,6 +59,21 @@ struct NewBudget {
 // a period overlapping another live budget of the same account and cluster.
 Expected<int64_t> create_budget(Session& session, const SlurmDbName& slurm,
                                 const NewBudget& budget);
+
+struct Rollover {
+    int64_t budget_id = 0;  // the new budget
+    Money carried;          // moved from the old one (0: nothing)
+};
+
+// The next period of budget `from_id`: a new budget (`next`, with the old
+// one's account and cluster, starting at or after its end) and the carry,
+// a withdrawal on the old budget ("carried to budget N") and a deposit on
+// the new one ("carried from budget M"), all in one transaction. The carry
+// is computed from what the old budget has left at that moment. Refuses as
+// create_budget does, and a period that starts before the old one ends;
+// nothing is written then. Holds placed in the old period stay on it.
+Expected<Rollover> rollover_budget(Session& session, const SlurmDbName& slurm, int64_t from_id,
+                                   const NewBudget& next, const CarryRule& carry);
 
 // Live budgets (all periods), optionally of one account, ordered by account
 // then period start.
