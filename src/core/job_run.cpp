@@ -26,7 +26,9 @@ bool run_is_final(const JobRun& run) {
 
 bool run_awaits_start(const JobRun& run, int64_t now_s) {
     const int64_t latest_s = std::max(run.time_start, run.time_end);
-    return run_is_final(run) && run.nodes_alloc > 0 && run_elapsed_s(run) == 0 && latest_s > 0 &&
+    const bool nodes_without_time = run.nodes_alloc > 0 && run_elapsed_s(run) == 0;
+    const bool time_without_nodes = run.nodes_alloc <= 0 && run_elapsed_s(run) > 0;
+    return run_is_final(run) && (nodes_without_time || time_without_nodes) && latest_s > 0 &&
            now_s < latest_s + kStartRecordWait_s;
 }
 

@@ -31,18 +31,21 @@ struct JobRun {
 // state back to PENDING, and writes the next run as a new row).
 bool run_is_final(const JobRun& run);
 
-// How long a final row that held nodes for no time waits to be corrected.
+// How long a final row without its start record waits to be corrected.
 inline constexpr int64_t kStartRecordWait_s = 600;
 
-// slurmdbd can write a run's row final before its times are right: when it
-// lost its database while the job started and ended, slurmctld re-sends the
-// start after the completion, and for a few seconds the row shows the run
-// with nodes but no time (no start, or a start at or after its end). Charged
-// as it stands, such a run would cost 0 s, and its charge key would keep the
-// corrected row from being charged again; so it waits (its hold stays open)
-// until slurmdbd corrects it, or until kStartRecordWait_s after its end, when
-// it is charged as recorded (a job that truly held its nodes for no time:
-// its hold is given back that much later).
+// slurmdbd can write a run's row final before its start record: when it
+// lost its database, or slurmctld was killed, while the job started and
+// ended, slurmctld re-sends the start after the completion, and for a few
+// seconds the row shows the run either with nodes but no time (no start, or
+// a start at or after its end) or with its time but no nodes (the
+// completion carries the start time, not the node count; seen after a
+// kill -9 of slurmctld on 24.11). Charged as it stands, such a run would
+// cost 0, and its charge key would keep the corrected row from being
+// charged again; so it waits (its hold stays open) until slurmdbd corrects
+// it, or until kStartRecordWait_s after its end, when it is charged as
+// recorded (a job that truly held its nodes for no time: its hold is given
+// back that much later).
 bool run_awaits_start(const JobRun& run, int64_t now_s);
 
 // A run the poller may charge now: final, and not waiting for its start.

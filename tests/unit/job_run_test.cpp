@@ -50,6 +50,20 @@ TEST(JobRun, AFinalRunThatHeldNodesWaitsForItsStartTime) {
     EXPECT_TRUE(run_is_over(run(4, 0, kNow - 5), kNow));
 }
 
+TEST(JobRun, AFinalRunWithTimeButNoNodesWaitsForItsStartRecord) {
+    // the completion arrived first: its start time, no node count yet
+    JobRun early = run(3, kNow - 8, kNow - 5);
+    early.nodes_alloc = 0;
+    EXPECT_TRUE(run_awaits_start(early, kNow));
+    EXPECT_FALSE(run_is_over(early, kNow));
+    // the start record sets the nodes: over, and costs 3 s on 1 node
+    early.nodes_alloc = 1;
+    EXPECT_TRUE(run_is_over(early, kNow));
+    // a record that is never corrected: charged as recorded after the wait
+    early.nodes_alloc = 0;
+    EXPECT_TRUE(run_is_over(early, kNow - 5 + kStartRecordWait_s));
+}
+
 TEST(JobRun, LiveJobsThatMayStillRun) {
     EXPECT_TRUE(job_still_active(0));
     EXPECT_TRUE(job_still_active(1));
