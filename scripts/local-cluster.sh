@@ -110,6 +110,8 @@ load_settings() {
 			Database) DATABASE=$value ;;
 			esac
 		done <"$state"
+		# a DIR made before Galera was an option has one mariadbd
+		DATABASE=${DATABASE:-mariadb}
 	fi
 }
 
