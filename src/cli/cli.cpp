@@ -55,6 +55,9 @@ Verbs:
   config validate [PATH]
   database migrate
   service start
+  token create NAME --role=reader|coordinator --accounts=ACCOUNT,...|all
+  token list
+  token revoke NAME
   slurm configure [--slurm-conf=PATH] [--apply]
 
 Options (anywhere on the line):
@@ -132,6 +135,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "recover") return recover_command(context, rest);
     if (verb == "service") return service_command(context, rest);
     if (verb == "estimate") return estimate_command(context, rest);
+    if (verb == "token") return token_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

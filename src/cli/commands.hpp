@@ -27,5 +27,6 @@ int reconcile_command(Context& context, const Args& args);
 int recover_command(Context& context, const Args& args);
 int service_command(Context& context, const Args& args);
 int estimate_command(Context& context, const Args& args);
+int token_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

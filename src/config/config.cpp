@@ -450,6 +450,15 @@ const std::vector<KeyInfo>& keys() {
              return set_number(v, 100, 600000, "milliseconds", c.service_timeout_ms);
          },
          [](const Config& c) { return std::to_string(c.service_timeout_ms); }},
+        {"TokenFailureLimit", "",
+         "Failed API token attempts (unknown, revoked or malformed Bearer tokens)\n"
+         "a client address may make in a minute, 1 to 1000; beyond it the service\n"
+         "answers 429 without looking tokens up until the minute has passed.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 1, 1000, "", c.token_failure_limit);
+         },
+         [](const Config& c) { return std::to_string(c.token_failure_limit); }},
         {"MungeSocket", "",
          "munged's socket, an absolute path of at most 107 bytes. Default:\n"
          "libmunge's own (/run/munge/munge.socket.2).",

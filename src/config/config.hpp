@@ -73,7 +73,8 @@ struct Config {
     int64_t service_max_body_bytes = 64 * 1024;  // larger bodies: 413
     int service_max_headers = 64;                // more header lines: 431
     int64_t service_timeout_ms = 5'000;          // to read a request, to write a reply
-    std::string munge_socket;                    // empty: libmunge's default socket
+    int token_failure_limit = 10;  // failed API token attempts per client address per minute
+    std::string munge_socket;      // empty: libmunge's default socket
 
     // Burst advisor (aws-slurm-burst-advisor): cost estimates for `asbb
     // estimate` and the service's /budget/check; empty URL: the rate card.

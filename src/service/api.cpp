@@ -73,6 +73,29 @@ bool match(const char* pattern, const std::vector<std::string>& parts,
     return true;
 }
 
+int status_for(net::MungeStatus status) {
+    return status == net::MungeStatus::kUnavailable ? 503 : 401;
+}
+
+// The Authorization header: "MUNGE <credential>" (users), "Bearer
+// <secret>" (API tokens), or neither (treated as a missing credential).
+struct Credential {
+    bool bearer = false;
+    std::string value;
+};
+
+Credential credential_of(const std::string& authorization) {
+    for (const auto& [scheme, bearer] :
+         {std::pair<std::string_view, bool>{"MUNGE ", false}, {"Bearer ", true}}) {
+        if (authorization.size() > scheme.size() && authorization.starts_with(scheme)) {
+            return {bearer, authorization.substr(scheme.size())};
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
 HttpResponse error_response(int status, const std::string& message) {
     JsonOut json;
     json.w().StartObject();
@@ -81,17 +104,53 @@ HttpResponse error_response(int status, const std::string& message) {
     return json_response(status, json.str());
 }
 
-int status_for(net::MungeStatus status) {
-    return status == net::MungeStatus::kUnavailable ? 503 : 401;
+// Nothing is read before the caller is known: a MUNGE credential is decoded
+// by munged, a token's secret is checked for form and rate limit, before a
+// database session is borrowed.
+HttpResponse Api::authenticated(HttpResponse (*handler)(Call&), Call& call) {
+    const Credential credential = credential_of(call.request.authorization);
+    const std::string& address = call.request.remote_address;
+    net::MungeIdentity identity;
+    if (credential.bearer) {
+        if (auto refusal = tokens_.refuse_early(credential.value, address, call.now_s)) {
+            state_.metrics.count_auth_failure();
+            return *refusal;
+        }
+    } else {
+        identity = net::decode_munge_credential(credential.value, state_.config.munge_socket);
+        if (identity.status != net::MungeStatus::kOk) {
+            state_.metrics.count_auth_failure();
+            const std::string why = identity.status == net::MungeStatus::kMissing
+                                        ? "a MUNGE credential or an API token is required "
+                                          "(Authorization: MUNGE <credential> | Bearer <token>)"
+                                        : "credential refused: " + identity.message;
+            return error_response(status_for(identity.status), why);
+        }
+    }
+    auto lease = pool_.borrow();
+    try {
+        call.session = &**lease;
+        if (credential.bearer) {
+            auto caller = tokens_.caller(**lease, credential.value, address, call.now_s);
+            if (!caller) {
+                state_.metrics.count_auth_failure();
+                return error_response(401, "unknown or revoked API token");
+            }
+            call.principal = std::move(*caller);
+        } else {
+            call.principal.uid = identity.uid;
+            call.principal.user = user_name_of(identity.uid);
+            if (identity.uid != 0) {
+                db::load_slurm_roles(**lease, call.slurm(), state_.config.cluster_name,
+                                     call.principal);
+            }
+        }
+        return handler(call);
+    } catch (const db::DbError& e) {
+        if (e.kind() == db::DbErrorKind::kConnection) lease->mark_broken();
+        throw;
+    }
 }
-
-std::string credential_of(const std::string& authorization) {
-    constexpr std::string_view kScheme = "MUNGE ";
-    if (authorization.size() <= kScheme.size() || !authorization.starts_with(kScheme)) return "";
-    return authorization.substr(kScheme.size());
-}
-
-}  // namespace
 
 HttpResponse json_response(int status, const std::string& body) {
     HttpResponse response;
@@ -125,37 +184,8 @@ HttpResponse Api::handle(const HttpRequest& request) {
                                   : error_response(404, "no such endpoint");
         } else {
             Call call{request, std::move(params), state_, {}, nullptr, now_epoch_s()};
-            if (!route->authenticated) {
-                response = route->handler(call);
-            } else {
-                // Nothing is read before the caller is known.
-                const std::string credential = credential_of(request.authorization);
-                const auto identity =
-                    net::decode_munge_credential(credential, state_.config.munge_socket);
-                if (identity.status != net::MungeStatus::kOk) {
-                    state_.metrics.count_auth_failure();
-                    const std::string why = identity.status == net::MungeStatus::kMissing
-                                                ? "a MUNGE credential is required (Authorization: "
-                                                  "MUNGE <credential>)"
-                                                : "credential refused: " + identity.message;
-                    response = error_response(status_for(identity.status), why);
-                } else {
-                    auto lease = pool_.borrow();
-                    try {
-                        call.session = &**lease;
-                        call.principal.uid = identity.uid;
-                        call.principal.user = user_name_of(identity.uid);
-                        if (identity.uid != 0) {
-                            db::load_slurm_roles(**lease, call.slurm(), state_.config.cluster_name,
-                                                 call.principal);
-                        }
-                        response = route->handler(call);
-                    } catch (const db::DbError& e) {
-                        if (e.kind() == db::DbErrorKind::kConnection) lease->mark_broken();
-                        throw;
-                    }
-                }
-            }
+            response =
+                route->authenticated ? authenticated(route->handler, call) : route->handler(call);
         }
     } catch (const ApiError& e) {
         response = error_response(e.status(), e.what());

@@ -64,7 +64,11 @@ HttpResponse budget_check(Call& call) {
     // Asking is reading the account; holding money is managing it (a user's
     // own holds come from sbatch through the plugin).
     call.require(input.place_hold ? Access::kManage : Access::kRead, input.account, input.cluster);
-    input.user_name = fields.text("user_id", 64).value_or(call.principal.user);
+    // A token's name (a valid user name) stands for the user a token's
+    // check is made for when it names none.
+    input.user_name =
+        fields.text("user_id", 64)
+            .value_or(call.principal.token.empty() ? call.principal.user : call.principal.token);
     if (!validate_user_name(input.user_name)) bad_request("user_id: not a user name");
     input.actor = call.principal.user;
     input.now_s = call.now_s;
@@ -226,7 +230,8 @@ HttpResponse asba_budget_status(Call& call) {
     json.number("grant_days_remaining", f.health.days_remaining);
     json.text("decision", burst_decision(f.fits, f.health.health_score));
     json.flag("can_afford_aws", f.fits);
-    json.text("last_updated", format_local_datetime(call.now_s));
+    // The advisor decodes it as a Go time.Time: RFC 3339, with its zone.
+    json.text("last_updated", format_rfc3339_utc(call.now_s));
     json.w().EndObject();
     return json_response(200, json.str());
 }

@@ -73,6 +73,8 @@ struct Call {
 };
 
 HttpResponse json_response(int status, const std::string& body);
+// {"error": message, "status": status}
+HttpResponse error_response(int status, const std::string& message);
 
 // The endpoints (one file per group).
 HttpResponse get_health(Call& call);

@@ -124,9 +124,11 @@ HttpServer::HttpServer(const ServerLimits& limits, Handler handler)
         request.path = req.path;
         for (const auto& [key, value] : req.params) request.query.emplace(key, value);
         request.authorization = req.get_header_value("Authorization");
+        request.remote_address = req.remote_addr;
         request.body = req.body;
         HttpResponse response = impl_->handler(request);
         res.status = response.status;
+        for (const auto& [name, value] : response.headers) res.set_header(name, value);
         res.set_content(response.body, response.content_type.c_str());
     };
     server.Get("/.*", forward);

@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace asbb::service {
 
@@ -17,7 +19,8 @@ struct HttpRequest {
     std::string method;  // GET, POST, PUT, DELETE, ...
     std::string path;    // percent-decoded, without the query
     std::map<std::string, std::string> query;
-    std::string authorization;  // the Authorization header, "" when absent
+    std::string authorization;   // the Authorization header, "" when absent
+    std::string remote_address;  // the client's IP address (rate limits key on it)
     std::string body;
 };
 
@@ -25,6 +28,7 @@ struct HttpResponse {
     int status = 200;
     std::string content_type = "application/json";
     std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // e.g. Retry-After
 };
 
 struct ServerLimits {

@@ -4,9 +4,12 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <vector>
+
+#include "core/api_token.hpp"
 
 namespace asbb {
 
@@ -24,15 +27,23 @@ std::string user_name_of(uint32_t uid) {
     return "uid:" + std::to_string(uid);
 }
 
-HoldId new_hold_id() {
-    uint8_t bytes[10] = {};
+namespace {
+
+void fill_random(uint8_t* bytes, size_t size) {
     size_t filled = 0;
-    while (filled < sizeof bytes) {
-        ssize_t n = getrandom(bytes + filled, sizeof bytes - filled, 0);
+    while (filled < size) {
+        ssize_t n = getrandom(bytes + filled, size - filled, 0);
         if (n > 0) filled += static_cast<size_t>(n);
         // getrandom only fails with EINTR here (the pool is initialized long
         // before slurmctld runs); loop until the bytes are there.
     }
+}
+
+}  // namespace
+
+HoldId new_hold_id() {
+    uint8_t bytes[10] = {};
+    fill_random(bytes, sizeof bytes);
     uint16_t random_hi = 0;
     uint64_t random_lo = 0;
     std::memcpy(&random_hi, bytes, sizeof random_hi);
@@ -41,6 +52,12 @@ HoldId new_hold_id() {
                   std::chrono::system_clock::now().time_since_epoch())
                   .count();
     return make_hold_id(static_cast<uint64_t>(ms), random_hi, random_lo);
+}
+
+std::string new_token_secret() {
+    std::array<uint8_t, kTokenSecretBytes> bytes{};
+    fill_random(bytes.data(), bytes.size());
+    return token_secret_text(bytes);
 }
 
 }  // namespace asbb

@@ -1,5 +1,5 @@
-// Who is acting and fresh randomness: the two facts about the running
-// process that the ledger records.
+// Who is acting, and fresh randomness for hold ids and token secrets: the
+// facts about the running process that the ledger records.
 #pragma once
 
 #include <cstdint>
@@ -19,5 +19,8 @@ std::string user_name_of(uint32_t uid);
 
 // A new hold id from the wall clock and getrandom(2).
 HoldId new_hold_id();
+
+// A new API token secret (core/api_token.hpp) from getrandom(2).
+std::string new_token_secret();
 
 }  // namespace asbb

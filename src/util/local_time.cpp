@@ -70,6 +70,15 @@ std::string format_local_datetime(int64_t epoch_s) {
     return strftime_text(epoch_s, "%Y-%m-%dT%H:%M:%S");
 }
 
+std::string format_rfc3339_utc(int64_t epoch_s) {
+    std::tm tm{};
+    auto t = static_cast<time_t>(epoch_s);
+    gmtime_r(&t, &tm);
+    char buffer[32];
+    size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return std::string(buffer, n);
+}
+
 std::string format_period(int64_t start_s, int64_t end_s) {
     auto is_midnight = [](int64_t s) {
         std::tm tm = local_tm(s);

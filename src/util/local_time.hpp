@@ -27,6 +27,10 @@ Expected<int64_t> parse_cli_instant(std::string_view text, int64_t now_s, DateEd
 std::string format_local_date(int64_t epoch_s);      // YYYY-MM-DD
 std::string format_local_datetime(int64_t epoch_s);  // YYYY-MM-DDTHH:MM:SS
 
+// RFC 3339 in UTC (YYYY-MM-DDTHH:MM:SSZ): for JSON read by programs, such as
+// Go's time.Time, which refuses a time without its zone.
+std::string format_rfc3339_utc(int64_t epoch_s);
+
 // A period [start, end) shown as people think of it: "2025-01-01..2025-12-31"
 // (the last day included), with times when the edges are not midnight.
 std::string format_period(int64_t start_s, int64_t end_s);

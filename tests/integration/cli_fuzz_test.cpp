@@ -132,6 +132,12 @@ const std::vector<Verb>& verbs() {
          {{"--slurm-conf", "/nonexistent/slurm.conf", Kind::kLoose}},
          false},
         {{"check"}, {}, false},
+        {{"token", "create"},
+         {{"", "fuzz-token", Kind::kName},
+          {"--role", "reader", Kind::kStrict},
+          {"--accounts", "proj001", Kind::kName}},
+         true},
+        {{"token", "list"}, {}, false},
     };
     return kVerbs;
 }

@@ -12,10 +12,21 @@ const std::vector<std::string> kProj001 = {"proj001", "physics", "root"};
 const std::vector<std::string> kPhysics = {"physics", "root"};
 const std::vector<std::string> kChem = {"chem", "root"};
 
+Principal person(uint32_t uid, const std::string& user, int admin_level,
+                 std::vector<std::string> coordinated, std::vector<std::string> associated) {
+    Principal p;
+    p.uid = uid;
+    p.user = user;
+    p.slurm_admin_level = admin_level;
+    p.coordinated = std::move(coordinated);
+    p.associated = std::move(associated);
+    return p;
+}
+
 TEST(Access, RootAndSlurmAdminsMayDoEverything) {
-    Principal root{0, "root", 0, {}, {}};
-    Principal admin{1001, "ann", kSlurmAdminAdministrator, {}, {}};
-    Principal op{1002, "otto", kSlurmAdminOperator, {}, {}};
+    const Principal root = person(0, "root", 0, {}, {});
+    const Principal admin = person(1001, "ann", kSlurmAdminAdministrator, {}, {});
+    const Principal op = person(1002, "otto", kSlurmAdminOperator, {}, {});
     for (const Principal& p : {root, admin, op}) {
         EXPECT_TRUE(allowed(p, Access::kManage, kChem));
         EXPECT_TRUE(allowed(p, Access::kRead, {"unknown"}));
@@ -26,7 +37,7 @@ TEST(Access, RootAndSlurmAdminsMayDoEverything) {
 }
 
 TEST(Access, CoordinatorsManageTheirSubtreeOnly) {
-    Principal coord{1003, "bob", 1, {"physics"}, {"proj002"}};
+    const Principal coord = person(1003, "bob", 1, {"physics"}, {"proj002"});
     EXPECT_TRUE(allowed(coord, Access::kManage, kPhysics));
     EXPECT_TRUE(allowed(coord, Access::kManage, kProj001));
     EXPECT_TRUE(allowed(coord, Access::kRead, kProj001));
@@ -36,7 +47,7 @@ TEST(Access, CoordinatorsManageTheirSubtreeOnly) {
 }
 
 TEST(Access, UsersReadTheirAssociationsOnly) {
-    Principal user{1001, "alice", 1, {}, {"proj001"}};
+    const Principal user = person(1001, "alice", 1, {}, {"proj001"});
     EXPECT_TRUE(allowed(user, Access::kRead, kProj001));
     EXPECT_FALSE(allowed(user, Access::kManage, kProj001));
     EXPECT_FALSE(allowed(user, Access::kRead, kPhysics));  // not the parent

@@ -57,7 +57,9 @@ std::string CliTest::ledger_state() {
           "SELECT COUNT(*), COALESCE(SUM(limit_micro + held_micro + 3 * spent_micro), 0)"
           " FROM partition_limit",
           "SELECT COUNT(*), COALESCE(SUM(amount_micro), 0) FROM journal",
-          "SELECT COUNT(*), COALESCE(SUM(held_micro), 0) FROM hold"}) {
+          "SELECT COUNT(*), COALESCE(SUM(held_micro), 0) FROM hold",
+          "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('|', name, secret_sha256, role,"
+          " accounts, COALESCE(revoked_at, 0)))), 0) FROM api_token"}) {
         auto rows = session().query(sql);
         state += rows[0].str(0) + "/" + rows[0].str(1) + " ";
     }

@@ -29,8 +29,8 @@ class CliTest : public LedgerTest {
     // Must fail with exit status `status` and one line "asbb: error: ..."
     // that contains needle, with the ledger unchanged.
     void expect_refused(std::vector<std::string> args, int status, const std::string& needle);
-    // Everything the ledger holds (budgets, limits, journal, holds), as one
-    // comparable text.
+    // Everything the ledger holds (budgets, limits, journal, holds, API
+    // tokens), as one comparable text.
     std::string ledger_state();
 
     std::string config_;

@@ -1,0 +1,23 @@
+// SHA-256 (FIPS 180-4), for the one place asbb needs a digest: API token
+// secrets are stored only as their SHA-256, so a copy of the database (or a
+// reader of its general query log) cannot use them. Written here rather
+// than taken from OpenSSL because asbb links no crypto library and needs
+// nothing else from one; tests/unit/sha256_test.cpp checks it against the
+// FIPS 180-2 example vectors and coreutils' sha256sum. Pure.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace asbb {
+
+using Sha256Digest = std::array<uint8_t, 32>;
+
+Sha256Digest sha256(std::string_view data);
+
+// The digest as 64 lowercase hex digits.
+std::string sha256_hex(std::string_view data);
+
+}  // namespace asbb
