@@ -22,6 +22,11 @@ const char* token_role_name(TokenRole role) {
 Expected<std::string> validate_token_name(std::string_view text) {
     auto name = validate_user_name(text);
     if (!name) return Error{"token name: " + name.error()};
+    if (name->size() > kMaxTokenNameBytes) {
+        return Error{"token name: " + quote_input(text) + " is longer than " +
+                     std::to_string(kMaxTokenNameBytes) +
+                     " characters (the journal names its actor token:NAME)"};
+    }
     return name;
 }
 

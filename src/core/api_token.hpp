@@ -35,8 +35,10 @@ struct TokenGrant {
 Expected<TokenRole> parse_token_role(std::string_view text);
 const char* token_role_name(TokenRole role);
 
-// A token's name: the rule of a user name (1-32 chars of [A-Za-z0-9_.-], not
-// starting with '-'), so that it can stand where a user is named.
+// A token's name: the rule of a user name ([A-Za-z0-9_.-], not starting
+// with '-'), so that it can stand where a user is named, and at most 26
+// characters, so that its actor "token:NAME" fits the journal's 32.
+inline constexpr size_t kMaxTokenNameBytes = 26;
 Expected<std::string> validate_token_name(std::string_view text);
 
 // "all", or a comma-separated list of SLURM account names (normalized,

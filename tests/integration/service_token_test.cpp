@@ -264,7 +264,9 @@ TEST_F(ServiceTokenTest, FailedAttemptsAreLimitedPerClientAddress) {
 
 TEST_F(ServiceTokenTest, ACoordinatorTokenWritesAsItselfAndAReaderCannotWrite) {
     const std::string reader = create_token("advisor", "reader", "proj001");
-    const std::string coordinator = create_token("ops", "coordinator", "physics");
+    // The longest name: its actor, token:NAME, is the journal's 32 characters.
+    const std::string coordinator =
+        create_token("operations-team-token-0001", "coordinator", "physics");
     const std::string change = R"({"budget_limit": 1500})";
     const std::string before = fingerprint();
     EXPECT_EQ(http(runner_->url(), "PUT", "/api/v1/accounts/proj001", "", change,
@@ -275,7 +277,8 @@ TEST_F(ServiceTokenTest, ACoordinatorTokenWritesAsItselfAndAReaderCannotWrite) {
     const Reply changed = http(runner_->url(), "PUT", "/api/v1/accounts/proj001", "", change,
                                {"Authorization: Bearer " + coordinator});
     EXPECT_EQ(changed.status, 200) << changed.body;
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE actor = 'token:ops'"), 1);
+    EXPECT_EQ(
+        scalar("SELECT COUNT(*) FROM journal WHERE actor = 'token:operations-team-token-0001'"), 1);
     // Outside its subtree, and what only administrators may do: 403.
     EXPECT_EQ(http(runner_->url(), "PUT", "/api/v1/accounts/chem", "", change,
                    {"Authorization: Bearer " + coordinator})
