@@ -71,7 +71,8 @@ int create(Context& context, const Args& args) {
         "start", "first day (YYYY-MM-DD)", cxxopts::value<std::string>())(
         "end", "last day, included (YYYY-MM-DD)", cxxopts::value<std::string>())(
         "cluster", "cluster (default: all clusters)", cxxopts::value<std::string>())(
-        "description", "free text", cxxopts::value<std::string>());
+        "description", "free text", cxxopts::value<std::string>())(
+        "force", "create it even when holds already placed in the period exceed it");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -89,6 +90,7 @@ int create(Context& context, const Args& args) {
         parse_text("description", optional_value(parsed, "description").value_or(""));
     budget.actor = context.actor;
     budget.now_s = context.now_s;
+    budget.force = parsed.count("force") > 0;
 
     auto id = db::create_budget(context.session(), context.slurm_db(), budget);
     if (!id) user_error(id.error());
@@ -156,7 +158,8 @@ int update(Context& context, const Args& args) {
         "start", "new first day", cxxopts::value<std::string>())("end", "new last day, included",
                                                                  cxxopts::value<std::string>())(
         "description", "new description", cxxopts::value<std::string>())(
-        "cluster", "which cluster's budget", cxxopts::value<std::string>());
+        "cluster", "which cluster's budget", cxxopts::value<std::string>())(
+        "force", "move the period even when holds placed in it would exceed the budget");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -179,8 +182,9 @@ int update(Context& context, const Args& args) {
     }
     change.actor = context.actor;
     change.now_s = context.now_s;
+    change.force = parsed.count("force") > 0;
     db::Budget budget = target_budget(context, account, optional_value(parsed, "cluster"));
-    auto done = db::update_budget(context.session(), budget.id, change);
+    auto done = db::update_budget(context.session(), context.slurm_db(), budget.id, change);
     if (!done) user_error(done.error());
     context.out << "updated budget " << budget.id << " of account " << account << "\n";
     return kExitOk;

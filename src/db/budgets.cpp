@@ -1,5 +1,6 @@
 #include "db/budgets.hpp"
 
+#include "db/commitments.hpp"
 #include "db/ledger.hpp"
 
 namespace asbb::db {
@@ -60,6 +61,27 @@ std::optional<Budget> overlapping(Session& session, const std::string& account,
     return budget_from_row(rows[0]);
 }
 
+// Counts the subtree's commitments in the budget's period against it
+// (db/commitments.hpp) and refuses, with the figures, a budget they already
+// overcommit unless forced; a forced one shows a negative available.
+void count_commitments(Session& session, const SlurmDbName& slurm, int64_t budget_id, bool force,
+                       const std::string& actor, int64_t now_s) {
+    const Commitments counted = attach_commitments(session, slurm, budget_id, actor, now_s);
+    if (counted.holds == 0 || force) return;
+    auto rows = session.query(
+        "SELECT account, allocated_micro, allocated_micro - spent_micro - held_micro FROM budget"
+        " WHERE id = ?",
+        {budget_id});
+    const Money available{rows.at(0).i64(2)};
+    if (available.micro >= 0) return;
+    throw Refused{"account " + rows[0].str(0) + " and the accounts below it already have " +
+                  format_money_exact(counted.held) + " held and " +
+                  format_money_exact(counted.spent) + " charged in this period (" +
+                  std::to_string(counted.holds) + " hold(s)): a budget of " +
+                  format_money_exact(Money{rows[0].i64(1)}) + " would be overcommitted by " +
+                  format_money_exact(Money{-available.micro}) + " (--force makes it anyway)"};
+}
+
 std::optional<Budget> budget_by_id(Session& session, int64_t budget_id) {
     auto rows = session.query(
         std::string("SELECT ") + kBudgetColumns + " FROM budget b WHERE b.id = ?", {budget_id});
@@ -101,6 +123,7 @@ Expected<int64_t> make_budget(Session& session, const SlurmDbName& slurm, const 
             deposit(session, id, budget.allocation, "initial allocation", budget.actor,
                     budget.now_s);
             then(id);
+            count_commitments(session, slurm, id, budget.force, budget.actor, budget.now_s);
             return id;
         });
     } catch (const Refused& refused) {
@@ -205,7 +228,8 @@ std::vector<PartitionLimit> list_limits(Session& session, std::optional<int64_t>
     return limits;
 }
 
-Expected<int64_t> update_budget(Session& session, int64_t budget_id, const BudgetChange& change) {
+Expected<int64_t> update_budget(Session& session, const SlurmDbName& slurm, int64_t budget_id,
+                                const BudgetChange& change) {
     auto current = budget_by_id(session, budget_id);
     if (!current || current->status != "active") return make_error("no such budget");
     AccountLock lock(session, current->account);
@@ -244,6 +268,10 @@ Expected<int64_t> update_budget(Session& session, int64_t budget_id, const Budge
                 " WHERE id = ?",
                 {start, end, change.description.value_or(current->description), change.now_s,
                  budget_id});
+            if (start != current->period_start || end != current->period_end) {
+                count_commitments(session, slurm, budget_id, change.force, change.actor,
+                                  change.now_s);
+            }
             return budget_id;
         });
     } catch (const Refused& refused) {

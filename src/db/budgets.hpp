@@ -53,10 +53,14 @@ struct NewBudget {
     std::string description;
     std::string actor;
     int64_t now_s = 0;
+    bool force = false;  // make it even when commitments already overcommit it
 };
 
 // Refuses: an account SLURM does not know, an unknown cluster, end <= start,
 // a period overlapping another live budget of the same account and cluster.
+// The holds that the account's subtree placed in the period before the
+// budget existed count against it (db/commitments.hpp); when they already
+// exceed the allocation it is refused with the figures, unless force.
 Expected<int64_t> create_budget(Session& session, const SlurmDbName& slurm,
                                 const NewBudget& budget);
 
@@ -93,8 +97,12 @@ struct BudgetChange {
     std::optional<std::string> description;
     std::string actor;
     int64_t now_s = 0;
+    bool force = false;  // as NewBudget's, for a moved period
 };
-Expected<int64_t> update_budget(Session& session, int64_t budget_id, const BudgetChange& change);
+// A moved period counts the subtree's holds placed in it as create_budget
+// does (ones counted before stay counted).
+Expected<int64_t> update_budget(Session& session, const SlurmDbName& slurm, int64_t budget_id,
+                                const BudgetChange& change);
 
 // Marks the budget deleted (rows stay: the journal refers to them). Refused
 // while holds are open unless force, which releases them first.

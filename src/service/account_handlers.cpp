@@ -175,7 +175,7 @@ HttpResponse update_account(Call& call) {
     change.actor = call.principal.user;
     change.now_s = call.now_s;
     const db::Budget budget = target_budget(call, account);
-    auto done = db::update_budget(*call.session, budget.id, change);
+    auto done = db::update_budget(*call.session, call.slurm(), budget.id, change);
     if (!done) api_error(409, done.error());
     const auto limits = db::list_limits(*call.session, budget.id);
     for (const auto& b : db::list_budgets(*call.session, account)) {

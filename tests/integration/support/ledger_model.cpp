@@ -143,4 +143,33 @@ bool LedgerModel::set_limit(size_t budget, const std::string& partition, int64_t
     return true;
 }
 
+void LedgerModel::attach_commitments(size_t budget) {
+    ModelBudget& b = budgets[budget];
+    for (ModelHold& hold : holds) {
+        if (hold.held_micro == 0 && hold.charged_micro == 0) continue;
+        const std::vector<std::string> path = path_of(hold.account);
+        const auto depth = [&](const std::string& account) {
+            return std::find(path.begin(), path.end(), account) - path.begin();
+        };
+        if (depth(b.account) == static_cast<long>(path.size())) continue;
+        bool on_it = false;
+        size_t position = 0;
+        for (const ModelLevel& level : hold.levels) {
+            on_it = on_it || level.budget == budget;
+            if (depth(budgets[level.budget].account) < depth(b.account)) ++position;
+        }
+        if (on_it) continue;
+        ModelLevel level{budget,
+                         b.account == hold.account ? LevelKind::kAccount : LevelKind::kAncestor,
+                         limit_of(budget, hold.partition)};
+        b.held_micro += hold.held_micro;
+        b.spent_micro += hold.charged_micro;
+        if (level.limit) {
+            limits[*level.limit].held_micro += hold.held_micro;
+            limits[*level.limit].spent_micro += hold.charged_micro;
+        }
+        hold.levels.insert(hold.levels.begin() + static_cast<long>(position), level);
+    }
+}
+
 }  // namespace asbb::test

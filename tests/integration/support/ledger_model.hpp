@@ -100,6 +100,10 @@ class LedgerModel {
     db::ReleaseResult release(ModelHold& hold, db::ReleaseKind kind);
     bool withdraw(size_t budget, int64_t amount_micro);
     bool set_limit(size_t budget, const std::string& partition, int64_t limit_micro, int64_t db_id);
+    // A budget whose period now covers the holds (all placed at one
+    // instant in a seed) takes those of its subtree not yet on it, as
+    // db::attach_commitments does.
+    void attach_commitments(size_t budget);
 
     std::vector<ModelBudget> budgets;
     std::vector<ModelLimit> limits;

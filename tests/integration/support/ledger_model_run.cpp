@@ -376,7 +376,7 @@ void ModelRun::update_allocation() {
     change.actor = "model";
     change.now_s = now_s_;
     note(expected ? "update allocation: done" : "update allocation: refused");
-    expect_eq(expected, db::update_budget(session_, model_.budgets[b].db_id, change).ok(),
+    expect_eq(expected, db::update_budget(session_, slurm_, model_.budgets[b].db_id, change).ok(),
               "updated");
 }
 
@@ -386,12 +386,18 @@ void ModelRun::update_period() {
     const size_t b = pick_budget();
     const int64_t end = chance(50) ? now_s_ - 60 : now_s_ + 30 * 86'400;
     op_ = "update " + model_.budgets[b].account + " period end to " + std::to_string(end);
+    const bool moved = model_.budgets[b].period_end != end;
     model_.budgets[b].period_end = end;
+    // A period that covers the seed's holds again counts those of its
+    // subtree placed while it was ended; forced, so that the arithmetic is
+    // what is compared here (the refusal has tests of its own).
+    if (moved && end > now_s_) model_.attach_commitments(b);
     db::BudgetChange change;
     change.period_end = end;
     change.actor = "model";
     change.now_s = now_s_;
-    auto done = db::update_budget(session_, model_.budgets[b].db_id, change);
+    change.force = true;
+    auto done = db::update_budget(session_, slurm_, model_.budgets[b].db_id, change);
     expect(done.ok(), "update_budget refused: " + (done.ok() ? "" : done.error()));
 }
 
