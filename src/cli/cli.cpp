@@ -43,6 +43,7 @@ Verbs:
   forecast ACCOUNT [--cluster=NAME|all] [--no-chart]
   holds [ACCOUNT] [--state=open|pending|linked|charged|released|expired|all[,...]]
         [--cluster=NAME|all]
+  statement ACCOUNT|--all --period=YYYY-MM|DATE..DATE
 
   estimate --account=ACCOUNT --partition=PARTITION [--nodes=N] [--cpus=N]
            [--gpus=N] [--time=TIMELIMIT] [--cluster=NAME]
@@ -65,6 +66,7 @@ Options (anywhere on the line):
   -p, --parsable     '|'-separated output with a trailing '|', exact amounts
   -P, --parsable2    '|'-separated output without a trailing '|', exact amounts
   --json             JSON output, exact amounts as strings
+  --csv              RFC 4180 CSV (for spreadsheets), exact amounts
   format=F1[%W],...  choose columns and widths of a listing
   --config=PATH      config file (default: $ASBB_CONF or /etc/asbb/asbb.conf)
   --service=URL      run a read verb through the asbb service (automatic when
@@ -97,6 +99,8 @@ Args take_global_options(Context& context, const Args& args) {
             context.output.mode = TableMode::kParsable2;
         } else if (arg == "--json") {
             context.output.json = true;
+        } else if (arg == "--csv") {
+            context.output.mode = TableMode::kCsv;
         } else if (starts_with_ci(arg, "format=")) {
             context.output.format = arg.substr(7);
         } else if (arg.starts_with("--config=")) {
@@ -136,6 +140,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "service") return service_command(context, rest);
     if (verb == "estimate") return estimate_command(context, rest);
     if (verb == "token") return token_command(context, rest);
+    if (verb == "statement") return statement_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

@@ -28,5 +28,6 @@ int recover_command(Context& context, const Args& args);
 int service_command(Context& context, const Args& args);
 int estimate_command(Context& context, const Args& args);
 int token_command(Context& context, const Args& args);
+int statement_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

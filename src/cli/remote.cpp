@@ -26,8 +26,9 @@ const std::vector<std::vector<std::string>> kRemoteVerbs = {
 
 bool is_global_option(const std::string& arg) {
     return arg == "-n" || arg == "--noheader" || arg == "-p" || arg == "--parsable" ||
-           arg == "-P" || arg == "--parsable2" || arg == "--json" || arg.rfind("format=", 0) == 0 ||
-           arg.rfind("FORMAT=", 0) == 0 || arg.rfind("Format=", 0) == 0;
+           arg == "-P" || arg == "--parsable2" || arg == "--json" || arg == "--csv" ||
+           arg.rfind("format=", 0) == 0 || arg.rfind("FORMAT=", 0) == 0 ||
+           arg.rfind("Format=", 0) == 0;
 }
 
 std::string json_of_args(const std::vector<std::string>& args) {

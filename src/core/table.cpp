@@ -215,6 +215,21 @@ std::vector<ColumnChoice> default_choice(const std::vector<ColumnSpec>& columns)
     return chosen;
 }
 
+namespace {
+
+// RFC 4180: quoted when it holds a separator, a quote or a line break.
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (char c : text) {
+        quoted += c;
+        if (c == '"') quoted += '"';
+    }
+    return quoted + "\"";
+}
+
+}  // namespace
+
 std::string render_table(const std::vector<ColumnSpec>& columns,
                          const std::vector<ColumnChoice>& chosen,
                          const std::vector<std::vector<std::string>>& rows,
@@ -248,18 +263,19 @@ std::string render_table(const std::vector<ColumnSpec>& columns,
     std::string out;
     if (options.mode != TableMode::kTable) {
         // Parsable output is never padded or cut: it is read by programs.
+        const bool csv = options.mode == TableMode::kCsv;
         const bool trailing = options.mode == TableMode::kParsable;
         auto emit = [&](auto&& text_of) {
             for (size_t i = 0; i < placed.size(); ++i) {
                 if (i > 0) {
-                    out += '|';
+                    out += csv ? ',' : '|';
                 }
-                out += text_of(placed[i]);
+                out += csv ? csv_field(text_of(placed[i])) : text_of(placed[i]);
             }
             if (trailing) {
                 out += '|';
             }
-            out += '\n';
+            out += csv ? "\r\n" : "\n";
         };
         if (options.header) {
             emit([](const Placed& p) -> const std::string& { return p.spec->name; });

@@ -19,7 +19,10 @@ struct ColumnSpec {
     Align align = Align::kRight;  // sacctmgr right-aligns by default
 };
 
-enum class TableMode { kTable, kParsable /* -p */, kParsable2 /* -P */ };
+// kCsv (--csv): RFC 4180, comma-separated, CRLF line ends, a field quoted
+// when it holds a comma, a quote or a line break (quotes doubled), for
+// spreadsheets.
+enum class TableMode { kTable, kParsable /* -p */, kParsable2 /* -P */, kCsv };
 
 struct TableOptions {
     TableMode mode = TableMode::kTable;

@@ -138,6 +138,9 @@ const std::vector<Verb>& verbs() {
           {"--accounts", "proj001", Kind::kName}},
          true},
         {{"token", "list"}, {}, false},
+        {{"statement"},
+         {{"", "proj001", Kind::kName}, {"--period", "2026-01-01..2099-12-31", Kind::kStrict}},
+         false},
     };
     return kVerbs;
 }

@@ -34,6 +34,20 @@ std::string FormatError(std::string_view spec) {
     return parsed.ok() ? "" : parsed.error();
 }
 
+TEST(Table, CsvIsRfc4180) {
+    const std::vector<ColumnSpec> columns = {{"Account", Align::kLeft}, {"Descr", Align::kLeft}};
+    const std::vector<std::vector<std::string>> rows = {
+        {"physics", "Dept, \"A\" wing"}, {"chem", "line\nbreak"}, {"bio", "plain"}};
+    EXPECT_EQ(render_table(columns, default_choice(columns), rows, {TableMode::kCsv, true}),
+              "Account,Descr\r\n"
+              "physics,\"Dept, \"\"A\"\" wing\"\r\n"
+              "chem,\"line\nbreak\"\r\n"
+              "bio,plain\r\n");
+    EXPECT_EQ(render_table(columns, default_choice(columns), rows, {TableMode::kCsv, false})
+                  .starts_with("physics,"),
+              true);
+}
+
 TEST(Table, DefaultTableHasHeaderRuleAndTrailingSpaces) {
     EXPECT_EQ(Render(default_choice(Columns())),
               "Account   Budget   Held \n"
