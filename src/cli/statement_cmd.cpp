@@ -1,7 +1,7 @@
 // asbb statement [ACCOUNT|--all] --period=YYYY-MM|DATE..DATE: each budget's
 // statement for the window (core/statement), then its charges and true-ups
 // by user and partition. Every figure is a sum of the journal rows that
-// count for the budget (db/statement).
+// count for the budget (db/budget_journal, the rows asbb check sums).
 #include <charconv>
 #include <ostream>
 
@@ -10,9 +10,9 @@
 #include "cli/output.hpp"
 #include "core/names.hpp"
 #include "core/statement.hpp"
+#include "db/budget_journal.hpp"
 #include "db/budgets.hpp"
 #include "db/slurm_tree.hpp"
-#include "db/statement.hpp"
 #include "util/local_time.hpp"
 
 namespace asbb::cli {
@@ -52,6 +52,16 @@ Window parse_window(const std::string& text, int64_t now_s) {
     }
     if (window.to_s <= window.from_s) usage_error("--period: it ends before it starts");
     return window;
+}
+
+std::vector<JournalMove> budget_moves(db::Session& session, int64_t budget_id) {
+    std::vector<JournalMove> moves;
+    for (auto& row : db::budget_journal(session, budget_id)) {
+        moves.push_back({row.created_at, std::move(row.kind), std::move(row.hold_id),
+                         row.allocated_delta_micro, row.held_delta_micro, row.spent_delta_micro,
+                         row.user_name.value_or(""), row.partition.value_or(""), row.job_id});
+    }
+    return moves;
 }
 
 struct BudgetStatement {
@@ -147,7 +157,7 @@ int statement_command(Context& context, const Args& args) {
     for (auto& budget : db::list_budgets(session, account)) {
         if (budget.period_end <= window.from_s || window.to_s <= budget.period_start) continue;
         if (!context.may(Access::kRead, budget.account, budget.cluster)) continue;
-        auto moves = db::budget_moves(session, budget.id, window.to_s);
+        auto moves = budget_moves(session, budget.id);
         statements.push_back(
             {std::move(budget), statement_figures(moves, window.from_s, window.to_s)});
     }

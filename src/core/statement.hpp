@@ -1,8 +1,8 @@
 // A budget's statement for a window of time (asbb statement): what it had
 // available at the window's start, every movement inside it by kind, and
-// what it had at the end. Pure: db/statement reads the journal rows that
-// count for the budget (its own, and those of every hold with a level on
-// it) and hands them here; every figure is a sum of those rows' deltas, so
+// what it had at the end. Pure: the caller reads the journal rows that
+// count for the budget (db/budget_journal: its own, and those of every hold
+// with a level on it) and hands them here; every figure is a sum of those rows' deltas, so
 //
 //   closing = opening + deposits - withdrawals - charges - true_ups
 //             - (held_at_end - held_at_start)

@@ -11,7 +11,7 @@ std::vector<BudgetJournalRow> budget_journal(Session& session, int64_t budget_id
     constexpr const char* kColumns =
         "j.id, j.created_at, j.kind, COALESCE(h.account, b.account), COALESCE(j.job_id, h.job_id),"
         " j.user_name, j.partition_name, j.amount_micro, j.allocated_delta_micro,"
-        " j.held_delta_micro, j.spent_delta_micro, j.actor, j.reason";
+        " j.held_delta_micro, j.spent_delta_micro, j.actor, j.reason, j.hold_id";
     auto rows =
         session.query(std::string("SELECT ") + kColumns +
                           " FROM journal j JOIN budget b ON b.id = j.budget_id LEFT JOIN hold h ON "
@@ -41,6 +41,7 @@ std::vector<BudgetJournalRow> budget_journal(Session& session, int64_t budget_id
         row.spent_delta_micro = r.i64(10);
         row.actor = r.str(11);
         row.reason = r.str(12);
+        if (!r.is_null(13)) row.hold_id = r.str(13);
         journal.push_back(std::move(row));
     }
     return journal;

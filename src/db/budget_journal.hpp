@@ -27,6 +27,7 @@ struct BudgetJournalRow {
     int64_t spent_delta_micro = 0;
     std::string actor;
     std::string reason;
+    std::optional<std::string> hold_id;
 };
 
 // Oldest first (by journal id, the order the rows were committed in).
