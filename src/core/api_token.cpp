@@ -57,13 +57,7 @@ std::string token_accounts_text(const TokenGrant& grant) {
 }
 
 std::string token_secret_text(const std::array<uint8_t, kTokenSecretBytes>& random) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string text(kTokenSecretPrefix);
-    for (uint8_t byte : random) {
-        text += kHex[byte >> 4];
-        text += kHex[byte & 0xf];
-    }
-    return text;
+    return std::string(kTokenSecretPrefix) + lower_hex(random);
 }
 
 bool well_formed_token_secret(std::string_view text) {

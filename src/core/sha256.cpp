@@ -67,14 +67,19 @@ Sha256Digest sha256(std::string_view data) {
     return digest;
 }
 
-std::string sha256_hex(std::string_view data) {
+std::string lower_hex(std::span<const uint8_t> bytes) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string text;
-    for (uint8_t byte : sha256(data)) {
+    text.reserve(2 * bytes.size());
+    for (uint8_t byte : bytes) {
         text += kHex[byte >> 4];
         text += kHex[byte & 0xf];
     }
     return text;
+}
+
+std::string sha256_hex(std::string_view data) {
+    return lower_hex(sha256(data));
 }
 
 }  // namespace asbb

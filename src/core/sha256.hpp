@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -19,5 +20,8 @@ Sha256Digest sha256(std::string_view data);
 
 // The digest as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
+
+// Bytes as lowercase hex digits, two per byte (digests, token secrets).
+std::string lower_hex(std::span<const uint8_t> bytes);
 
 }  // namespace asbb
