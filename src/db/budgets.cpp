@@ -2,6 +2,7 @@
 
 #include "db/commitments.hpp"
 #include "db/ledger.hpp"
+#include "db/ledger_view.hpp"
 
 namespace asbb::db {
 
@@ -114,6 +115,7 @@ Expected<int64_t> make_budget(Session& session, const SlurmDbName& slurm, const 
     }
     try {
         return in_transaction(session, [&]() -> Expected<int64_t> {
+            lock_ledger_generation(session);
             session.exec(
                 "INSERT INTO budget (account, cluster, period_start, period_end, description,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -243,6 +245,7 @@ Expected<int64_t> update_budget(Session& session, const SlurmDbName& slurm, int6
     }
     try {
         return in_transaction(session, [&]() -> Expected<int64_t> {
+            lock_ledger_generation(session);
             if (change.allocation) {
                 // Re-read under the row lock: a hold may have landed meanwhile.
                 auto rows = session.query(
@@ -289,6 +292,7 @@ Expected<int64_t> delete_budget(Session& session, int64_t budget_id, bool force,
                           " open hold(s); wait for them to end or pass --force");
     }
     return in_transaction(session, [&] {
+        lock_ledger_generation(session);
         auto holds = session.query(
             "SELECT DISTINCT h.id FROM hold_level l JOIN hold h ON h.id = l.hold_id"
             " WHERE l.budget_id = ? AND h.state IN ('pending', 'linked') ORDER BY h.id",
@@ -313,13 +317,16 @@ Expected<int64_t> set_partition_limit(Session& session, int64_t budget_id,
                           " is above the budget of " + current->account + " (" +
                           format_money_exact(current->allocated) + ")");
     }
-    session.exec(
-        "INSERT INTO partition_limit (budget_id, partition_name, limit_micro, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?)"
-        " ON DUPLICATE KEY UPDATE limit_micro = VALUES(limit_micro), updated_at = "
-        "VALUES(updated_at)",
-        {budget_id, partition, limit.micro, now_s, now_s});
-    return budget_id;
+    return in_transaction(session, [&] {
+        lock_ledger_generation(session);
+        session.exec(
+            "INSERT INTO partition_limit (budget_id, partition_name, limit_micro, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?)"
+            " ON DUPLICATE KEY UPDATE limit_micro = VALUES(limit_micro), updated_at = "
+            "VALUES(updated_at)",
+            {budget_id, partition, limit.micro, now_s, now_s});
+        return budget_id;
+    });
 }
 
 }  // namespace asbb::db

@@ -59,6 +59,13 @@ std::vector<BudgetPeriod> read_active_budgets(Session& session, const std::strin
     return budgets;
 }
 
+void lock_ledger_generation(Session& session) {
+    if (session.query("SELECT generation FROM ledger_generation WHERE id = 1 FOR UPDATE").empty()) {
+        throw DbError(DbErrorKind::kMisconfigured, 0,
+                      "ledger_generation has no row: run asbb database migrate");
+    }
+}
+
 uint64_t read_ledger_generation(Session& session) {
     auto rows = session.query("SELECT generation FROM ledger_generation WHERE id = 1");
     if (rows.empty()) {

@@ -40,6 +40,14 @@ std::vector<BudgetPeriod> read_active_budgets(Session& session, const std::strin
 // could put a hold on other levels (sql/009_hold_path.sql).
 uint64_t read_ledger_generation(Session& session);
 
+// Takes the generation row for the caller's transaction, before any budget
+// or limit row: what a change that moves holds' levels (a budget made,
+// deleted or its period moved, a partition limit set) does first. A hold
+// being placed holds this row shared and then locks budgets; locking it
+// first here keeps the two in one order, so neither waits on the other in
+// a cycle (sql/012_budget_commitments.sql).
+void lock_ledger_generation(Session& session);
+
 // What each level has now, read without locking, in level order. Its twin
 // in SQL is asbb_place_hold_ids's 'short' answer (sql/010_hold_path_ids.sql),
 // which reads the same three figures inside the refused transaction so that

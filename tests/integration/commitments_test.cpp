@@ -7,6 +7,10 @@
 // attached hold frees the parent too; `asbb check` stays balanced. A budget
 // they already overcommit is refused with the figures and nothing written,
 // unless --force, which shows it overcommitted.
+#include <atomic>
+#include <thread>
+
+#include "db/budgets.hpp"
 #include "db/check.hpp"
 #include "integration/support/cli_test.hpp"
 
@@ -116,6 +120,51 @@ TEST_F(Commitments, UpdateStartReachingBackCountsThemOnce) {
                      " WHERE l.hold_id = ? AND b.account = 'physics'",
                      {open_hold_}),
               1);
+}
+
+TEST_F(Commitments, HoldsRacingTheBudgetsCreationAreAllCounted) {
+    // Four sessions place holds below physics while a fifth makes physics's
+    // budget: every hold placed in its period ends up counting against it,
+    // whether it was placed before (attached), during (waited, then
+    // attached or planned again) or after (planned with it).
+    std::atomic<bool> go{false};
+    std::atomic<int> placed{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            auto own = connect();
+            while (!go.load()) std::this_thread::yield();
+            for (int i = 0; i < 25; ++i) {
+                auto request = hold_request("proj001", 100'000);
+                request.now_s = kNow;
+                if (db::place_hold(*own, slurm(), request).outcome == db::HoldOutcome::kPlaced) {
+                    ++placed;
+                }
+            }
+        });
+    }
+    auto admin = connect();
+    db::NewBudget budget;
+    budget.account = "physics";
+    budget.allocation = Money{1000 * kDollar};
+    budget.period_start = kNow - 30 * 86'400;
+    budget.period_end = kNow + 30 * 86'400;
+    budget.actor = "test";
+    budget.now_s = kNow;
+    go = true;
+    while (placed.load() < 20) std::this_thread::yield();
+    ASSERT_TRUE(db::create_budget(*admin, slurm(), budget).ok());
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(placed.load(), 100);
+    // Every hold of proj001 with money on it has a level on physics.
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM hold h WHERE h.account = 'proj001'"
+                     " AND (h.held_micro > 0 OR h.charged_micro > 0) AND NOT EXISTS"
+                     " (SELECT 1 FROM hold_level l JOIN budget b ON b.id = l.budget_id"
+                     "  WHERE l.hold_id = h.id AND b.account = 'physics')"),
+              0);
+    EXPECT_EQ(scalar("SELECT held_micro FROM budget WHERE account = 'physics'"),
+              scalar("SELECT SUM(held_micro) FROM hold WHERE account = 'proj001'"));
+    expect_balanced();
 }
 
 }  // namespace
