@@ -211,18 +211,31 @@ check_concurrent_exactly_k() {
 		pids+=($!)
 	done
 	wait "${pids[@]}" # the sbatch only: on Galera a poller loop runs in the background too
-	local accepted refused other
+	local accepted refused busy other
 	accepted=$(grep -lE '^[0-9]+$' "$dir"/* | wc -l)
 	refused=$(grep -l 'parent account physics has' "$dir"/* | wc -l)
-	other=$((200 - accepted - refused))
-	e2e_log "200 concurrent sbatch: $accepted accepted, $refused refused for physics, $other other"
+	# A call that waited a quarter of its deadline for one of the plugin's
+	# sessions is refused as busy, by design: slurmctld must not wait longer.
+	# On a 2-core machine with a 3-node Galera cluster a few of 200 forked at
+	# once can; such a refusal is a refusal (it never holds money) with its
+	# own message, and is counted apart from the budget refusals.
+	busy=$(grep -l 'budget service is busy with other jobs' "$dir"/* | wc -l)
+	other=$((200 - accepted - refused - busy))
+	e2e_log "200 concurrent sbatch: $accepted accepted, $refused refused for physics," \
+		"$busy refused as busy, $other other"
 	if [ "$other" != 0 ]; then
 		e2e_log "one of the others said: $(grep -LE '^[0-9]+$' "$dir"/* |
-			xargs grep -L 'parent account physics has' | head -n 1 | xargs cat)"
+			xargs grep -L -e 'parent account physics has' -e 'budget service is busy' |
+			head -n 1 | xargs cat)"
 	fi
 	e2e_check_eq "200 concurrent sbatch: exactly K=$K accepted" "$accepted" "$K"
-	e2e_check_eq "200 concurrent sbatch: every other one refused for physics' budget" "$refused" \
-		$((200 - K))
+	e2e_check_eq "200 concurrent sbatch: every other one refused, for physics' budget or as busy" \
+		"$((refused + busy))" $((200 - K))
+	if [ "$busy" -le 10 ]; then
+		e2e_pass "200 concurrent sbatch: at most 10 refused as busy ($busy)"
+	else
+		e2e_fail "200 concurrent sbatch: at most 10 refused as busy" "got: $busy"
+	fi
 	e2e_check_eq "physics holds exactly K holds" \
 		"$(e2e_sql "SELECT held_micro FROM budget WHERE account='physics' AND status='active'
 			AND description='$TAG'")" $((K * HOLD_MICRO))
