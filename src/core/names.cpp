@@ -84,6 +84,15 @@ bool cluster_char(char c) {
 bool not_dash(char c) {
     return c != '-';
 }
+bool mail_char(char c) {
+    return partition_char(c) || c == '%' || c == '+' || c == '=' || c == '@';
+}
+bool domain_char(char c) {
+    return is_lower(c) || is_upper(c) || is_digit(c) || c == '.' || c == '-';
+}
+bool alnum_first(char c) {
+    return is_lower(c) || is_upper(c) || is_digit(c);
+}
 bool identifier_char(char c) {
     return is_lower(c) || is_upper(c) || is_digit(c) || c == '_';
 }
@@ -158,6 +167,32 @@ Expected<std::string> validate_user_name(std::string_view text) {
                                 false,
                                 not_dash,
                                 "a character other than '-'"};
+    return check_name(text, kRule);
+}
+
+Expected<std::string> validate_mail_recipient(std::string_view text) {
+    static const NameRule kRule{"mail recipient",
+                                254,
+                                mail_char,
+                                "A-Z, a-z, 0-9, '.', '_', '%', '+', '=', '-', '@'",
+                                false,
+                                not_dash,
+                                "a character other than '-'"};
+    auto checked = check_name(text, kRule);
+    if (!checked) return checked;
+    const size_t at = text.find('@');
+    if (at != std::string_view::npos &&
+        (at == 0 || at + 1 == text.size() || text.find('@', at + 1) != std::string_view::npos)) {
+        return make_error("invalid mail recipient " + quote_input(text) +
+                          ": give user or user@domain");
+    }
+    return checked;
+}
+
+Expected<std::string> validate_mail_domain(std::string_view text) {
+    static const NameRule kRule{
+        "mail domain", 253,         domain_char,        "A-Z, a-z, 0-9, '.', '-'",
+        false,         alnum_first, "a letter or digit"};
     return check_name(text, kRule);
 }
 

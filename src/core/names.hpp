@@ -26,6 +26,15 @@ Expected<std::string> normalize_cluster_name(std::string_view text);
 // Unix/SLURM user name: 1-32 chars of [A-Za-z0-9_.-], not starting with '-'.
 Expected<std::string> validate_user_name(std::string_view text);
 
+// A mail recipient (AlertMail): a local user or user@domain, 1-254 chars
+// of [A-Za-z0-9._%+=-] with at most one '@' between non-empty parts, not
+// starting with '-', so that MailProg can never take it for an option.
+Expected<std::string> validate_mail_recipient(std::string_view text);
+
+// A mail domain (MailDomain): 1-253 chars of [A-Za-z0-9.-], starting with a
+// letter or digit.
+Expected<std::string> validate_mail_domain(std::string_view text);
+
 // SQL identifier (database name): 1-64 chars of [A-Za-z0-9_].
 Expected<std::string> validate_sql_identifier(std::string_view text);
 

@@ -219,3 +219,24 @@ TEST(SplitOn, KeepsEveryItemEmptyOnesIncludedInOrder) {
 
 }  // namespace
 }  // namespace asbb
+
+namespace asbb {
+namespace {
+
+TEST(MailNames, RecipientsAreUserOrUserAtDomainAndNeverAnOption) {
+    EXPECT_EQ(ok(validate_mail_recipient("finance@example.org")), "finance@example.org");
+    EXPECT_EQ(ok(validate_mail_recipient("first.last+asbb@dept.example.org")),
+              "first.last+asbb@dept.example.org");
+    EXPECT_EQ(ok(validate_mail_recipient("root")), "root");
+    for (const char* bad : {"", "-f", "-oi@example.org", "a b", "a@", "@b", "a@b@c", "<a@b>", "a;b",
+                            "o'hara", "caf\xc3\xa9"}) {
+        expect_one_line(error(validate_mail_recipient(bad)));
+    }
+    EXPECT_EQ(ok(validate_mail_domain("example.org")), "example.org");
+    for (const char* bad : {"", "-x.org", ".x.org", "x_y.org", "x.org/", "x@y"}) {
+        expect_one_line(error(validate_mail_domain(bad)));
+    }
+}
+
+}  // namespace
+}  // namespace asbb
