@@ -11,6 +11,7 @@ PassOptions pass_options_for(const Config& config) {
     options.cost_dir = config.cost_dir;
     options.spool_dir = config.spool_dir;
     options.hold_factor_ppm = config.hold_factor_ppm;
+    options.alerts = alert_options_for(config);
     return options;
 }
 

@@ -697,6 +697,11 @@ PassReport reconcile_pass(db::Session& session, const PassOptions& options,
         expire_orphans(session, options, *live, now_s, report);
         release_vanished_holds(session, options, *live, now_s, report);
     }
+    // Last, so that the alerts see this pass's charges.
+    AlertReport alerts = alert_pass(session, options.cluster, options.slurm, options.alerts, now_s);
+    report.alerts_fired = alerts.fired;
+    report.alerts_sent = alerts.mailed + alerts.posted;
+    for (auto& problem : alerts.problems) report.problems.push_back(std::move(problem));
     return report;
 }
 
@@ -710,7 +715,9 @@ std::string describe(const PassReport& r, int64_t elapsed_ms) {
            std::to_string(r.holds_vanished) + " (released " + format_money_exact(r.released) +
            "); cost files adjusted " + std::to_string(r.costs_adjusted) +
            ", unsecured holds placed " + std::to_string(r.unsecured_placed) + ", rejected " +
-           std::to_string(r.unsecured_rejected) + "; " + std::to_string(elapsed_ms) + " ms";
+           std::to_string(r.unsecured_rejected) + "; alerts fired " +
+           std::to_string(r.alerts_fired) + ", sent " + std::to_string(r.alerts_sent) + "; " +
+           std::to_string(elapsed_ms) + " ms";
 }
 
 }  // namespace asbb::poller

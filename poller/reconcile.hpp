@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts.hpp"
 #include "core/money.hpp"
 #include "db/session.hpp"
 #include "db/slurm_tree.hpp"
@@ -38,6 +39,7 @@ struct PassOptions {
     std::string cost_dir;                  // CostDir: aws-slurm-burst's cost files, "" = none
     std::string spool_dir;                 // the plugin's spool (FailPolicy=open), "" = none
     int64_t hold_factor_ppm = 1'200'000;
+    AlertOptions alerts;  // AlertThresholds and where alerts go; none: no alerts
 };
 
 struct PassReport {
@@ -52,6 +54,8 @@ struct PassReport {
     int64_t costs_adjusted = 0;      // cost files that arrived after the charge
     int64_t unsecured_placed = 0;    // holds spooled under FailPolicy=open, now in the ledger
     int64_t unsecured_rejected = 0;  // spooled lines that could not be sized: not placed
+    int64_t alerts_fired = 0;
+    int64_t alerts_sent = 0;  // mails and webhook posts
     Money charged;
     Money released;
     std::vector<std::string> problems;  // one line each, for the log

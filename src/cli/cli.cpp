@@ -44,6 +44,7 @@ Verbs:
   holds [ACCOUNT] [--state=open|pending|linked|charged|released|expired|all[,...]]
         [--cluster=NAME|all]
   statement ACCOUNT|--all --period=YYYY-MM|DATE..DATE
+  alerts [ACCOUNT] [--since=DATE]
 
   estimate --account=ACCOUNT --partition=PARTITION [--nodes=N] [--cpus=N]
            [--gpus=N] [--time=TIMELIMIT] [--cluster=NAME]
@@ -141,6 +142,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "estimate") return estimate_command(context, rest);
     if (verb == "token") return token_command(context, rest);
     if (verb == "statement") return statement_command(context, rest);
+    if (verb == "alerts") return alerts_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

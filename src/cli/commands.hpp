@@ -29,5 +29,6 @@ int service_command(Context& context, const Args& args);
 int estimate_command(Context& context, const Args& args);
 int token_command(Context& context, const Args& args);
 int statement_command(Context& context, const Args& args);
+int alerts_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

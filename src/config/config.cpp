@@ -403,6 +403,100 @@ const std::vector<KeyInfo>& keys() {
              return "must be trace, debug, info, warn or error, got " + quoted(v);
          },
          [](const Config& c) { return c.log_level; }},
+        {"AlertThresholds", "Alerts (sent by asbb-poller)",
+         "Comma-separated percents of a budget's allocation, 1 to 1000, e.g.\n"
+         "50,80,90,100. The poller alerts once per budget period when use first\n"
+         "reaches each one; a deposit that brings the budget back below a\n"
+         "threshold re-arms it. Default: none (no alerts).",
+         false, "50,80,90,100",
+         [](std::string_view v, Config& c) -> Problem {
+             auto thresholds = parse_alert_thresholds(v);
+             if (!thresholds) return thresholds.error();
+             c.alert_thresholds_pct = std::move(thresholds).value();
+             return std::nullopt;
+         },
+         [](const Config& c) { return format_alert_thresholds(c.alert_thresholds_pct); }},
+        {"AlertBasis", "",
+         "What is compared with the allocation: committed (spent + held, what\n"
+         "refuses jobs) or spent.",
+         false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             auto basis = parse_alert_basis(to_lower(v));
+             if (!basis) return basis.error();
+             c.alert_basis = *basis;
+             return std::nullopt;
+         },
+         [](const Config& c) { return std::string(alert_basis_name(c.alert_basis)); }},
+        {"MailProg", "",
+         "Program that mails alerts, run as SLURM runs its MailProg:\n"
+         "MailProg -s SUBJECT RECIPIENT... with the text on stdin. An absolute\n"
+         "path. Default: none (no mail).",
+         false, "/usr/bin/mail",
+         [](std::string_view v, Config& c) { return set_absolute_path(v, kMaxPath, c.mail_prog); },
+         [](const Config& c) { return c.mail_prog; }},
+        {"AlertMail", "",
+         "Comma-separated recipients (user or user@domain) of every alert, beside\n"
+         "the account's coordinators.",
+         false, "finance@example.org",
+         [](std::string_view v, Config& c) -> Problem {
+             std::vector<std::string> recipients;
+             for (std::string_view item : split_on(v)) {
+                 auto valid = validate_mail_recipient(item);
+                 if (!valid) return valid.error();
+                 recipients.push_back(*valid);
+             }
+             c.alert_mail = std::move(recipients);
+             return std::nullopt;
+         },
+         [](const Config& c) {
+             std::string joined;
+             for (const auto& r : c.alert_mail) joined += (joined.empty() ? "" : ",") + r;
+             return joined;
+         }},
+        {"AlertMailCoordinators", "",
+         "yes: mail each alert also to the coordinators of the budget's account\n"
+         "(sacctmgr add coordinator); no: only to AlertMail.",
+         false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             const std::string lower = to_lower(v);
+             if (lower != "yes" && lower != "no") return "must be yes or no, got " + quoted(v);
+             c.alert_mail_coordinators = lower == "yes";
+             return std::nullopt;
+         },
+         [](const Config& c) { return std::string(c.alert_mail_coordinators ? "yes" : "no"); }},
+        {"MailDomain", "",
+         "Domain appended to coordinators' user names (user@MailDomain), as\n"
+         "slurm.conf's MailDomain. Default: none (local user names).",
+         false, "example.org",
+         [](std::string_view v, Config& c) {
+             return from_expected(validate_mail_domain(v), c.mail_domain);
+         },
+         [](const Config& c) { return c.mail_domain; }},
+        {"AlertWebhook", "",
+         "http:// or https:// URL that receives each alert as a JSON POST.\n"
+         "Default: none.",
+         false, "https://hooks.example.org/asbb",
+         [](std::string_view v, Config& c) -> Problem {
+             if (!(v.starts_with("http://") || v.starts_with("https://")) || v.size() > 2048) {
+                 return "must be an http:// or https:// URL, got " + quoted(v);
+             }
+             return set_no_space_text(v, 2048, c.alert_webhook);
+         },
+         [](const Config& c) { return c.alert_webhook; }},
+        {"AlertTimeout", "",
+         "Milliseconds one mail or one webhook POST may take, 100 to 60000; a\n"
+         "slower one counts as a failed attempt.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_number(v, 100, 60000, "milliseconds", c.alert_timeout_ms);
+         },
+         [](const Config& c) { return std::to_string(c.alert_timeout_ms); }},
+        {"AlertAttempts", "",
+         "Attempts per alert and channel, one per poller pass, 1 to 100; after\n"
+         "the last failed one the alert is marked failed (and logged).",
+         false, "",
+         [](std::string_view v, Config& c) { return set_number(v, 1, 100, "", c.alert_attempts); },
+         [](const Config& c) { return std::to_string(c.alert_attempts); }},
         {"ServiceAddress", "Service (asbb service start: the REST API)",
          "HOST:PORT the service listens on, e.g. 0.0.0.0:8080; port 1 to 65535.\n"
          "Every request is authenticated with MUNGE.",

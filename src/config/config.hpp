@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/alert_rule.hpp"
 #include "core/expected.hpp"
 
 namespace asbb {
@@ -65,6 +66,17 @@ struct Config {
     // records while slurmdbd is down and sends them later.
     int64_t linked_hold_grace_s = 86'400;
     std::string log_level = "info";
+
+    // Threshold alerts, sent by the poller (never from slurmctld).
+    std::vector<int> alert_thresholds_pct;  // ascending; empty: no alerts
+    AlertBasis alert_basis = AlertBasis::kCommitted;
+    std::string mail_prog;                // invoked as SLURM's MailProg; empty: no mail
+    std::vector<std::string> alert_mail;  // recipients of every alert
+    bool alert_mail_coordinators = true;  // and the account's SLURM coordinators
+    std::string mail_domain;              // appended to coordinators' names, as SLURM's
+    std::string alert_webhook;            // JSON POST of each alert; empty: none
+    int64_t alert_timeout_ms = 5'000;     // one mail or one POST
+    int alert_attempts = 10;              // per channel, one per pass, then "failed"
 
     // asbb service (the REST API, `asbb service start`).
     std::string service_host = "127.0.0.1";

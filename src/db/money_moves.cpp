@@ -1,6 +1,7 @@
 // Charges, releases, expiries, deposits, withdrawals and adjustments.
 #include <algorithm>
 
+#include "db/alerts.hpp"
 #include "db/ledger_detail.hpp"
 
 namespace asbb::db {
@@ -122,6 +123,7 @@ void deposit(Session& session, int64_t budget_id, Money amount, const std::strin
     entry.actor = actor;
     entry.reason = reason;
     insert_journal(session, entry);
+    rearm_alerts(session, budget_id, now_s);
 }
 
 Expected<Money> withdraw(Session& session, int64_t budget_id, Money amount,

@@ -38,7 +38,12 @@ bool SameConfig(const Config& a, const Config& b) {
            a.service_timeout_ms == b.service_timeout_ms && a.munge_socket == b.munge_socket &&
            a.advisor_url == b.advisor_url && a.advisor_key == b.advisor_key &&
            a.advisor_timeout_ms == b.advisor_timeout_ms &&
-           a.advisor_health_interval_s == b.advisor_health_interval_s;
+           a.advisor_health_interval_s == b.advisor_health_interval_s &&
+           a.alert_thresholds_pct == b.alert_thresholds_pct && a.alert_basis == b.alert_basis &&
+           a.mail_prog == b.mail_prog && a.alert_mail == b.alert_mail &&
+           a.alert_mail_coordinators == b.alert_mail_coordinators &&
+           a.mail_domain == b.mail_domain && a.alert_webhook == b.alert_webhook &&
+           a.alert_timeout_ms == b.alert_timeout_ms && a.alert_attempts == b.alert_attempts;
 }
 
 std::string Problems(const ParseResult& result) {
@@ -554,7 +559,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 30);
+    EXPECT_EQ(uncommented, 39);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;
@@ -566,6 +571,11 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
     want.munge_socket = result.config.munge_socket;
     want.advisor_url = result.config.advisor_url;
     want.advisor_key = result.config.advisor_key;
+    want.alert_thresholds_pct = result.config.alert_thresholds_pct;
+    want.mail_prog = result.config.mail_prog;
+    want.alert_mail = result.config.alert_mail;
+    want.mail_domain = result.config.mail_domain;
+    want.alert_webhook = result.config.alert_webhook;
     EXPECT_TRUE(SameConfig(result.config, want));
 }
 
@@ -830,4 +840,48 @@ TEST(ConfigKeys, BudgetedPartitionsIsACheckedList) {
         EXPECT_FALSE(result.ok()) << bad;
     }
 }
+}  // namespace asbb
+
+namespace asbb {
+namespace {
+
+TEST(ConfigKeys, AlertThresholds) {
+    EXPECT_TRUE(Config{}.alert_thresholds_pct.empty());  // no alerts unless asked for
+    EXPECT_EQ(Accept("AlertThresholds=90,50,100,80").alert_thresholds_pct,
+              (std::vector<int>{50, 80, 90, 100}));
+    EXPECT_EQ(Accept("AlertThresholds=120").alert_thresholds_pct, (std::vector<int>{120}));
+    for (const char* bad :
+         {"", "0", "1001", "50,,80", "50,80,", "-5", "50.5", "80%", "50,50", "ninety", "99999"}) {
+        ExpectRefused("AlertThresholds", bad);
+    }
+    EXPECT_NE(Refuse("AlertThresholds=50,50").find("given twice"), std::string::npos);
+}
+
+TEST(ConfigKeys, AlertDelivery) {
+    EXPECT_EQ(Config{}.alert_basis, AlertBasis::kCommitted);
+    EXPECT_EQ(Accept("AlertBasis=Spent").alert_basis, AlertBasis::kSpent);
+    ExpectRefused("AlertBasis", "held");
+    EXPECT_EQ(Accept("MailProg=/usr/bin/mail").mail_prog, "/usr/bin/mail");
+    ExpectRefused("MailProg", "mail");
+    EXPECT_EQ(Accept("AlertMail=finance@example.org,root").alert_mail,
+              (std::vector<std::string>{"finance@example.org", "root"}));
+    for (const char* bad :
+         {"-oProxyCommand=x", "a b@c", "x@", "@x", "a@b@c", "o'hara@x", "caf\xc3\xa9@x", "a,,b"}) {
+        ExpectRefused("AlertMail", bad);
+    }
+    EXPECT_FALSE(Accept("AlertMailCoordinators=no").alert_mail_coordinators);
+    ExpectRefused("AlertMailCoordinators", "maybe");
+    EXPECT_EQ(Accept("MailDomain=example.org").mail_domain, "example.org");
+    ExpectRefused("MailDomain", "-example.org");
+    ExpectRefused("MailDomain", "exa mple.org");
+    EXPECT_EQ(Accept("AlertWebhook=https://hooks.example.org/x").alert_webhook,
+              "https://hooks.example.org/x");
+    ExpectRefused("AlertWebhook", "ftp://x");
+    EXPECT_EQ(Accept("AlertTimeout=250").alert_timeout_ms, 250);
+    ExpectRefused("AlertTimeout", "50");
+    EXPECT_EQ(Accept("AlertAttempts=3").alert_attempts, 3);
+    ExpectRefused("AlertAttempts", "0");
+}
+
+}  // namespace
 }  // namespace asbb
