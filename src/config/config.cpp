@@ -155,6 +155,37 @@ Problem set_db_hosts(std::string_view value, Config& config) {
     return std::nullopt;
 }
 
+// A comma-separated list, every item checked by validate (which may also
+// normalise it); the whole list is refused on the first bad item.
+Problem set_checked_list(std::string_view value,
+                         Expected<std::string> (*validate)(std::string_view),
+                         std::vector<std::string>& out) {
+    std::vector<std::string> items;
+    for (std::string_view item : split_on(value)) {
+        auto valid = validate(item);
+        if (!valid.ok()) return valid.error();
+        items.push_back(valid.value());
+    }
+    out = std::move(items);
+    return std::nullopt;
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+    std::string joined;
+    for (const auto& item : items) joined += (joined.empty() ? "" : ",") + item;
+    return joined;
+}
+
+// An http:// or https:// URL without spaces, without a trailing '/'.
+Problem set_http_url(std::string_view value, std::string& out) {
+    if (!(value.starts_with("http://") || value.starts_with("https://")) || value.size() > 2048) {
+        return "must be an http:// or https:// URL, got " + quoted(value);
+    }
+    if (Problem p = set_no_space_text(value, 2048, out)) return p;
+    while (out.ends_with('/')) out.pop_back();
+    return std::nullopt;
+}
+
 Problem from_expected(const Expected<std::string>& result, std::string& out) {
     if (!result.ok()) {
         return result.error();
@@ -343,21 +374,10 @@ const std::vector<KeyInfo>& keys() {
          "a rate: asbb rates set). Jobs on other partitions pass without a database\n"
          "call. Default: none.",
          false, "aws-cpu,aws-gpu",
-         [](std::string_view v, Config& c) -> Problem {
-             std::vector<std::string> partitions;
-             for (std::string_view item : split_on(v)) {
-                 auto valid = validate_partition_name(item);
-                 if (!valid.ok()) return valid.error();
-                 partitions.push_back(valid.value());
-             }
-             c.budgeted_partitions = std::move(partitions);
-             return std::nullopt;
+         [](std::string_view v, Config& c) {
+             return set_checked_list(v, validate_partition_name, c.budgeted_partitions);
          },
-         [](const Config& c) {
-             std::string joined;
-             for (const auto& p : c.budgeted_partitions) joined += (joined.empty() ? "" : ",") + p;
-             return joined;
-         }},
+         [](const Config& c) { return join_list(c.budgeted_partitions); }},
         {"SpoolDir", "",
          "Where the plugin records holds it could not write to the database, an\n"
          "absolute path. Default: slurm.conf's StateSaveLocation.",
@@ -438,21 +458,10 @@ const std::vector<KeyInfo>& keys() {
          "Comma-separated recipients (user or user@domain) of every alert, beside\n"
          "the account's coordinators.",
          false, "finance@example.org",
-         [](std::string_view v, Config& c) -> Problem {
-             std::vector<std::string> recipients;
-             for (std::string_view item : split_on(v)) {
-                 auto valid = validate_mail_recipient(item);
-                 if (!valid) return valid.error();
-                 recipients.push_back(*valid);
-             }
-             c.alert_mail = std::move(recipients);
-             return std::nullopt;
+         [](std::string_view v, Config& c) {
+             return set_checked_list(v, validate_mail_recipient, c.alert_mail);
          },
-         [](const Config& c) {
-             std::string joined;
-             for (const auto& r : c.alert_mail) joined += (joined.empty() ? "" : ",") + r;
-             return joined;
-         }},
+         [](const Config& c) { return join_list(c.alert_mail); }},
         {"AlertMailCoordinators", "",
          "yes: mail each alert also to the coordinators of the budget's account\n"
          "(sacctmgr add coordinator); no: only to AlertMail.",
@@ -476,12 +485,7 @@ const std::vector<KeyInfo>& keys() {
          "http:// or https:// URL that receives each alert as a JSON POST.\n"
          "Default: none.",
          false, "https://hooks.example.org/asbb",
-         [](std::string_view v, Config& c) -> Problem {
-             if (!(v.starts_with("http://") || v.starts_with("https://")) || v.size() > 2048) {
-                 return "must be an http:// or https:// URL, got " + quoted(v);
-             }
-             return set_no_space_text(v, 2048, c.alert_webhook);
-         },
+         [](std::string_view v, Config& c) { return set_http_url(v, c.alert_webhook); },
          [](const Config& c) { return c.alert_webhook; }},
         {"AlertTimeout", "",
          "Milliseconds one mail or one webhook POST may take, 100 to 60000; a\n"
@@ -566,14 +570,7 @@ const std::vector<KeyInfo>& keys() {
          "ask POST <AdvisorURL>/api/v1/analyze and fall back to the rate card when\n"
          "it fails. http:// or https://. Default: none (the rate card only).",
          false, "http://localhost:8081",
-         [](std::string_view v, Config& c) -> Problem {
-             if (!(v.starts_with("http://") || v.starts_with("https://")) || v.size() > 2048) {
-                 return "must be an http:// or https:// URL, got " + quoted(v);
-             }
-             if (Problem p = set_no_space_text(v, 2048, c.advisor_url)) return p;
-             while (c.advisor_url.ends_with('/')) c.advisor_url.pop_back();
-             return std::nullopt;
-         },
+         [](std::string_view v, Config& c) { return set_http_url(v, c.advisor_url); },
          [](const Config& c) { return c.advisor_url; }},
         {"AdvisorKey", "",
          "API key sent to the advisor as \"Authorization: Bearer <key>\". No spaces.", false,
