@@ -876,7 +876,9 @@ TEST(ConfigKeys, AlertDelivery) {
     ExpectRefused("MailDomain", "exa mple.org");
     EXPECT_EQ(Accept("AlertWebhook=https://hooks.example.org/x").alert_webhook,
               "https://hooks.example.org/x");
+    EXPECT_EQ(Accept("AlertWebhook=http://hooks:8000/").alert_webhook, "http://hooks:8000");
     ExpectRefused("AlertWebhook", "ftp://x");
+    ExpectRefused("AlertWebhook", "http://a b");
     EXPECT_EQ(Accept("AlertTimeout=250").alert_timeout_ms, 250);
     ExpectRefused("AlertTimeout", "50");
     EXPECT_EQ(Accept("AlertAttempts=3").alert_attempts, 3);
