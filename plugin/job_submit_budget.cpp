@@ -166,6 +166,7 @@ ASBB_EXPORT int job_submit(job_desc_msg_t* job_desc, uint32_t submit_uid, char**
         using Verdict = asbb::submit::SubmitDecision::Verdict;
         switch (decision.verdict) {
             case Verdict::kPass:
+            case Verdict::kShadowAccept:  // EnforcePolicy=shadow: no hold, said in the log
                 return SLURM_SUCCESS;
             case Verdict::kAccept:
             case Verdict::kAcceptUnsecured:

@@ -45,6 +45,7 @@ Verbs:
         [--cluster=NAME|all]
   statement ACCOUNT|--all --period=YYYY-MM|DATE..DATE
   alerts [ACCOUNT] [--since=DATE]
+  shadow report [ACCOUNT] [--since=DATE] [--until=DATE] [--summary]
 
   estimate --account=ACCOUNT --partition=PARTITION [--nodes=N] [--cpus=N]
            [--gpus=N] [--time=TIMELIMIT] [--cluster=NAME]
@@ -143,6 +144,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "token") return token_command(context, rest);
     if (verb == "statement") return statement_command(context, rest);
     if (verb == "alerts") return alerts_command(context, rest);
+    if (verb == "shadow") return shadow_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

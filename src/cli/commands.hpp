@@ -30,5 +30,6 @@ int estimate_command(Context& context, const Args& args);
 int token_command(Context& context, const Args& args);
 int statement_command(Context& context, const Args& args);
 int alerts_command(Context& context, const Args& args);
+int shadow_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

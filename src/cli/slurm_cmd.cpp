@@ -157,6 +157,23 @@ void check_database(Context& context, Report& report, const std::string& cluster
     }
 }
 
+// The mode the plugin runs in once slurmctld (re)starts: a trial that
+// refuses nothing must not be mistaken for enforcement.
+void report_enforcement(Report& report, const Config& config) {
+    if (config.enforce_policy == EnforcePolicy::kShadow) {
+        report.note(
+            "EnforcePolicy=shadow: jobs their budgets cannot hold are accepted without a hold "
+            "and listed by `asbb shadow report`; set EnforcePolicy=enforce and restart "
+            "slurmctld to refuse them");
+    } else {
+        report.ok("EnforcePolicy=enforce: jobs their budgets cannot hold are refused");
+    }
+    report.ok(std::string("FailPolicy=") + std::string(to_string(config.fail_policy)) +
+              (config.fail_policy == FailPolicy::kOpen
+                   ? ": while the database is down, jobs are accepted and their holds spooled"
+                   : ": while the database is down, budgeted jobs are refused"));
+}
+
 int configure(Context& context, const Args& args) {
     auto options = command_options(
         "asbb slurm configure",
@@ -198,6 +215,7 @@ int configure(Context& context, const Args& args) {
     const auto running = slurm::running_slurm();
     check_plugin(report, slurm_conf_value(text, "PluginDir").value_or(kDefaultPluginDir), running);
     check_database(context, report, config.cluster_name);
+    report_enforcement(report, config);
 
     SlurmConfEdit edit = enable_budget_plugin(text);
     if (!edit.changed) {

@@ -353,6 +353,25 @@ const std::vector<KeyInfo>& keys() {
              return std::nullopt;
          },
          [](const Config& c) { return std::string(to_string(c.fail_policy)); }},
+        {"EnforcePolicy", "",
+         "enforce refuses jobs their budgets cannot hold. shadow is a trial before\n"
+         "enforcing: holds that fit are placed as under enforce, every job the\n"
+         "plugin would refuse is accepted without a hold, and what it would have\n"
+         "said is recorded for `asbb shadow report`. Read when slurmctld starts.\n"
+         "enforce or shadow.",
+         false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             const std::string lower = to_lower(v);
+             if (lower == "enforce") {
+                 c.enforce_policy = EnforcePolicy::kEnforce;
+             } else if (lower == "shadow") {
+                 c.enforce_policy = EnforcePolicy::kShadow;
+             } else {
+                 return "must be enforce or shadow, got " + quoted(v);
+             }
+             return std::nullopt;
+         },
+         [](const Config& c) { return std::string(to_string(c.enforce_policy)); }},
         {"BreakerSeconds", "",
          "After a database failure the plugin applies FailPolicy at once for this\n"
          "many seconds instead of waiting on the database again, 1 to 3600.",
@@ -632,6 +651,10 @@ bool has_control_character(std::string_view line) {
 
 std::string_view to_string(FailPolicy policy) {
     return policy == FailPolicy::kOpen ? "open" : "closed";
+}
+
+std::string_view to_string(EnforcePolicy policy) {
+    return policy == EnforcePolicy::kShadow ? "shadow" : "enforce";
 }
 
 ParseResult parse_config_text(std::string_view text) {

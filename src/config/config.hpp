@@ -15,6 +15,10 @@
 namespace asbb {
 
 enum class FailPolicy { kClosed, kOpen };
+// enforce: refuse what does not fit. shadow: a trial before enforcing; the
+// plugin places the holds that fit and accepts the jobs it would refuse,
+// writing down what it would have said (asbb shadow report).
+enum class EnforcePolicy { kEnforce, kShadow };
 
 struct Config {
     // Where the budget tables live and how to reach them.
@@ -46,6 +50,7 @@ struct Config {
     // the database at once (SLURM 23.02+ calls the plugin concurrently).
     int plugin_sessions = 4;
     FailPolicy fail_policy = FailPolicy::kClosed;
+    EnforcePolicy enforce_policy = EnforcePolicy::kEnforce;
     int64_t breaker_s = 30;
     // While the breaker is open, one call per this interval tries the
     // database; its success closes the breaker.
@@ -122,5 +127,6 @@ std::string default_config_path();
 std::string config_template();
 
 std::string_view to_string(FailPolicy policy);
+std::string_view to_string(EnforcePolicy policy);
 
 }  // namespace asbb

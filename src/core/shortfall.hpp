@@ -13,6 +13,20 @@ namespace asbb {
 // Which kind of level a hold counts against, and which one refused it.
 enum class LevelKind { kAccount, kAncestor, kPartitionLimit };
 
+// "account", "ancestor", "partition_limit": the name JSON output and the
+// database (shadow_refusal.level_kind) use.
+constexpr const char* level_kind_name(LevelKind kind) {
+    switch (kind) {
+        case LevelKind::kAccount:
+            return "account";
+        case LevelKind::kAncestor:
+            return "ancestor";
+        case LevelKind::kPartitionLimit:
+            return "partition_limit";
+    }
+    return "account";
+}
+
 // The level that refused a hold, with what it had left.
 struct Shortfall {
     LevelKind kind = LevelKind::kAccount;

@@ -39,24 +39,12 @@ class JsonOut {
     rapidjson::PrettyWriter<rapidjson::StringBuffer> writer_;
 };
 
-const char* kind_name(LevelKind kind) {
-    switch (kind) {
-        case LevelKind::kAccount:
-            return "account";
-        case LevelKind::kAncestor:
-            return "ancestor";
-        case LevelKind::kPartitionLimit:
-            return "partition_limit";
-    }
-    return "account";
-}
-
 void write_levels(JsonOut& json, const db::HoldView& hold) {
     json.key("levels");
     json.w().StartArray();
     for (const db::LevelView& level : hold.levels) {
         json.w().StartObject();
-        json.text("kind", kind_name(level.kind));
+        json.text("kind", level_kind_name(level.kind));
         json.text("account", level.account);
         if (level.kind == LevelKind::kPartitionLimit) {
             json.text("partition", level.partition);

@@ -14,6 +14,7 @@
 #include "submit/ledger_cache.hpp"
 #include "submit/refusal.hpp"
 #include "submit/session_pool.hpp"
+#include "submit/shadow.hpp"
 #include "submit/spool.hpp"
 #include "util/identity.hpp"
 #include "util/local_time.hpp"
@@ -30,6 +31,22 @@ SubmitDecision reject(std::string message, std::string log = "") {
 
 ModifyDecision refuse(std::string message, std::string log) {
     return {false, std::move(message), std::move(log)};
+}
+
+// The facts of a would-be refusal of a change to a job (shadow mode).
+db::ShadowRefusal change_facts(const Config& c, const ModifyInput& input,
+                               const std::string& account, const std::string& partition,
+                               const HoldSize& size, const db::HoldResult& result, int64_t now_s) {
+    db::ShadowRefusal facts;
+    facts.created_at_s = now_s;
+    facts.cluster = c.cluster_name;
+    facts.account = account;
+    facts.partition = partition;
+    facts.job_id = input.job_id;
+    facts.needed = size.hold;
+    facts.level = result.shortfall;
+    facts.level_had_period = result.outcome != db::HoldOutcome::kNoActivePeriod;
+    return facts;
 }
 
 // A new account means new levels: place a new hold there (it must fit),
@@ -58,10 +75,15 @@ ModifyDecision move_to_account(db::Session& db, const Config& c, const ModifyInp
         case db::HoldOutcome::kNotBudgeted:
             return {true, "", job + ": hold moved from " + hold.account + " to " + account};
         case db::HoldOutcome::kNoActivePeriod:
-        case db::HoldOutcome::kInsufficient:
+        case db::HoldOutcome::kInsufficient: {
             if (!moved.shortfall) break;
-            return refuse(refusal_message(moved, *size, hold.hold_factor_ppm, hold.partition),
-                          refused + ": its budget cannot hold " + format_money_exact(size->hold));
+            db::ShadowRefusal facts =
+                change_facts(c, input, account, hold.partition, *size, moved, now_s);
+            facts.message = refusal_message(moved, *size, hold.hold_factor_ppm, hold.partition);
+            return refuse_change_for_budget(
+                db, c, std::move(facts),
+                refused + ": its budget cannot hold " + format_money_exact(size->hold));
+        }
         case db::HoldOutcome::kUnknownAccount:
             return refuse("asbb: " + job + " cannot move to account " + account +
                               ": SLURM's accounting has no such account",
@@ -138,7 +160,13 @@ bool SubmitEngine::budgeted(const std::string& partitions) noexcept {
 
 SubmitDecision SubmitEngine::submit(const SubmitInput& input) noexcept {
     try {
-        return decide(input);
+        SubmitDecision decision = decide(input);
+        // Under EnforcePolicy=shadow nothing is refused; without asbb.conf
+        // the policy is unknown, and the refusal stands.
+        if (const Loaded* loaded = loaded_.load(std::memory_order_acquire)) {
+            return shadow_unrecorded(loaded->config, std::move(decision));
+        }
+        return decision;
     } catch (const std::exception& e) {
         return reject("asbb: internal error while checking the budget; ask your admin",
                       std::string("unexpected error: ") + e.what());
@@ -338,22 +366,32 @@ std::string join_budgeted(const std::string& partitions, const std::vector<std::
 }
 
 // The plugin's answer to a plan that places nothing.
-SubmitDecision decision_without_hold(const HoldPlan& plan, const Config& c) {
+SubmitDecision decision_without_hold(db::Session& db, const Config& c, const SubmitInput& input,
+                                     const HoldAsk& ask, const HoldPlan& plan) {
+    std::string message;
+    db::HoldResult verdict;
+    const db::HoldResult* level = nullptr;
     switch (plan.outcome) {
         case PlanOutcome::kNoRate:
-            return reject(no_rate_message(plan.detail));
+            message = no_rate_message(plan.detail);
+            break;
         case PlanOutcome::kBadShape:
-            return reject("asbb: " + plan.detail);
+            message = "asbb: " + plan.detail;
+            break;
         case PlanOutcome::kNoActivePeriod:
-            return reject(refusal_message(db::plan_verdict(plan), plan.size, c.hold_factor_ppm,
-                                          plan.partition));
+            verdict = db::plan_verdict(plan);
+            level = &verdict;
+            message = refusal_message(verdict, plan.size, c.hold_factor_ppm, plan.partition);
+            break;
         case PlanOutcome::kPartitionNotBudgeted:
         case PlanOutcome::kUnknownAccount:  // SLURM itself refuses accounts it does not know
         case PlanOutcome::kAccountNotBudgeted:
         case PlanOutcome::kHold:
-            break;
+            return {};
     }
-    return {};
+    db::ShadowRefusal facts = refusal_facts(c, input, ask.account, plan, level, ask.now_s);
+    facts.message = std::move(message);
+    return refuse_for_budget(db, c, std::move(facts));
 }
 
 }  // namespace
@@ -371,7 +409,9 @@ SubmitDecision SubmitEngine::decide_with_database(db::DeadlineSession& db, Loade
     for (int attempt = 0;; ++attempt) {
         SnapshotView view(*snapshot, path.path);
         const HoldPlan plan = plan_hold(ask, c.budgeted_partitions, view);
-        if (plan.outcome != PlanOutcome::kHold) return decision_without_hold(plan, c);
+        if (plan.outcome != PlanOutcome::kHold) {
+            return decision_without_hold(db, c, input, ask, plan);
+        }
         const db::HoldRequest request = db::hold_request_for(
             plan, hold_id, {c.cluster_name, *account, input.user_name, input.uid, "plugin"},
             c.hold_factor_ppm, ask.now_s);
@@ -385,9 +425,13 @@ SubmitDecision SubmitEngine::decide_with_database(db::DeadlineSession& db, Loade
                         "hold " + hold_id.hex() + " of " + format_money_exact(plan.size.hold) +
                             " for " + *account + " on " + plan.partition};
             case db::HoldOutcome::kNoActivePeriod:
-            case db::HoldOutcome::kInsufficient:
-                return reject(
-                    refusal_message(result, plan.size, c.hold_factor_ppm, plan.partition));
+            case db::HoldOutcome::kInsufficient: {
+                db::ShadowRefusal facts =
+                    refusal_facts(c, input, *account, plan, &result, ask.now_s);
+                facts.message =
+                    refusal_message(result, plan.size, c.hold_factor_ppm, plan.partition);
+                return refuse_for_budget(db, c, std::move(facts));
+            }
             case db::HoldOutcome::kStale:
                 // A budget, limit or rate changed since the copy was read.
                 if (attempt == 0) {
@@ -447,7 +491,11 @@ SubmitDecision SubmitEngine::on_database_failure(const Config& c, const SubmitIn
 ModifyDecision SubmitEngine::modify(const ModifyInput& input) noexcept {
     if (!input.touches_money()) return {};
     try {
-        return decide_modify(input);
+        ModifyDecision decision = decide_modify(input);
+        if (const Loaded* loaded = loaded_.load(std::memory_order_acquire)) {
+            return shadow_unrecorded(loaded->config, std::move(decision));
+        }
+        return decision;
     } catch (const std::exception& e) {
         return refuse("asbb: internal error while checking the change; ask your admin",
                       std::string("job_modify refused after an unexpected error: ") + e.what());
@@ -556,8 +604,12 @@ ModifyDecision SubmitEngine::modify_with_database(db::DeadlineSession& db, const
                                              ? db::HoldOutcome::kNoActivePeriod
                                              : db::HoldOutcome::kInsufficient,
                                          resized.shortfall, 0};
-            return refuse(
-                refusal_message(as_hold, resized.size, hold->hold_factor_ppm, hold->partition),
+            db::ShadowRefusal facts = change_facts(c, input, hold->account, hold->partition,
+                                                   resized.size, as_hold, now_s);
+            facts.message =
+                refusal_message(as_hold, resized.size, hold->hold_factor_ppm, hold->partition);
+            return refuse_change_for_budget(
+                db, c, std::move(facts),
                 job + ": change refused: the hold would grow to " +
                     format_money_exact(resized.size.hold) + " but " + resized.shortfall->account +
                     (resized.outcome == db::ResizeOutcome::kNoActivePeriod

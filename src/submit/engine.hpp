@@ -57,9 +57,12 @@ struct SubmitDecision {
         kAccept,           // hold placed
         kAcceptUnsecured,  // FailPolicy=open: accepted, hold spooled for the poller
         kReject,
+        // EnforcePolicy=shadow: accepted without a hold; message says what
+        // enforce would have refused it with (submit/shadow.hpp)
+        kShadowAccept,
     };
     Verdict verdict = Verdict::kPass;
-    std::string message;  // for kReject: the one line the user sees
+    std::string message;  // for kReject: the one line the user sees (kShadowAccept: would see)
     std::string hold_id;  // for kAccept / kAcceptUnsecured
     std::string log;      // one line for slurmctld's log, may be empty
 };

@@ -165,16 +165,6 @@ kill_ctld() {
 		sleep 0.05
 	done
 }
-# restart_ctld: start slurmctld again (a second try if the first start fails)
-restart_ctld() {
-	local try out
-	for try in 1 2; do
-		out=$(bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" restart-ctld 2>&1) && return 0
-		e2e_log "restart-ctld, try $try, failed: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
-		sleep 1
-	done
-	e2e_die "slurmctld did not come back after kill -9 (see $ASBB_CLUSTER_DIR/log/slurmctld.log)"
-}
 # known JOB: slurmctld has the job (any state)
 known() { [ -n "$(squeue -h -t all -j "$1" -o %i 2>/dev/null)" ]; }
 
@@ -308,7 +298,7 @@ SERVICE_PID=''
 burst a 8
 kill_ctld
 e2e_log "ctld-a: slurmctld killed with -9 right after $(burst_jobs a | wc -l) jobs ($(burst_jobs a | paste -sd' ' -))"
-restart_ctld
+e2e_restart_ctld
 lost_a=()
 for j in $(burst_jobs a); do known "$j" || lost_a+=("$j"); done
 e2e_log "ctld-a: slurmctld came back without ${#lost_a[@]} of them: ${lost_a[*]:-none}"
@@ -319,7 +309,7 @@ burst b 8
 poll "ctld-b: pass linking the burst"
 kill_ctld
 e2e_log "ctld-b: slurmctld killed with -9 after the pass linked $(burst_jobs b | paste -sd' ' -)"
-restart_ctld
+e2e_restart_ctld
 lost_b=()
 declare -A LOST_HOLD=() # job id -> hold linked to it before the crash
 for j in $(burst_jobs b); do

@@ -13,6 +13,7 @@
 #   e2e_init                      checks, sources DIR/env.sh, sets E2E_ASBB etc.
 #   e2e_cluster_start|stop DIR    start/stop a cluster (for scripts that own one)
 #   e2e_db_stop / e2e_db_start    stop/start the cluster's MariaDB alone
+#   e2e_restart_ctld              restart slurmctld alone (it re-reads asbb.conf)
 #   e2e_as USER CMD...            run CMD as USER; sets E2E_OUT, E2E_ERR, E2E_RC
 #   e2e_sbatch USER ARGS...       sbatch --parsable as USER; also sets E2E_JOB
 #   e2e_job_state JOB             the job's state from sacct ("" if unknown yet)
@@ -75,6 +76,17 @@ e2e_cluster_stop() { bash "$E2E_ROOT/scripts/local-cluster.sh" "$1" stop; }
 e2e_db_stop() { bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" db-stop >/dev/null; }
 e2e_db_start() { bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" db-start >/dev/null; }
 e2e_db_up() { mariadb-admin --no-defaults -S "$ASBB_DB_SOCKET" -uroot ping >/dev/null 2>&1; }
+# e2e_restart_ctld: restart (or start again) slurmctld alone, which reads
+# asbb.conf afresh at its first job; a second try if the first start fails.
+e2e_restart_ctld() {
+	local try out
+	for try in 1 2; do
+		out=$(bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" restart-ctld 2>&1) && return 0
+		e2e_log "restart-ctld, try $try, failed: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
+		sleep 1
+	done
+	e2e_die "slurmctld did not start again (see $ASBB_CLUSTER_DIR/log/slurmctld.log)"
+}
 
 # ---------------------------------------------------------- users and jobs
 

@@ -22,17 +22,13 @@ readonly CTLD_LOG=$ASBB_CLUSTER_DIR/log/slurmctld.log
 readonly JOB=(-p aws-cpu -N1 -t 10 --hold -J e2e-misconfig --wrap 'sleep 1')
 
 root_sql() { mariadb --no-defaults -S "$ASBB_DB_SOCKET" -uroot -N -B -e "$1"; }
-restart_ctld() {
-	bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" restart-ctld >/dev/null ||
-		e2e_die "restart-ctld failed"
-}
 
 ORIGINAL_CONF=$(mktemp)
 cp "$ASBB_CONF" "$ORIGINAL_CONF"
 cleanup() {
 	timeout 30 scancel -n e2e-misconfig 2>/dev/null || true
 	cat "$ORIGINAL_CONF" >"$ASBB_CONF" && rm -f "$ORIGINAL_CONF"
-	restart_ctld
+	e2e_restart_ctld
 	root_sql "DROP DATABASE IF EXISTS $SCRATCH_DB" || true
 }
 trap cleanup EXIT
@@ -58,7 +54,7 @@ echo "BreakerSeconds=600" >>"$ASBB_CONF" # an opened breaker could not hide in t
 e2e_asbb database migrate >/dev/null || e2e_die "asbb database migrate on $SCRATCH_DB"
 root_sql "DELETE FROM $SCRATCH_DB.schema_version WHERE file_name = '$newest'"
 e2e_log "scratch database $SCRATCH_DB at $(root_sql "SELECT MAX(version) FROM $SCRATCH_DB.schema_version") of ${#files[@]} migrations (missing $newest)"
-restart_ctld
+e2e_restart_ctld
 mark=$(wc -l <"$CTLD_LOG")
 
 for i in 1 2 3; do

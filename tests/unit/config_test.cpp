@@ -420,6 +420,20 @@ TEST(ConfigKeys, FailPolicy) {
     EXPECT_EQ(to_string(FailPolicy::kClosed), "closed");
 }
 
+TEST(ConfigKeys, EnforcePolicy) {
+    EXPECT_EQ(Config{}.enforce_policy, EnforcePolicy::kEnforce);  // the default
+    EXPECT_EQ(Accept("EnforcePolicy=shadow").enforce_policy, EnforcePolicy::kShadow);
+    EXPECT_EQ(Accept("EnforcePolicy=SHADOW").enforce_policy, EnforcePolicy::kShadow);
+    EXPECT_EQ(Accept("EnforcePolicy=Enforce").enforce_policy, EnforcePolicy::kEnforce);
+    for (const char* bad : {"", "shadowed", "audit", "off", "0"}) {
+        ExpectRefused("EnforcePolicy", bad);
+    }
+    EXPECT_EQ(Refuse("EnforcePolicy=audit"),
+              "EnforcePolicy: must be enforce or shadow, got 'audit'");
+    EXPECT_EQ(to_string(EnforcePolicy::kShadow), "shadow");
+    EXPECT_EQ(to_string(EnforcePolicy::kEnforce), "enforce");
+}
+
 TEST(ConfigKeys, BreakerSeconds) {
     EXPECT_EQ(Accept("BreakerSeconds=1").breaker_s, 1);
     EXPECT_EQ(Accept("BreakerSeconds=3600").breaker_s, 3600);
@@ -559,7 +573,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 39);
+    EXPECT_EQ(uncommented, 40);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;
