@@ -50,6 +50,7 @@ Verbs:
   estimate --account=ACCOUNT --partition=PARTITION [--nodes=N] [--cpus=N]
            [--gpus=N] [--time=TIMELIMIT] [--cluster=NAME]
   job-context --job-id=ID [--cluster=NAME]
+  explain JOBID [--cluster=NAME] | --hold=ID
   reconcile JOBID
   recover [--dry-run]
 
@@ -145,6 +146,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "statement") return statement_command(context, rest);
     if (verb == "alerts") return alerts_command(context, rest);
     if (verb == "shadow") return shadow_command(context, rest);
+    if (verb == "explain") return explain_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

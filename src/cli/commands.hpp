@@ -31,5 +31,6 @@ int token_command(Context& context, const Args& args);
 int statement_command(Context& context, const Args& args);
 int alerts_command(Context& context, const Args& args);
 int shadow_command(Context& context, const Args& args);
+int explain_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

@@ -97,9 +97,9 @@ HoldPlan plan_hold(const HoldAsk& ask, const std::vector<std::string>& budgeted_
             partition = name;
         }
     }
-    auto shape = resolve_job_shape(
-        ask.shape, {rate->cpus_per_node, rate->default_time_limit_s, rate->gpus_per_node},
-        partition);
+    const PartitionShape partition_shape{rate->cpus_per_node, rate->default_time_limit_s,
+                                         rate->gpus_per_node};
+    auto shape = resolve_job_shape(ask.shape, partition_shape, partition);
     if (!shape) return outcome_only(PlanOutcome::kBadShape, shape.error());
     auto size = size_hold(*shape, rate->node_hour_price, ask.hold_factor_ppm);
     if (!size) return outcome_only(PlanOutcome::kBadShape, size.error());
@@ -114,6 +114,8 @@ HoldPlan plan_hold(const HoldAsk& ask, const std::vector<std::string>& budgeted_
     plan.partition = partition;
     plan.rate = *rate;
     plan.shape = *shape;
+    plan.shape_origin = describe_shape_origin(ask.shape, partition_shape);
+    if (ask.estimate_override) plan.shape_origin += "; estimate given, not from the rate";
     plan.size = *size;
     return plan;
 }

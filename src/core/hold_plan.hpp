@@ -92,6 +92,7 @@ struct HoldPlan {
     std::string partition;  // the partition the hold is priced for
     PartitionRate rate;
     JobShape shape;
+    std::string shape_origin;  // describe_shape_origin: where shape's figures came from
     HoldSize size;
     std::vector<PlannedLevel> levels;
     std::optional<Shortfall> shortfall;  // for kNoActivePeriod

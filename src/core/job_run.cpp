@@ -32,6 +32,10 @@ bool run_awaits_start(const JobRun& run, int64_t now_s) {
            now_s < latest_s + kStartRecordWait_s;
 }
 
+bool run_was_requeued(const JobRun& run) {
+    return (run.state & kFlagRequeue) != 0;
+}
+
 bool run_is_over(const JobRun& run, int64_t now_s) {
     return run_is_final(run) && !run_awaits_start(run, now_s);
 }

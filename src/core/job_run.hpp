@@ -48,6 +48,10 @@ inline constexpr int64_t kStartRecordWait_s = 600;
 // back that much later).
 bool run_awaits_start(const JobRun& run, int64_t now_s);
 
+// A run SLURM requeued (node failure, scontrol requeue): its job ran again
+// as a new row.
+bool run_was_requeued(const JobRun& run);
+
 // A run the poller may charge now: final, and not waiting for its start.
 bool run_is_over(const JobRun& run, int64_t now_s);
 

@@ -83,18 +83,61 @@ Expected<ResourceRequest> resolve_request(const SubmitShape& submit) {
     return request;
 }
 
-Expected<int64_t> resolve_nodes(const SubmitShape& submit, const PartitionShape& partition) {
+namespace {
+
+// resolve_nodes' answer and the words for where it came from.
+struct NodesDecision {
+    int64_t nodes = 1;
+    std::string origin;
+};
+
+Expected<NodesDecision> decide_nodes(const SubmitShape& submit, const PartitionShape& partition) {
     auto request = resolve_request(submit);
     if (!request) return make_error(request.error());
-    if (submit.min_nodes && *submit.min_nodes > 0) return *submit.min_nodes;
-    int64_t nodes = 1;
+    if (submit.min_nodes && *submit.min_nodes > 0) {
+        return NodesDecision{*submit.min_nodes, "nodes from -N"};
+    }
+    NodesDecision decision{1, "1 node (no -N, no CPU or GPU count to place)"};
     if (request->cpus > 0 && partition.cpus_per_node && *partition.cpus_per_node > 0) {
-        nodes = std::max(nodes, ceil_div(request->cpus, *partition.cpus_per_node));
+        const int64_t for_cpus = ceil_div(request->cpus, *partition.cpus_per_node);
+        decision = {std::max<int64_t>(1, for_cpus),
+                    "nodes from " + std::to_string(request->cpus) + " CPUs at " +
+                        std::to_string(*partition.cpus_per_node) + " per node"};
     }
     if (request->gpus > 0 && partition.gpus_per_node && *partition.gpus_per_node > 0) {
-        nodes = std::max(nodes, ceil_div(request->gpus, *partition.gpus_per_node));
+        const int64_t for_gpus = ceil_div(request->gpus, *partition.gpus_per_node);
+        if (for_gpus > decision.nodes) {
+            decision = {for_gpus, "nodes from " + std::to_string(request->gpus) + " GPUs at " +
+                                      std::to_string(*partition.gpus_per_node) + " per node"};
+        }
     }
-    return nodes;
+    return decision;
+}
+
+bool uses_own_time(const SubmitShape& submit) {
+    return submit.time_limit_min && *submit.time_limit_min > 0;
+}
+
+}  // namespace
+
+Expected<int64_t> resolve_nodes(const SubmitShape& submit, const PartitionShape& partition) {
+    auto decision = decide_nodes(submit, partition);
+    if (!decision) return make_error(decision.error());
+    return decision->nodes;
+}
+
+std::string describe_shape_origin(const SubmitShape& submit, const PartitionShape& partition) {
+    auto decision = decide_nodes(submit, partition);
+    std::string origin = decision ? decision->origin : "nodes unknown";
+    origin += uses_own_time(submit) ? "; time from --time" : "; time from the partition's default";
+    if (!submit.array_inx.empty()) {
+        // Kept short: the words go into a 255-character journal reason.
+        constexpr size_t kShownChars = 40;
+        const bool cut = submit.array_inx.size() > kShownChars;
+        origin +=
+            "; tasks from --array=" + submit.array_inx.substr(0, kShownChars) + (cut ? "..." : "");
+    }
+    return origin;
 }
 
 Expected<JobShape> resolve_job_shape(const SubmitShape& submit, const PartitionShape& partition,
@@ -107,7 +150,7 @@ Expected<JobShape> resolve_job_shape(const SubmitShape& submit, const PartitionS
         return make_error("jobs on " + partition_name +
                           " are charged by the hour: pass a finite --time");
     }
-    if (submit.time_limit_min && *submit.time_limit_min > 0) {
+    if (uses_own_time(submit)) {
         shape.time_limit_s = *submit.time_limit_min * 60;
     } else if (partition.default_time_limit_s) {
         shape.time_limit_s = *partition.default_time_limit_s;

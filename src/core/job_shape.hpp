@@ -57,6 +57,12 @@ Expected<int64_t> count_array_tasks(std::string_view array_inx);
 // the partition's CPUs and GPUs per node; else 1.
 Expected<int64_t> resolve_nodes(const SubmitShape& submit, const PartitionShape& partition);
 
+// Where resolve_job_shape's figures come from, in words, for the hold's
+// journal row and `asbb explain`: "nodes from -N; time from --time",
+// "nodes from 8 CPUs at 4 per node; time from the partition's default".
+// The same branches as resolve_nodes and resolve_job_shape take.
+std::string describe_shape_origin(const SubmitShape& submit, const PartitionShape& partition);
+
 // The job's shape for sizing, or why it cannot be sized ("pass --time").
 Expected<JobShape> resolve_job_shape(const SubmitShape& submit, const PartitionShape& partition,
                                      const std::string& partition_name);

@@ -2,12 +2,39 @@
 
 namespace asbb::db {
 
+namespace {
+
+// The rows that move a budget, the same rule as check_ledger's sums, so the
+// running balances end on the stored ones: the budget's own rows without a
+// hold (kOwnRows), and the rows of every hold with a level on it
+// (kLevelRows). Two halves so that each uses its index (journal_budget;
+// hold_level_budget then journal_hold); no hold has two levels on one
+// budget, so no row comes twice. Each takes the budget id.
+constexpr const char* kOwnRows = " WHERE j.budget_id = ? AND j.hold_id IS NULL";
+constexpr const char* kLevelRows =
+    " FROM hold_level l JOIN journal j ON j.hold_id = l.hold_id WHERE l.budget_id = ?";
+
+}  // namespace
+
+BudgetSums budget_sums_before(Session& session, int64_t budget_id, int64_t before_journal_id) {
+    constexpr const char* kSums =
+        "j.allocated_delta_micro a, j.held_delta_micro h, j.spent_delta_micro s";
+    const auto rows = session.query(
+        std::string("SELECT COALESCE(SUM(a), 0), COALESCE(SUM(h), 0), COALESCE(SUM(s), 0) FROM (") +
+            "SELECT " + kSums + " FROM journal j" + kOwnRows + " AND j.id < ? UNION ALL SELECT " +
+            kSums + kLevelRows + " AND j.id < ?) t",
+        {budget_id, before_journal_id, budget_id, before_journal_id});
+    BudgetSums sums;
+    sums.allocated_micro = rows.at(0).i64(0);
+    sums.held_micro = rows.at(0).i64(1);
+    sums.spent_micro = rows.at(0).i64(2);
+    const auto first = session.query(
+        std::string("SELECT COALESCE(MIN(j.id), 0) FROM journal j") + kOwnRows, {budget_id});
+    sums.first_own_row_id = first.at(0).i64(0);
+    return sums;
+}
+
 std::vector<BudgetJournalRow> budget_journal(Session& session, int64_t budget_id) {
-    // The same rule as check_ledger's sums, so the running balances end on
-    // the stored ones: the budget's own rows without a hold, and the rows of
-    // every hold with a level on it. Two halves so that each uses its index
-    // (journal_budget; hold_level_budget then journal_hold); no hold has two
-    // levels on one budget, so no row comes twice.
     constexpr const char* kColumns =
         "j.id, j.created_at, j.kind, COALESCE(h.account, b.account), COALESCE(j.job_id, h.job_id),"
         " j.user_name, j.partition_name, j.amount_micro, j.allocated_delta_micro,"
@@ -15,10 +42,8 @@ std::vector<BudgetJournalRow> budget_journal(Session& session, int64_t budget_id
     auto rows =
         session.query(std::string("SELECT ") + kColumns +
                           " FROM journal j JOIN budget b ON b.id = j.budget_id LEFT JOIN hold h ON "
-                          "h.id = j.hold_id"
-                          " WHERE j.budget_id = ? AND j.hold_id IS NULL"
-                          " UNION ALL SELECT " +
-                          kColumns +
+                          "h.id = j.hold_id" +
+                          kOwnRows + " UNION ALL SELECT " + kColumns +
                           " FROM hold_level l JOIN journal j ON j.hold_id = l.hold_id"
                           " JOIN budget b ON b.id = j.budget_id JOIN hold h ON h.id = j.hold_id"
                           " WHERE l.budget_id = ?"

@@ -33,4 +33,16 @@ struct BudgetJournalRow {
 // Oldest first (by journal id, the order the rows were committed in).
 std::vector<BudgetJournalRow> budget_journal(Session& session, int64_t budget_id);
 
+struct BudgetSums {
+    int64_t allocated_micro = 0;
+    int64_t held_micro = 0;
+    int64_t spent_micro = 0;
+    // The budget's own first row (its creation), 0 when it has none.
+    int64_t first_own_row_id = 0;
+};
+
+// The budget's balances as its journal stood just before row
+// before_journal_id: the same rows budget_journal reads, summed.
+BudgetSums budget_sums_before(Session& session, int64_t budget_id, int64_t before_journal_id);
+
 }  // namespace asbb::db

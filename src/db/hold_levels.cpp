@@ -16,10 +16,12 @@ std::string joined(const std::vector<int64_t>& ids) {
     return text;
 }
 
-std::string hold_reason(const JobShape& shape) {
-    return "hold for job of " + std::to_string(shape.nodes) + " node(s), " +
-           std::to_string(shape.time_limit_s) + " s, " + std::to_string(shape.array_tasks) +
-           " task(s)";
+std::string hold_reason(const JobShape& shape, const std::string& origin) {
+    std::string reason = std::string(kHoldReasonPrefix) + std::to_string(shape.nodes) +
+                         " node(s), " + std::to_string(shape.time_limit_s) + " s, " +
+                         std::to_string(shape.array_tasks) + " task(s)";
+    if (!origin.empty()) reason += " (" + origin + ")";
+    return reason;
 }
 
 }  // namespace
@@ -60,7 +62,7 @@ Params insert_hold_params(const HoldRequest& request, const std::vector<PlannedL
             request.size.hold.micro,
             request.now_s,
             request.actor,
-            hold_reason(request.shape),
+            hold_reason(request.shape, request.shape_origin),
             std::move(lists.levels),
             std::move(lists.budget_ids),
             std::move(lists.limit_ids)};

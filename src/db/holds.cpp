@@ -163,7 +163,7 @@ JournalEntry resize_entry(const Row& hold, const std::string& hold_id, int64_t d
     entry.partition = hold.str(6);
     entry.user_name = hold.str(7);
     entry.job_id = hold.opt_i64(8);
-    entry.reason = "hold resized to " + format_money_exact(size.hold) + " for " +
+    entry.reason = std::string(kResizeReasonPrefix) + format_money_exact(size.hold) + " for " +
                    std::to_string(shape.nodes) + " node(s), " + std::to_string(shape.time_limit_s) +
                    " s, " + std::to_string(shape.array_tasks) + " task(s)";
     return entry;

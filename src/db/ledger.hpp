@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/hold_id.hpp"
@@ -19,6 +20,12 @@
 
 namespace asbb::db {
 
+// How the journal reasons of a hold's own rows begin: its placement ("hold
+// for job of N node(s), T s, K task(s) (where those came from)") and each
+// resize. Written in db/ and read back for `asbb explain` (db/hold_story).
+inline constexpr std::string_view kHoldReasonPrefix = "hold for job of ";
+inline constexpr std::string_view kResizeReasonPrefix = "hold resized to ";
+
 struct HoldRequest {
     HoldId id;
     std::string cluster;
@@ -27,6 +34,9 @@ struct HoldRequest {
     std::string user_name;
     std::optional<uint32_t> uid;
     JobShape shape;
+    // Where the shape's figures came from (HoldPlan::shape_origin), kept in
+    // the hold's journal row for `asbb explain`; may be empty.
+    std::string shape_origin;
     Money node_hour_price;
     int64_t hold_factor_ppm = 0;
     HoldSize size;

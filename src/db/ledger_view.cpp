@@ -111,6 +111,7 @@ HoldRequest hold_request_for(const HoldPlan& plan, const HoldId& id, const HoldP
     request.user_name = party.user_name;
     request.uid = party.uid;
     request.shape = plan.shape;
+    request.shape_origin = plan.shape_origin;
     request.node_hour_price = plan.rate.node_hour_price;
     request.hold_factor_ppm = hold_factor_ppm;
     request.size = plan.size;

@@ -3,7 +3,8 @@
 # each component"). SLURM runs job_submit once per component, so each
 # component carries its own hold in its own AdminComment; the poller must
 # charge each component against its own hold, exactly ElapsedRaw × NNodes ×
-# that partition's price, and release the rest.
+# that partition's price, and release the rest; `asbb explain` on a
+# component's id shows its own hold and its run's arithmetic.
 #
 #   ASBB_E2E_DIR=/tmp/c ASBB_BIN=build/src/asbb ASBB_POLLER_BIN=build/poller/asbb-poller \
 #     bash tests/e2e/het_test.sh
@@ -69,6 +70,13 @@ for job in "${components[@]}"; do
 	e2e_check_eq "component $job: one charge, the rest released, hold closed" \
 		"$(e2e_sql "SELECT CONCAT(state, ' ', held_micro, ' ', amount_micro - charged_micro = (SELECT SUM(amount_micro) FROM journal WHERE kind='release' AND hold_id=h.id)) FROM hold h WHERE id='${HOLD[$job]}'")" \
 		"charged 0 1"
+	# asbb explain on a component's own id (issue 12, item 4): its hold, and
+	# the charge's arithmetic from slurmdbd's record of the run
+	explained=$(e2e_asbb explain "$job" 2>&1)
+	e2e_check_match "asbb explain $job: its own hold, on $partition" "$explained" \
+		"Hold ${HOLD[$job]} \(charged\)"
+	e2e_check_match "asbb explain $job: the run's arithmetic" "$explained" \
+		"run of job $job submitted [0-9T:-]+: $elapsed s x $nodes node\(s\)"
 done
 
 cleanup

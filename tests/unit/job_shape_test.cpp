@@ -59,6 +59,31 @@ TEST(Nodes, NtasksPerNodeStandsInForAnUnsetNumTasks) {
     EXPECT_EQ(resolve_request(submit)->cpus, 64);
 }
 
+// asbb explain says where a hold's figures came from: the branch
+// resolve_nodes and resolve_job_shape took, in words.
+TEST(ShapeOrigin, NamesTheBranchTheSizingTook) {
+    const PartitionShape four_cpus_two_gpus{4, 3600, 2};
+    SubmitShape given;
+    given.min_nodes = 3;
+    given.time_limit_min = 10;
+    EXPECT_EQ(describe_shape_origin(given, four_cpus_two_gpus), "nodes from -N; time from --time");
+    SubmitShape cpus;
+    cpus.num_tasks = 8;
+    EXPECT_EQ(describe_shape_origin(cpus, four_cpus_two_gpus),
+              "nodes from 8 CPUs at 4 per node; time from the partition's default");
+    SubmitShape gpus;
+    gpus.num_tasks = 2;
+    gpus.tres_per_job = "gres/gpu:6";  // 3 nodes for the GPUs beat 1 for the CPUs
+    EXPECT_EQ(*resolve_nodes(gpus, four_cpus_two_gpus), 3);
+    EXPECT_EQ(describe_shape_origin(gpus, four_cpus_two_gpus),
+              "nodes from 6 GPUs at 2 per node; time from the partition's default");
+    SubmitShape nothing;
+    nothing.array_inx = std::string(60, '1');
+    const std::string origin = describe_shape_origin(nothing, {});
+    EXPECT_EQ(origin.substr(0, 44), "1 node (no -N, no CPU or GPU count to place)");
+    EXPECT_TRUE(origin.ends_with("; tasks from --array=" + std::string(40, '1') + "...")) << origin;
+}
+
 TEST(Nodes, GpusBeyondOneNodeNeedMoreNodes) {
     const PartitionShape four_gpus{std::nullopt, std::nullopt, 4};
     SubmitShape per_job;
