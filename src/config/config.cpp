@@ -170,6 +170,22 @@ Problem set_checked_list(std::string_view value,
     return std::nullopt;
 }
 
+// One of two words, case-insensitive: "must be open or closed".
+template <class T>
+Problem set_choice(std::string_view value, std::pair<const char*, T> first,
+                   std::pair<const char*, T> second, T& out) {
+    const std::string lower = to_lower(value);
+    if (lower == first.first) {
+        out = first.second;
+    } else if (lower == second.first) {
+        out = second.second;
+    } else {
+        return std::string("must be ") + first.first + " or " + second.first + ", got " +
+               quoted(value);
+    }
+    return std::nullopt;
+}
+
 std::string join_list(const std::vector<std::string>& items) {
     std::string joined;
     for (const auto& item : items) joined += (joined.empty() ? "" : ",") + item;
@@ -341,16 +357,9 @@ const std::vector<KeyInfo>& keys() {
          "open accepts it and records the hold in SpoolDir for the poller.\n"
          "open or closed.",
          false, "",
-         [](std::string_view v, Config& c) -> Problem {
-             const std::string lower = to_lower(v);
-             if (lower == "open") {
-                 c.fail_policy = FailPolicy::kOpen;
-             } else if (lower == "closed") {
-                 c.fail_policy = FailPolicy::kClosed;
-             } else {
-                 return "must be open or closed, got " + quoted(v);
-             }
-             return std::nullopt;
+         [](std::string_view v, Config& c) {
+             return set_choice(v, std::pair{"open", FailPolicy::kOpen},
+                               std::pair{"closed", FailPolicy::kClosed}, c.fail_policy);
          },
          [](const Config& c) { return std::string(to_string(c.fail_policy)); }},
         {"EnforcePolicy", "",
@@ -360,16 +369,9 @@ const std::vector<KeyInfo>& keys() {
          "said is recorded for `asbb shadow report`. Read when slurmctld starts.\n"
          "enforce or shadow.",
          false, "",
-         [](std::string_view v, Config& c) -> Problem {
-             const std::string lower = to_lower(v);
-             if (lower == "enforce") {
-                 c.enforce_policy = EnforcePolicy::kEnforce;
-             } else if (lower == "shadow") {
-                 c.enforce_policy = EnforcePolicy::kShadow;
-             } else {
-                 return "must be enforce or shadow, got " + quoted(v);
-             }
-             return std::nullopt;
+         [](std::string_view v, Config& c) {
+             return set_choice(v, std::pair{"enforce", EnforcePolicy::kEnforce},
+                               std::pair{"shadow", EnforcePolicy::kShadow}, c.enforce_policy);
          },
          [](const Config& c) { return std::string(to_string(c.enforce_policy)); }},
         {"BreakerSeconds", "",
