@@ -33,22 +33,6 @@ ModifyDecision refuse(std::string message, std::string log) {
     return {false, std::move(message), std::move(log)};
 }
 
-// The facts of a would-be refusal of a change to a job (shadow mode).
-db::ShadowRefusal change_facts(const Config& c, const ModifyInput& input,
-                               const std::string& account, const std::string& partition,
-                               const HoldSize& size, const db::HoldResult& result, int64_t now_s) {
-    db::ShadowRefusal facts;
-    facts.created_at_s = now_s;
-    facts.cluster = c.cluster_name;
-    facts.account = account;
-    facts.partition = partition;
-    facts.job_id = input.job_id;
-    facts.needed = size.hold;
-    facts.level = result.shortfall;
-    facts.level_had_period = result.outcome != db::HoldOutcome::kNoActivePeriod;
-    return facts;
-}
-
 // A new account means new levels: place a new hold there (it must fit),
 // then give the old one back.
 ModifyDecision move_to_account(db::Session& db, const Config& c, const ModifyInput& input,
@@ -160,19 +144,26 @@ bool SubmitEngine::budgeted(const std::string& partitions) noexcept {
 
 SubmitDecision SubmitEngine::submit(const SubmitInput& input) noexcept {
     try {
-        SubmitDecision decision = decide(input);
-        // Under EnforcePolicy=shadow nothing is refused; without asbb.conf
-        // the policy is unknown, and the refusal stands.
-        if (const Loaded* loaded = loaded_.load(std::memory_order_acquire)) {
-            return shadow_unrecorded(loaded->config, std::move(decision));
-        }
-        return decision;
+        return under_policy(decide(input));
     } catch (const std::exception& e) {
-        return reject("asbb: internal error while checking the budget; ask your admin",
-                      std::string("unexpected error: ") + e.what());
+        return under_policy(reject("asbb: internal error while checking the budget; ask your admin",
+                                   std::string("unexpected error: ") + e.what()));
     } catch (...) {
-        return reject("asbb: internal error while checking the budget; ask your admin",
-                      "unexpected non-standard exception");
+        return under_policy(reject("asbb: internal error while checking the budget; ask your admin",
+                                   "unexpected non-standard exception"));
+    }
+}
+
+template <class Decision>
+Decision SubmitEngine::under_policy(Decision decision) const noexcept {
+    // Under EnforcePolicy=shadow nothing is refused; without asbb.conf the
+    // policy is unknown, and the refusal stands.
+    const Loaded* loaded = loaded_.load(std::memory_order_acquire);
+    if (loaded == nullptr) return decision;
+    try {
+        return shadow_unrecorded(loaded->config, decision);
+    } catch (...) {
+        return decision;  // out of memory: the decision as it was
     }
 }
 
@@ -491,17 +482,14 @@ SubmitDecision SubmitEngine::on_database_failure(const Config& c, const SubmitIn
 ModifyDecision SubmitEngine::modify(const ModifyInput& input) noexcept {
     if (!input.touches_money()) return {};
     try {
-        ModifyDecision decision = decide_modify(input);
-        if (const Loaded* loaded = loaded_.load(std::memory_order_acquire)) {
-            return shadow_unrecorded(loaded->config, std::move(decision));
-        }
-        return decision;
+        return under_policy(decide_modify(input));
     } catch (const std::exception& e) {
-        return refuse("asbb: internal error while checking the change; ask your admin",
-                      std::string("job_modify refused after an unexpected error: ") + e.what());
+        return under_policy(
+            refuse("asbb: internal error while checking the change; ask your admin",
+                   std::string("job_modify refused after an unexpected error: ") + e.what()));
     } catch (...) {
-        return refuse("asbb: internal error while checking the change; ask your admin",
-                      "job_modify refused after an unexpected error");
+        return under_policy(refuse("asbb: internal error while checking the change; ask your admin",
+                                   "job_modify refused after an unexpected error"));
     }
 }
 

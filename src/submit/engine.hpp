@@ -141,6 +141,10 @@ class SubmitEngine {
     };
     struct Loaded;  // asbb.conf, the session pool sized by it, the ledger copy
 
+    // The decision under EnforcePolicy: under shadow a refusal becomes an
+    // acceptance without a hold (submit/shadow.hpp).
+    template <class Decision>
+    Decision under_policy(Decision decision) const noexcept;
     SubmitDecision decide(const SubmitInput& input);
     ModifyDecision decide_modify(const ModifyInput& input);
     // Runs work(session) on a pooled session by the deadline, retrying once

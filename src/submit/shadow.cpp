@@ -33,6 +33,21 @@ db::ShadowRefusal refusal_facts(const Config& c, const SubmitInput& input,
     return facts;
 }
 
+db::ShadowRefusal change_facts(const Config& c, const ModifyInput& input,
+                               const std::string& account, const std::string& partition,
+                               const HoldSize& size, const db::HoldResult& result, int64_t now_s) {
+    db::ShadowRefusal facts;
+    facts.created_at_s = now_s;
+    facts.cluster = c.cluster_name;
+    facts.account = account;
+    facts.partition = partition;
+    facts.job_id = input.job_id;
+    facts.needed = size.hold;
+    facts.level = result.shortfall;
+    facts.level_had_period = result.outcome != db::HoldOutcome::kNoActivePeriod;
+    return facts;
+}
+
 SubmitDecision refuse_for_budget(db::Session& db, const Config& c, db::ShadowRefusal facts) {
     if (!shadow(c)) return {SubmitDecision::Verdict::kReject, std::move(facts.message), "", ""};
     db::record_shadow_refusal(db, facts);

@@ -27,6 +27,12 @@ db::ShadowRefusal refusal_facts(const Config& c, const SubmitInput& input,
                                 const std::string& account, const HoldPlan& plan,
                                 const db::HoldResult* result, int64_t now_s);
 
+// The same for a change to a job whose hold could not grow or move: result
+// names the level.
+db::ShadowRefusal change_facts(const Config& c, const ModifyInput& input,
+                               const std::string& account, const std::string& partition,
+                               const HoldSize& size, const db::HoldResult& result, int64_t now_s);
+
 // Under enforce: the refusal, facts.message. Under shadow: the facts are
 // recorded through db (one INSERT; throws db::DbError), and the job is
 // accepted without a hold.
