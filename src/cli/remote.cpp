@@ -22,6 +22,7 @@ namespace {
 const std::vector<std::vector<std::string>> kRemoteVerbs = {
     {"account", "show"}, {"account", "list"}, {"job-context"}, {"estimate"},
     {"usage", "show"},   {"transactions"},    {"forecast"},    {"holds"},
+    {"explain"},         {"shadow", "report"}, {"alerts"},
 };
 
 bool is_global_option(const std::string& arg) {

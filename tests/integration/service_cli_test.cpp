@@ -55,6 +55,9 @@ TEST_F(ServiceCliTest, PlainUserSeesWhatTheAdminSees) {
              {"--json", "usage", "show", "proj001"},
              {"-P", "transactions", "proj001"},
              {"forecast", "proj001", "--no-chart"},
+             {"explain", "4242"},
+             {"-P", "shadow", "report", "proj001"},
+             {"-P", "alerts", "proj001"},
              // Age ticks between the two calls; the rest must match.
              {"-P", "holds", "proj001", "format=HoldID,JobID,Account,User,Held,State,Created"}}) {
         std::string joined;
@@ -90,6 +93,10 @@ TEST_F(ServiceCliTest, PlainUserSeesNothingElse) {
     const CliResult stranger = as_user(kStrangerUid, "account show proj001");
     EXPECT_EQ(stranger.status, 1);
     EXPECT_EQ(stranger.err, "asbb: error: user nobody may not read account proj001\n");
+    const CliResult explain = as_user(kStrangerUid, "explain 4242");
+    EXPECT_EQ(explain.status, 1);
+    EXPECT_EQ(explain.out, "");
+    EXPECT_EQ(explain.err, "asbb: error: user nobody may not read account proj001\n");
     // Verbs that change things never go through the service: without the
     // config they fail locally, and nothing changes.
     const std::string before = fingerprint();
