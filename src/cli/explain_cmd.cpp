@@ -193,7 +193,7 @@ int explain_command(Context& context, const Args& args) {
     for (const auto& id : ids) {
         auto story = db::load_hold_story(session, context.slurm_db(), id);
         if (!story) continue;
-        context.require(Access::kRead, story->hold.account);
+        context.require(Access::kRead, story->hold.account, story->hold.cluster);
         stories.push_back(std::move(*story));
     }
     if (stories.empty()) {
