@@ -88,6 +88,12 @@ std::string parse_cluster(const std::string& text) {
     return value_or_fail(normalize_cluster_name(text));
 }
 
+std::string job_cluster(Context& context, const std::optional<std::string>& option) {
+    const std::string cluster = option ? parse_cluster(*option) : context.config().cluster_name;
+    if (cluster.empty()) usage_error("--cluster: give a cluster (ClusterName is not set)");
+    return cluster;
+}
+
 std::string parse_text(const std::string& option, const std::string& text) {
     auto valid = validate_free_text(text);
     if (!valid) usage_error("--" + option + ": " + valid.error());

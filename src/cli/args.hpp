@@ -28,6 +28,9 @@ Money parse_amount(const std::string& option, const std::string& text, AllowZero
 std::string parse_account(const std::string& text);
 std::string parse_partition(const std::string& text);
 std::string parse_cluster(const std::string& text);  // '' stays '' (all clusters)
+// One job's cluster: --cluster when given, else ClusterName; a usage error
+// when neither names one.
+std::string job_cluster(Context& context, const std::optional<std::string>& option);
 std::string parse_text(const std::string& option, const std::string& text);
 // --reason: free text that says something. asbb(1) makes the reason of a
 // journal entry mandatory, so an empty or blank one is refused like a

@@ -182,10 +182,7 @@ int explain_command(Context& context, const Args& args) {
     } else {
         const auto job_id = report::parse_job_id(positional[0]);
         if (!job_id) usage_error("JOBID: " + job_id.error());
-        const auto cluster_value = optional_value(parsed, "cluster");
-        const std::string cluster =
-            cluster_value ? parse_cluster(*cluster_value) : context.config().cluster_name;
-        if (cluster.empty()) usage_error("--cluster: give a cluster (ClusterName is not set)");
+        const std::string cluster = job_cluster(context, optional_value(parsed, "cluster"));
         subject = "job " + std::to_string(*job_id) + " on cluster " + cluster;
         ids = holds_for_job(context, cluster, *job_id, subject);
     }

@@ -22,10 +22,7 @@ int job_context_command(Context& context, const Args& args) {
     if (wants_help(context, options, parsed)) return kExitOk;
     const auto job_id = report::parse_job_id(required_value(parsed, "job-id"));
     if (!job_id) usage_error("--job-id: " + job_id.error());
-    const auto cluster_value = optional_value(parsed, "cluster");
-    const std::string cluster =
-        cluster_value ? parse_cluster(*cluster_value) : context.config().cluster_name;
-    if (cluster.empty()) usage_error("--cluster: give a cluster (ClusterName is not set)");
+    const std::string cluster = job_cluster(context, optional_value(parsed, "cluster"));
 
     const auto found =
         report::find_job_hold(context.session(), cluster, context.config().cluster_name, *job_id);

@@ -20,8 +20,8 @@ namespace {
 // Read verbs that check the caller's rights (Context::require / may).
 // Add a verb here only once it does.
 const std::vector<std::vector<std::string>> kRemoteVerbs = {
-    {"account", "show"}, {"account", "list"}, {"job-context"}, {"estimate"},
-    {"usage", "show"},   {"transactions"},    {"forecast"},    {"holds"},
+    {"account", "show"}, {"account", "list"},  {"job-context"}, {"estimate"},
+    {"usage", "show"},   {"transactions"},     {"forecast"},    {"holds"},
     {"explain"},         {"shadow", "report"}, {"alerts"},
 };
 

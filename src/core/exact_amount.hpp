@@ -2,7 +2,7 @@
 // "9.052E-7", "-1.81E-8", "12", "1e3". A month of Cost and Usage Report
 // lines is summed with no rounding at all, in a 128-bit count of 10^-24
 // dollars (up to about 1.7 x 10^14 dollars, far above any bill); only a
-// figure asbb stores is rounded, once, to the micro-dollar. Never a double.
+// figure asbb stores is rounded, once, to the micro-dollar. Integers only.
 #pragma once
 
 #include <cstdint>
