@@ -276,6 +276,20 @@ launch() {
 		"$@" >"$D/log/$name.out" 2>&1 </dev/null 9>&- &
 	echo $! >"$(pidfile "$name")"
 	STARTED+=("$name")
+	wait_exec "$name" $!
+}
+
+# wait_exec NAME PID: until PID has exec'd its daemon (or died). Until then its
+# comm is bash, setsid or env, and is_alive would call a daemon that is still
+# starting dead: on a loaded CI machine a wait_for poll did, once, in that window.
+wait_exec() {
+	local want i
+	want=$(comm_of "$1")
+	for ((i = 0; i < 100; i++)); do
+		[ -e "/proc/$2" ] || return 0
+		[ "$(cat "/proc/$2/comm" 2>/dev/null)" != "$want" ] || return 0
+		sleep 0.05
+	done
 }
 
 log_files_of() {

@@ -44,8 +44,7 @@ set_policy() {
 	sed -i "s/^FailPolicy=.*/FailPolicy=$1/" "$ASBB_CONF"
 	sed -i '/^PluginDeadline=/d' "$ASBB_CONF"
 	echo "PluginDeadline=${2:-$DEADLINE_MS}" >>"$ASBB_CONF"
-	bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" restart-ctld >/dev/null ||
-		e2e_die "restart-ctld failed"
+	e2e_restart_ctld
 }
 
 freeze_db() { kill -STOP "$(cat "$MARIADB_PID_FILE")"; }

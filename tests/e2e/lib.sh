@@ -76,16 +76,13 @@ e2e_cluster_stop() { bash "$E2E_ROOT/scripts/local-cluster.sh" "$1" stop; }
 e2e_db_stop() { bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" db-stop >/dev/null; }
 e2e_db_start() { bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" db-start >/dev/null; }
 e2e_db_up() { mariadb-admin --no-defaults -S "$ASBB_DB_SOCKET" -uroot ping >/dev/null 2>&1; }
+
 # e2e_restart_ctld: restart (or start again) slurmctld alone, which reads
-# asbb.conf afresh at its first job; a second try if the first start fails.
+# asbb.conf afresh at its first job.
 e2e_restart_ctld() {
-	local try out
-	for try in 1 2; do
-		out=$(bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" restart-ctld 2>&1) && return 0
-		e2e_log "restart-ctld, try $try, failed: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
-		sleep 1
-	done
-	e2e_die "slurmctld did not start again (see $ASBB_CLUSTER_DIR/log/slurmctld.log)"
+	local out
+	out=$(bash "$E2E_ROOT/scripts/local-cluster.sh" "$ASBB_CLUSTER_DIR" restart-ctld 2>&1) ||
+		e2e_die "slurmctld did not start again: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
 }
 
 # ---------------------------------------------------------- users and jobs
