@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kAccountUsage =
     "usage: asbb account create|list|show|update|rollover|delete|set-limit|deposit|withdraw ...";
 
-cxxopts::Options verb_options(const std::string& verb, const std::string& help) {
+CommandOptions verb_options(const std::string& verb, const std::string& help) {
     return command_options("asbb account " + verb, help);
 }
 
@@ -66,12 +66,12 @@ Listing limit_listing(const std::vector<db::PartitionLimit>& limits) {
 
 int create(Context& context, const Args& args) {
     auto options = verb_options("create", "Create a budget for a SLURM account");
-    options.add_options()("name", "SLURM account", cxxopts::value<std::string>())(
-        "budget", "allocation in dollars", cxxopts::value<std::string>())(
-        "start", "first day (YYYY-MM-DD)", cxxopts::value<std::string>())(
-        "end", "last day, included (YYYY-MM-DD)", cxxopts::value<std::string>())(
-        "cluster", "cluster (default: all clusters)", cxxopts::value<std::string>())(
-        "description", "free text", cxxopts::value<std::string>())(
+    options.add_options()("name", "SLURM account", OptionArg::kValue)(
+        "budget", "allocation in dollars", OptionArg::kValue)("start", "first day (YYYY-MM-DD)",
+                                                              OptionArg::kValue)(
+        "end", "last day, included (YYYY-MM-DD)", OptionArg::kValue)(
+        "cluster", "cluster (default: all clusters)", OptionArg::kValue)("description", "free text",
+                                                                         OptionArg::kValue)(
         "force", "create it even when holds already placed in the period exceed it");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
@@ -102,7 +102,7 @@ int create(Context& context, const Args& args) {
 
 int list(Context& context, const Args& args) {
     auto options = verb_options("list", "List budgets");
-    options.add_options()("cluster", "only this cluster's budgets", cxxopts::value<std::string>());
+    options.add_options()("cluster", "only this cluster's budgets", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -154,11 +154,11 @@ int show(Context& context, const Args& args) {
 
 int update(Context& context, const Args& args) {
     auto options = verb_options("update NAME", "Change an account's current budget");
-    options.add_options()("budget", "new total allocation", cxxopts::value<std::string>())(
-        "start", "new first day", cxxopts::value<std::string>())("end", "new last day, included",
-                                                                 cxxopts::value<std::string>())(
-        "description", "new description", cxxopts::value<std::string>())(
-        "cluster", "which cluster's budget", cxxopts::value<std::string>())(
+    options.add_options()("budget", "new total allocation", OptionArg::kValue)(
+        "start", "new first day", OptionArg::kValue)("end", "new last day, included",
+                                                     OptionArg::kValue)(
+        "description", "new description", OptionArg::kValue)("cluster", "which cluster's budget",
+                                                             OptionArg::kValue)(
         "force", "move the period even when holds placed in it would exceed the budget");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
@@ -200,13 +200,12 @@ CarryRule parse_carry_option(const std::optional<std::string>& text) {
 
 int rollover(Context& context, const Args& args) {
     auto options = verb_options("rollover NAME", "Create the next period of an account's budget");
-    options.add_options()("start", "first day (YYYY-MM-DD)", cxxopts::value<std::string>())(
-        "end", "last day, included (YYYY-MM-DD)", cxxopts::value<std::string>())(
-        "budget", "the new period's allocation in dollars", cxxopts::value<std::string>())(
-        "carry", "none (default), all, N% or max=AMOUNT of what is left",
-        cxxopts::value<std::string>())("cluster", "which cluster's budget",
-                                       cxxopts::value<std::string>())(
-        "description", "free text (default: the old budget's)", cxxopts::value<std::string>());
+    options.add_options()("start", "first day (YYYY-MM-DD)", OptionArg::kValue)(
+        "end", "last day, included (YYYY-MM-DD)", OptionArg::kValue)(
+        "budget", "the new period's allocation in dollars", OptionArg::kValue)(
+        "carry", "none (default), all, N% or max=AMOUNT of what is left", OptionArg::kValue)(
+        "cluster", "which cluster's budget", OptionArg::kValue)(
+        "description", "free text (default: the old budget's)", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -242,7 +241,7 @@ int rollover(Context& context, const Args& args) {
 int remove(Context& context, const Args& args) {
     auto options = verb_options("delete NAME", "Delete an account's current budget");
     options.add_options()("force", "release open holds first")("cluster", "which cluster's budget",
-                                                               cxxopts::value<std::string>());
+                                                               OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -258,9 +257,9 @@ int remove(Context& context, const Args& args) {
 
 int set_limit(Context& context, const Args& args) {
     auto options = verb_options("set-limit NAME", "Cap an account's spending on one partition");
-    options.add_options()("partition", "partition", cxxopts::value<std::string>())(
-        "limit", "cap in dollars", cxxopts::value<std::string>())(
-        "cluster", "which cluster's budget", cxxopts::value<std::string>());
+    options.add_options()("partition", "partition", OptionArg::kValue)(
+        "limit", "cap in dollars", OptionArg::kValue)("cluster", "which cluster's budget",
+                                                      OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -281,8 +280,8 @@ int move_money(Context& context, const Args& args, bool is_deposit) {
     const std::string verb = is_deposit ? "deposit" : "withdraw";
     auto options = verb_options(verb + " NAME AMOUNT",
                                 is_deposit ? "Add money to a budget" : "Take money from a budget");
-    options.add_options()("reason", "why (recorded in the journal)", cxxopts::value<std::string>())(
-        "cluster", "which cluster's budget", cxxopts::value<std::string>());
+    options.add_options()("reason", "why (recorded in the journal)", OptionArg::kValue)(
+        "cluster", "which cluster's budget", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 2);
     if (wants_help(context, options, parsed)) return kExitOk;

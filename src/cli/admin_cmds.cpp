@@ -37,7 +37,7 @@ namespace {
 int config_init(Context& context, const Args& args) {
     auto options = command_options("asbb config init", "Write a commented asbb.conf");
     options.add_options()("output", "where to write (default: $ASBB_CONF or /etc/asbb/asbb.conf)",
-                          cxxopts::value<std::string>())("force", "replace an existing file");
+                          OptionArg::kValue)("force", "replace an existing file");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;

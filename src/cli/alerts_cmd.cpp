@@ -62,8 +62,7 @@ Listing alert_listing(const std::vector<db::AlertRecord>& alerts) {
 int alerts_command(Context& context, const Args& args) {
     auto options = command_options("asbb alerts [ACCOUNT]",
                                    "List the budget threshold alerts the poller fired");
-    options.add_options()("since", "only alerts fired on or after DATE",
-                          cxxopts::value<std::string>());
+    options.add_options()("since", "only alerts fired on or after DATE", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;

@@ -34,14 +34,13 @@ int64_t parse_count(const std::string& option, const std::string& text, int64_t 
 int estimate_command(Context& context, const Args& args) {
     auto options = command_options("asbb estimate",
                                    "What a job would cost and whether its budget would hold it");
-    options.add_options()("account", "SLURM account", cxxopts::value<std::string>())(
-        "partition", "partition", cxxopts::value<std::string>())("nodes", "nodes (-N), default 1",
-                                                                 cxxopts::value<std::string>())(
-        "cpus", "CPUs in all, default 1", cxxopts::value<std::string>())(
-        "gpus", "GPUs in all, default 0", cxxopts::value<std::string>())(
-        "time", "time limit (sbatch --time forms), default: the rate's",
-        cxxopts::value<std::string>())("cluster", "cluster (default: ClusterName)",
-                                       cxxopts::value<std::string>());
+    options.add_options()("account", "SLURM account", OptionArg::kValue)(
+        "partition", "partition", OptionArg::kValue)("nodes", "nodes (-N), default 1",
+                                                     OptionArg::kValue)(
+        "cpus", "CPUs in all, default 1", OptionArg::kValue)("gpus", "GPUs in all, default 0",
+                                                             OptionArg::kValue)(
+        "time", "time limit (sbatch --time forms), default: the rate's", OptionArg::kValue)(
+        "cluster", "cluster (default: ClusterName)", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;

@@ -162,8 +162,8 @@ int explain_command(Context& context, const Args& args) {
     auto options = command_options("asbb explain JOBID | --hold=ID",
                                    "Everything asbb did with a job's money, from stored data");
     options.add_options()("hold", "a hold id (32 hex digits), for holds that never became a job",
-                          cxxopts::value<std::string>())(
-        "cluster", "the job's cluster (default: ClusterName)", cxxopts::value<std::string>());
+                          OptionArg::kValue)("cluster", "the job's cluster (default: ClusterName)",
+                                             OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;

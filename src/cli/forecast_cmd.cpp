@@ -172,7 +172,7 @@ int forecast_command(Context& context, const Args& args) {
     auto options = command_options(
         "asbb forecast ACCOUNT", "Burn rates, trend and projection of an account's budget period");
     options.add_options()("cluster", "which cluster's budget (all: the all-clusters one)",
-                          cxxopts::value<std::string>())("no-chart", "no chart of daily spend");
+                          OptionArg::kValue)("no-chart", "no chart of daily spend");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;

@@ -80,9 +80,8 @@ int holds_command(Context& context, const Args& args) {
     options.add_options()("state",
                           "open (default), pending, linked, charged, released, expired, "
                           "overrun (charged beyond the hold), all, or a comma-separated list",
-                          cxxopts::value<std::string>())(
-        "cluster", "only this cluster's holds (default: every cluster)",
-        cxxopts::value<std::string>());
+                          OptionArg::kValue)(
+        "cluster", "only this cluster's holds (default: every cluster)", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;

@@ -15,8 +15,8 @@ int job_context_command(Context& context, const Args& args) {
     auto options = command_options("asbb job-context",
                                    "Print one job's budget context as JSON (for aws-slurm-burst)");
     options.add_options()("job-id", "SLURM job id (an array task's id names its array)",
-                          cxxopts::value<std::string>())(
-        "cluster", "the job's cluster (default: ClusterName)", cxxopts::value<std::string>());
+                          OptionArg::kValue)("cluster", "the job's cluster (default: ClusterName)",
+                                             OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;

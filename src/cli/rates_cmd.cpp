@@ -19,12 +19,12 @@ namespace {
 
 constexpr const char* kRatesUsage = "usage: asbb rates set|list|delete ...";
 
-cxxopts::Options verb_options(const std::string& verb, const std::string& help) {
+CommandOptions verb_options(const std::string& verb, const std::string& help) {
     return command_options("asbb rates " + verb, help);
 }
 
 // --cluster=NAME or all (''); absent means all clusters.
-std::string cluster_option(const cxxopts::ParseResult& parsed) {
+std::string cluster_option(const ParsedOptions& parsed) {
     auto value = optional_value(parsed, "cluster");
     if (!value || *value == "all") return "";
     return parse_cluster(*value);
@@ -106,16 +106,15 @@ Listing rate_listing(const std::vector<db::Rate>& rates) {
 
 int set(Context& context, const Args& args) {
     auto options = verb_options("set", "Set (or replace) the node-hour price of a partition");
-    options.add_options()("partition", "SLURM partition", cxxopts::value<std::string>())(
-        "instance-type", "EC2 instance type of its nodes", cxxopts::value<std::string>())(
-        "node-hour", "price of one node for one hour, in dollars", cxxopts::value<std::string>())(
-        "default-time", "time limit for jobs that give none (SLURM format)",
-        cxxopts::value<std::string>())("cluster", "cluster, or all (default: all)",
-                                       cxxopts::value<std::string>())(
+    options.add_options()("partition", "SLURM partition", OptionArg::kValue)(
+        "instance-type", "EC2 instance type of its nodes", OptionArg::kValue)(
+        "node-hour", "price of one node for one hour, in dollars", OptionArg::kValue)(
+        "default-time", "time limit for jobs that give none (SLURM format)", OptionArg::kValue)(
+        "cluster", "cluster, or all (default: all)", OptionArg::kValue)(
         "cpus-per-node", "CPUs of one node (sizes jobs that give -n but not -N)",
-        cxxopts::value<std::string>())("gpus-per-node",
-                                       "GPUs of one node (sizes jobs that give --gpus but not -N)",
-                                       cxxopts::value<std::string>());
+        OptionArg::kValue)("gpus-per-node",
+                           "GPUs of one node (sizes jobs that give --gpus but not -N)",
+                           OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -153,7 +152,7 @@ int set(Context& context, const Args& args) {
 int list(Context& context, const Args& args) {
     auto options = verb_options("list", "List the rate card");
     options.add_options()("cluster", "only this cluster's rates (all: the all-clusters ones)",
-                          cxxopts::value<std::string>());
+                          OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -168,8 +167,8 @@ int list(Context& context, const Args& args) {
 
 int remove(Context& context, const Args& args) {
     auto options = verb_options("delete", "Delete a partition's rate: it is no longer budgeted");
-    options.add_options()("partition", "SLURM partition", cxxopts::value<std::string>())(
-        "cluster", "cluster, or all (default: all)", cxxopts::value<std::string>());
+    options.add_options()("partition", "SLURM partition", OptionArg::kValue)(
+        "cluster", "cluster, or all (default: all)", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;

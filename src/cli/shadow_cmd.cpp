@@ -107,8 +107,8 @@ int shadow_command(Context& context, const Args& args) {
     auto options =
         command_options("asbb shadow report [ACCOUNT]",
                         "List the jobs EnforcePolicy=shadow accepted that enforce would refuse");
-    options.add_options()("since", "only refusals on or after DATE", cxxopts::value<std::string>())(
-        "until", "only refusals before the end of DATE", cxxopts::value<std::string>())(
+    options.add_options()("since", "only refusals on or after DATE", OptionArg::kValue)(
+        "until", "only refusals before the end of DATE", OptionArg::kValue)(
         "summary", "one line per account and refusing level");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, Args(args.begin() + 1, args.end()), positional, 1);

@@ -181,7 +181,7 @@ int configure(Context& context, const Args& args) {
     options.add_options()("slurm-conf",
                           "slurm.conf to check (default: $SLURM_CONF or "
                           "/etc/slurm/slurm.conf)",
-                          cxxopts::value<std::string>())(
+                          OptionArg::kValue)(
         "apply", "write the lines into slurm.conf, keeping a dated backup");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);

@@ -137,7 +137,7 @@ int statement_command(Context& context, const Args& args) {
     auto options = command_options("asbb statement [ACCOUNT|--all]",
                                    "Each budget's statement for a month or a range of days");
     options.add_options()("period", "YYYY-MM, or DATE..DATE (both days included)",
-                          cxxopts::value<std::string>())("all", "every budgeted account");
+                          OptionArg::kValue)("all", "every budgeted account");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;

@@ -30,9 +30,9 @@ int create(Context& context, const Args& args) {
     auto options = command_options("asbb token create NAME",
                                    "Make an API token; its secret is printed once, on the last "
                                    "line");
-    options.add_options()("role", "reader or coordinator", cxxopts::value<std::string>())(
+    options.add_options()("role", "reader or coordinator", OptionArg::kValue)(
         "accounts", "comma-separated accounts (with the accounts below them), or all",
-        cxxopts::value<std::string>());
+        OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;

@@ -56,7 +56,7 @@ int64_t parse_job_id(const std::string& text) {
     return value;
 }
 
-Filters parse_filters(Context& context, const cxxopts::ParseResult& parsed) {
+Filters parse_filters(Context& context, const ParsedOptions& parsed) {
     Filters filters;
     auto last = optional_value(parsed, "last");
     auto start = optional_value(parsed, "start");
@@ -154,15 +154,14 @@ Listing transaction_listing(const std::vector<ListedRow>& rows) {
 int transactions_command(Context& context, const Args& args) {
     auto options = command_options("asbb transactions ACCOUNT",
                                    "The journal of an account's budgets, newest first");
-    options.add_options()("last", "only the last DURATION (30d, 12h, 2w)",
-                          cxxopts::value<std::string>())("start", "only from this date on",
-                                                         cxxopts::value<std::string>())(
-        "end", "only up to this date, included", cxxopts::value<std::string>())(
-        "type", "only these types (comma-separated)", cxxopts::value<std::string>())(
-        "job", "only rows of this SLURM job id", cxxopts::value<std::string>())(
-        "user", "only rows of this user", cxxopts::value<std::string>())(
+    options.add_options()("last", "only the last DURATION (30d, 12h, 2w)", OptionArg::kValue)(
+        "start", "only from this date on", OptionArg::kValue)(
+        "end", "only up to this date, included", OptionArg::kValue)(
+        "type", "only these types (comma-separated)", OptionArg::kValue)(
+        "job", "only rows of this SLURM job id", OptionArg::kValue)(
+        "user", "only rows of this user", OptionArg::kValue)(
         "cluster", "only the budget of this cluster (all: the all-clusters one)",
-        cxxopts::value<std::string>());
+        OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;

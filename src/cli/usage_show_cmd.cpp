@@ -163,9 +163,8 @@ int show(Context& context, const Args& args) {
     auto options =
         command_options("asbb usage show ACCOUNT", "Budget, partitions and sub-account roll-up");
     options.add_options()("cluster", "cluster whose SLURM tree to use (default: ClusterName)",
-                          cxxopts::value<std::string>())(
-        "period", "current (default), or a date inside the period to show",
-        cxxopts::value<std::string>());
+                          OptionArg::kValue)(
+        "period", "current (default), or a date inside the period to show", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;

@@ -111,10 +111,9 @@ std::vector<ColumnSpec> summary_columns() {
 int usage_summary(Context& context, const Args& args) {
     auto options = command_options("asbb usage summary", "Every budgeted account of a cluster");
     options.add_options()("cluster", "cluster whose SLURM tree to use (default: ClusterName)",
-                          cxxopts::value<std::string>())(
-        "period", "current (default), or a date: the periods containing it",
-        cxxopts::value<std::string>())("sort", "tree (default), used, available or burn",
-                                       cxxopts::value<std::string>());
+                          OptionArg::kValue)(
+        "period", "current (default), or a date: the periods containing it", OptionArg::kValue)(
+        "sort", "tree (default), used, available or burn", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
