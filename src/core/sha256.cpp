@@ -16,10 +16,8 @@ constexpr std::array<uint32_t, 64> kRound = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-using State = std::array<uint32_t, 8>;
-
 // One 64-byte block into the state (FIPS 180-4, 6.2.2).
-void compress(State& h, const uint8_t* block) {
+void compress(Sha256::State& h, const uint8_t* block) {
     std::array<uint32_t, 64> w{};
     for (int t = 0; t < 16; ++t) {
         w[t] = uint32_t{block[4 * t]} << 24 | uint32_t{block[4 * t + 1]} << 16 |
@@ -30,7 +28,7 @@ void compress(State& h, const uint8_t* block) {
         const uint32_t s1 = std::rotr(w[t - 2], 17) ^ std::rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
         w[t] = w[t - 16] + s0 + w[t - 7] + s1;
     }
-    State v = h;
+    Sha256::State v = h;
     for (int t = 0; t < 64; ++t) {
         const uint32_t e = v[4];
         const uint32_t a = v[0];
@@ -45,26 +43,46 @@ void compress(State& h, const uint8_t* block) {
 
 }  // namespace
 
-Sha256Digest sha256(std::string_view data) {
-    State h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+Sha256::Sha256()
+    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+
+void Sha256::update(std::string_view data) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
-    size_t whole = data.size() / 64 * 64;
-    for (size_t at = 0; at < whole; at += 64) compress(h, bytes + at);
+    size_t at = 0;
+    total_bytes_ += data.size();
+    if (pending_bytes_ > 0) {
+        while (at < data.size() && pending_bytes_ < 64) pending_[pending_bytes_++] = bytes[at++];
+        if (pending_bytes_ < 64) return;
+        compress(state_, pending_.data());
+        pending_bytes_ = 0;
+    }
+    for (; at + 64 <= data.size(); at += 64) compress(state_, bytes + at);
+    while (at < data.size()) pending_[pending_bytes_++] = bytes[at++];
+}
+
+Sha256Digest Sha256::finish() {
     // The tail, 0x80, zeros and the length in bits, in one or two blocks.
     std::array<uint8_t, 128> tail{};
-    const size_t rest = data.size() - whole;
-    for (size_t i = 0; i < rest; ++i) tail[i] = bytes[whole + i];
-    tail[rest] = 0x80;
-    const size_t tail_size = rest < 56 ? 64 : 128;
-    const uint64_t bits = uint64_t{data.size()} * 8;
+    for (size_t i = 0; i < pending_bytes_; ++i) tail[i] = pending_[i];
+    tail[pending_bytes_] = 0x80;
+    const size_t tail_size = pending_bytes_ < 56 ? 64 : 128;
+    const uint64_t bits = total_bytes_ * 8;
     for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
-    for (size_t at = 0; at < tail_size; at += 64) compress(h, tail.data() + at);
+    for (size_t at = 0; at < tail_size; at += 64) compress(state_, tail.data() + at);
     Sha256Digest digest{};
-    for (size_t i = 0; i < h.size(); ++i) {
-        for (int j = 0; j < 4; ++j) digest[4 * i + j] = static_cast<uint8_t>(h[i] >> (24 - 8 * j));
+    for (size_t i = 0; i < state_.size(); ++i) {
+        for (int j = 0; j < 4; ++j) {
+            digest[4 * i + j] = static_cast<uint8_t>(state_[i] >> (24 - 8 * j));
+        }
     }
     return digest;
+}
+
+Sha256Digest sha256(std::string_view data) {
+    Sha256 hash;
+    hash.update(data);
+    return hash.finish();
 }
 
 std::string lower_hex(std::span<const uint8_t> bytes) {

@@ -47,5 +47,18 @@ TEST(Sha256, AgreesWithSha256sumAroundEveryPaddingEdge) {
     }
 }
 
+TEST(Sha256, InPiecesIsTheSameDigest) {
+    // A bill file is hashed as it is read, in pieces of any size.
+    std::string data;
+    for (size_t i = 0; i < 1000; ++i) data += static_cast<char>((i * 37 + 11) & 0xff);
+    for (size_t piece : {1, 3, 63, 64, 65, 200, 999}) {
+        Sha256 hash;
+        for (size_t at = 0; at < data.size(); at += piece) hash.update(data.substr(at, piece));
+        EXPECT_EQ(lower_hex(hash.finish()), sha256_hex(data)) << piece << "-byte pieces";
+    }
+    Sha256 empty;
+    EXPECT_EQ(lower_hex(empty.finish()), sha256_hex(""));
+}
+
 }  // namespace
 }  // namespace asbb
