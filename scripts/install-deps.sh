@@ -15,7 +15,7 @@ set -euo pipefail
 PKGS=(
 	# build
 	build-essential cmake pkg-config
-	libmariadb-dev libcurl4-openssl-dev rapidjson-dev libcxxopts-dev
+	libmariadb-dev libcurl4-openssl-dev rapidjson-dev libcxxopts-dev zlib1g-dev
 	libspdlog-dev libfmt-dev libgtest-dev libslurm-dev libmunge-dev
 	# asbb service: HTTP server (Debian builds it as a library)
 	libcpp-httplib-dev

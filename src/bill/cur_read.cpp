@@ -1,0 +1,129 @@
+#include "bill/cur_read.hpp"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "bill/cur_file.hpp"
+#include "bill/cur_manifest.hpp"
+#include "core/csv_reader.hpp"
+#include "core/cur_columns.hpp"
+
+namespace asbb::bill {
+
+namespace {
+
+using PeriodKey = std::pair<std::string, std::string>;  // period, payer
+using Totals = std::map<PeriodKey, CurPeriodTotal>;
+
+Expected<bool> add_line(Totals& totals, const CurLine& line) {
+    auto [it, added] = totals.try_emplace({line.billing_period, line.payer_account});
+    CurPeriodTotal& total = it->second;
+    if (added) {
+        total.billing_period = line.billing_period;
+        total.payer_account = line.payer_account;
+    }
+    ++total.lines;
+    auto& by_kind = total.cost_by_kind[static_cast<size_t>(line.kind)];
+    auto kind_sum = by_kind.plus(line.cost);
+    auto sum = total.total.plus(line.cost);
+    if (!kind_sum || !sum) return make_error("the period's total leaves the range asbb sums in");
+    by_kind = *kind_sum;
+    total.total = *sum;
+    if (line.is_instance_hours()) {
+        auto instance_sum = total.instance_hours_cost.plus(line.cost);
+        if (!instance_sum) return make_error("the period's total leaves the range asbb sums in");
+        total.instance_hours_cost = *instance_sum;
+        ++total.instance_hours_lines;
+    }
+    return true;
+}
+
+// One report file's lines into totals; returns its content digest.
+Expected<std::string> read_file(const std::string& path, const CurReadOptions& options,
+                                Totals& totals, int64_t& lines) {
+    try {
+        CurFile file(path);
+        CsvReader reader([&](char* buffer, size_t capacity) { return file.read(buffer, capacity); },
+                         options.max_line_bytes);
+        std::vector<std::string> fields;
+        auto header = reader.next(fields);
+        if (!header) return make_error(path + ": " + header.error());
+        if (!*header) return make_error(path + ": empty: no header line");
+        auto columns = read_cur_header(fields);
+        if (!columns) return make_error(path + ": not a Cost and Usage Report: " + columns.error());
+        int64_t file_lines = 0;
+        for (;;) {
+            auto more = reader.next(fields);
+            if (!more) return make_error(path + ": " + more.error());
+            if (!*more) break;
+            const std::string at = path + ": line " + std::to_string(reader.record_line()) + ": ";
+            auto line = read_cur_line(*columns, fields);
+            if (!line) return make_error(at + line.error());
+            if (!line->currency.empty() && line->currency != options.currency) {
+                return make_error(at + "currency " + line->currency + ", but asbb accounts in " +
+                                  options.currency + " (BillCurrency)");
+            }
+            auto added = add_line(totals, *line);
+            if (!added) return make_error(at + added.error());
+            if (options.on_line) options.on_line(*line);
+            ++file_lines;
+        }
+        if (file_lines == 0) return make_error(path + ": no line items after the header");
+        lines += file_lines;
+        return file.content_sha256();
+    } catch (const BillFileError& e) {
+        return make_error(path + ": " + e.what());
+    }
+}
+
+// The report files the inputs stand for, manifests replaced by what they list.
+Expected<std::vector<std::string>> expand_inputs(const std::vector<std::string>& inputs,
+                                                 std::string& manifest_version) {
+    std::vector<std::string> files;
+    for (const std::string& input : inputs) {
+        if (!looks_like_manifest(input)) {
+            files.push_back(input);
+            continue;
+        }
+        auto manifest = read_cur_manifest(input);
+        if (!manifest) return make_error(manifest.error());
+        if (!manifest->version_id.empty()) manifest_version = manifest->version_id;
+        files.insert(files.end(), manifest->files.begin(), manifest->files.end());
+    }
+    std::vector<std::string> sorted = files;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+        return make_error(*std::adjacent_find(sorted.begin(), sorted.end()) +
+                          ": given twice (a file's lines are counted once)");
+    }
+    return files;
+}
+
+}  // namespace
+
+Expected<CurReading> read_cur(const std::vector<std::string>& inputs,
+                              const CurReadOptions& options) {
+    CurReading reading;
+    auto files = expand_inputs(inputs, reading.manifest_version);
+    if (!files) return make_error(files.error());
+    reading.files = std::move(*files);
+    Totals totals;
+    std::vector<std::string> digests;
+    for (const std::string& path : reading.files) {
+        auto digest = read_file(path, options, totals, reading.lines);
+        if (!digest) return make_error(digest.error());
+        digests.push_back(std::move(*digest));
+    }
+    std::sort(digests.begin(), digests.end());
+    if (std::adjacent_find(digests.begin(), digests.end()) != digests.end()) {
+        return make_error("two of the files have the same content (a line is counted once)");
+    }
+    Sha256 hash;
+    for (const std::string& digest : digests) hash.update(digest);
+    reading.content_sha256 = lower_hex(hash.finish());
+    for (auto& [key, total] : totals) reading.periods.push_back(std::move(total));
+    return reading;
+}
+
+}  // namespace asbb::bill
