@@ -46,6 +46,8 @@ Verbs:
   statement ACCOUNT|--all --period=YYYY-MM|DATE..DATE
   alerts [ACCOUNT] [--since=DATE]
   shadow report [ACCOUNT] [--since=DATE] [--until=DATE] [--summary]
+  bill import FILE... [--dry-run]
+  bill show [--month=YYYY-MM] [--all-versions]
 
   estimate --account=ACCOUNT --partition=PARTITION [--nodes=N] [--cpus=N]
            [--gpus=N] [--time=TIMELIMIT] [--cluster=NAME]
@@ -147,6 +149,7 @@ int dispatch(Context& context, const Args& args) {
     if (verb == "alerts") return alerts_command(context, rest);
     if (verb == "shadow") return shadow_command(context, rest);
     if (verb == "explain") return explain_command(context, rest);
+    if (verb == "bill") return bill_command(context, rest);
     usage_error("unknown verb '" + verb + "' (see asbb --help)");
 }
 

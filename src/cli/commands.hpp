@@ -32,5 +32,6 @@ int statement_command(Context& context, const Args& args);
 int alerts_command(Context& context, const Args& args);
 int shadow_command(Context& context, const Args& args);
 int explain_command(Context& context, const Args& args);
+int bill_command(Context& context, const Args& args);
 
 }  // namespace asbb::cli

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -522,6 +523,20 @@ const std::vector<KeyInfo>& keys() {
          false, "",
          [](std::string_view v, Config& c) { return set_number(v, 1, 100, "", c.alert_attempts); },
          [](const Config& c) { return std::to_string(c.alert_attempts); }},
+        {"BillCurrency", "The AWS bill (asbb bill import)",
+         "The currency of the Cost and Usage Reports asbb imports, as their\n"
+         "line_item_currency_code writes it (three capital letters). A line in\n"
+         "any other currency refuses the whole import. Default: USD.",
+         false, "",
+         [](std::string_view v, Config& c) -> Problem {
+             const bool code = v.size() == 3 && std::all_of(v.begin(), v.end(), [](char ch) {
+                                   return ch >= 'A' && ch <= 'Z';
+                               });
+             if (!code) return "must be a currency code such as USD, got " + quoted(v);
+             c.bill_currency = std::string(v);
+             return std::nullopt;
+         },
+         [](const Config& c) { return c.bill_currency; }},
         {"ServiceAddress", "Service (asbb service start: the REST API)",
          "HOST:PORT the service listens on, e.g. 0.0.0.0:8080; port 1 to 65535.\n"
          "Every request is authenticated with MUNGE.",

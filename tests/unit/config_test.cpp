@@ -573,7 +573,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 40);
+    EXPECT_EQ(uncommented, 41);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;
@@ -895,6 +895,10 @@ TEST(ConfigKeys, AlertDelivery) {
     ExpectRefused("AlertWebhook", "http://a b");
     EXPECT_EQ(Accept("AlertTimeout=250").alert_timeout_ms, 250);
     ExpectRefused("AlertTimeout", "50");
+    EXPECT_EQ(Accept("BillCurrency=EUR").bill_currency, "EUR");
+    EXPECT_EQ(Accept("").bill_currency, "USD");
+    ExpectRefused("BillCurrency", "usd");
+    ExpectRefused("BillCurrency", "DOLLARS");
     EXPECT_EQ(Accept("AlertAttempts=3").alert_attempts, 3);
     ExpectRefused("AlertAttempts", "0");
 }

@@ -1,0 +1,182 @@
+// asbb bill import FILE... [--dry-run] and asbb bill show [--month=YYYY-MM]
+// [--all-versions]: the AWS bill's Cost and Usage Reports, read exactly and
+// recorded per billing period and payer account, one current version each.
+#include <ostream>
+
+#include "bill/cur_read.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "core/names.hpp"
+#include "db/bill_imports.hpp"
+#include "util/local_time.hpp"
+
+namespace asbb::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: asbb bill import FILE... [--dry-run]\n"
+    "       asbb bill show [--month=YYYY-MM] [--all-versions]";
+
+// Each stored figure is its lines' exact sum rounded once (half away from
+// zero) to the micro-dollar.
+Money rounded(const ExactAmount& amount, const std::string& what) {
+    auto money = amount.to_money();
+    if (!money) user_error(what + ": " + money.error());
+    return *money;
+}
+
+db::BillImport import_of(const bill::CurReading& reading, const bill::CurPeriodTotal& period,
+                         Context& context) {
+    db::BillImport b;
+    b.billing_period = period.billing_period;
+    b.payer_account = period.payer_account;
+    b.content_sha256 = reading.content_sha256;
+    b.manifest_version = reading.manifest_version;
+    for (const auto& path : reading.files) b.files.push_back(path.substr(path.rfind('/') + 1));
+    b.currency = context.config().bill_currency;
+    b.line_count = period.lines;
+    const std::string what = period.billing_period + " payer " + period.payer_account;
+    Money* by_kind[] = {&b.usage, &b.discount, &b.fee, &b.tax, &b.other};
+    for (size_t kind = 0; kind < bill::kCurLineKinds; ++kind) {
+        *by_kind[kind] = rounded(period.cost_by_kind[kind], what);
+    }
+    b.instance_hours = rounded(period.instance_hours_cost, what);
+    b.total = rounded(period.total, what);
+    b.imported_at_s = context.now_s;
+    b.imported_by = context.actor;
+    return b;
+}
+
+std::vector<ColumnSpec> import_columns() {
+    return {{"Period", Align::kLeft},
+            {"Payer", Align::kLeft},
+            {"ID"},
+            {"Lines"},
+            {"Usage"},
+            {"Discounts"},
+            {"Fees"},
+            {"Tax"},
+            {"Other"},
+            {"Instances"},
+            {"Total"}};
+}
+
+std::vector<Cell> import_cells(const db::BillImport& b) {
+    return {b.billing_period,
+            b.payer_account,
+            b.id == 0 ? Cell{} : Cell{b.id},
+            b.line_count,
+            b.usage,
+            b.discount,
+            b.fee,
+            b.tax,
+            b.other,
+            b.instance_hours,
+            b.total};
+}
+
+// What importing b does, without writing: the same rule record_bill_import applies.
+std::string planned_action(Context& context, const db::BillImport& b) {
+    auto current = db::current_bill_import(context.session(), b.billing_period, b.payer_account);
+    if (!current) return "would import";
+    if (current->content_sha256 == b.content_sha256) {
+        return "unchanged: the same as #" + std::to_string(current->id);
+    }
+    return "would replace #" + std::to_string(current->id);
+}
+
+std::string recorded_action(const db::BillImportResult& result) {
+    switch (result.outcome) {
+        case db::BillImportOutcome::kNew:
+            return "imported";
+        case db::BillImportOutcome::kReplaced:
+            return "replaced #" + std::to_string(result.replaced->id);
+        case db::BillImportOutcome::kUnchanged:
+            break;
+    }
+    return "unchanged: the same as #" + std::to_string(result.id);
+}
+
+int import_command(Context& context, const Args& args) {
+    auto options = command_options("asbb bill import FILE...",
+                                   "Import AWS Cost and Usage Report files (.csv, .csv.gz) or "
+                                   "the manifest of a delivery");
+    options.add_options()("dry-run", "read and check everything, print the result, write nothing");
+    std::vector<std::string> files;
+    auto parsed = parse_options(options, args, files, 10000);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    if (files.empty()) usage_error(kUsage);
+    bill::CurReadOptions read_options;
+    read_options.currency = context.config().bill_currency;
+    auto reading = bill::read_cur(files, read_options);
+    if (!reading) user_error(reading.error());
+    const bool dry_run = parsed.count("dry-run") > 0;
+    Listing listing;
+    listing.columns = import_columns();
+    listing.columns.push_back({"Action", Align::kLeft});
+    for (const auto& period : reading->periods) {
+        db::BillImport b = import_of(*reading, period, context);
+        std::string action;
+        if (dry_run) {
+            action = planned_action(context, b);
+        } else {
+            auto result = db::record_bill_import(context.session(), b);
+            b.id = result.id;
+            action = recorded_action(result);
+        }
+        auto cells = import_cells(b);
+        cells.push_back(action);
+        listing.rows.push_back(std::move(cells));
+    }
+    print_listing(context, listing);
+    return kExitOk;
+}
+
+int show_command(Context& context, const Args& args) {
+    auto options = command_options("asbb bill show",
+                                   "The imported AWS bill: one row per billing period and payer");
+    options.add_options()("month", "only the billing period YYYY-MM", OptionArg::kValue)(
+        "all-versions", "also the versions a newer import replaced");
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 0);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    db::BillImportFilter filter;
+    if (auto month = optional_value(parsed, "month")) {
+        auto start = parse_cur_timestamp(*month + "-01");
+        if (month->size() != 7 || !start)
+            usage_error("--month: give YYYY-MM, got " + quote_input(*month));
+        filter.period = *month;
+    }
+    filter.with_replaced = parsed.count("all-versions") > 0;
+    Listing listing;
+    listing.columns = import_columns();
+    for (const char* name : {"Imported", "By", "Replaced", "Files"}) {
+        listing.columns.push_back({name, Align::kLeft});
+    }
+    for (const auto& b : db::list_bill_imports(context.session(), filter)) {
+        auto cells = import_cells(b);
+        std::string files;
+        for (const auto& file : b.files) files += (files.empty() ? "" : " ") + file;
+        cells.insert(
+            cells.end(),
+            {format_local_datetime(b.imported_at_s), b.imported_by,
+             b.replaced_by ? "by #" + std::to_string(*b.replaced_by) : std::string(), files});
+        listing.rows.push_back(std::move(cells));
+    }
+    print_listing(context, listing);
+    return kExitOk;
+}
+
+}  // namespace
+
+int bill_command(Context& context, const Args& args) {
+    if (args.empty()) usage_error(kUsage);
+    const Args rest(args.begin() + 1, args.end());
+    if (args[0] == "import") return import_command(context, rest);
+    if (args[0] == "show") return show_command(context, rest);
+    usage_error(kUsage);
+}
+
+}  // namespace asbb::cli
