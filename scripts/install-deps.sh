@@ -40,7 +40,7 @@ PKGS=(
 # On the test host only: formatting checks, the service benchmark's load
 # generator (wrk), systemd-analyze verify of the units in etc/, and
 # debootstrap for the other SLURM targets' chroots.
-HOST_PKGS=(clang-format wrk systemd debootstrap)
+HOST_PKGS=(clang-format wrk systemd debootstrap time)
 [ "${ASBB_DEPS:-host}" = target ] || PKGS+=("${HOST_PKGS[@]}")
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }
