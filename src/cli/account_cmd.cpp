@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kAccountUsage =
     "usage: asbb account create|list|show|update|rollover|delete|set-limit|deposit|withdraw ...";
 
-CommandOptions verb_options(const std::string& verb, const std::string& help) {
+CommandOptions account_verb_options(const std::string& verb, const std::string& help) {
     return command_options("asbb account " + verb, help);
 }
 
@@ -64,8 +64,8 @@ Listing limit_listing(const std::vector<db::PartitionLimit>& limits) {
     return listing;
 }
 
-int create(Context& context, const Args& args) {
-    auto options = verb_options("create", "Create a budget for a SLURM account");
+int create_budget(Context& context, const Args& args) {
+    auto options = account_verb_options("create", "Create a budget for a SLURM account");
     options.add_options()("name", "SLURM account", OptionArg::kValue)(
         "budget", "allocation in dollars", OptionArg::kValue)("start", "first day (YYYY-MM-DD)",
                                                               OptionArg::kValue)(
@@ -100,8 +100,8 @@ int create(Context& context, const Args& args) {
     return kExitOk;
 }
 
-int list(Context& context, const Args& args) {
-    auto options = verb_options("list", "List budgets");
+int list_budgets(Context& context, const Args& args) {
+    auto options = account_verb_options("list", "List budgets");
     options.add_options()("cluster", "only this cluster's budgets", OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
@@ -119,8 +119,8 @@ int list(Context& context, const Args& args) {
     return kExitOk;
 }
 
-int show(Context& context, const Args& args) {
-    auto options = verb_options("show NAME", "Show an account's budgets and partition limits");
+int show_account(Context& context, const Args& args) {
+    auto options = account_verb_options("show NAME", "Show an account's budgets and partition limits");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -153,7 +153,7 @@ int show(Context& context, const Args& args) {
 }
 
 int update(Context& context, const Args& args) {
-    auto options = verb_options("update NAME", "Change an account's current budget");
+    auto options = account_verb_options("update NAME", "Change an account's current budget");
     options.add_options()("budget", "new total allocation", OptionArg::kValue)(
         "start", "new first day", OptionArg::kValue)("end", "new last day, included",
                                                      OptionArg::kValue)(
@@ -199,7 +199,7 @@ CarryRule parse_carry_option(const std::optional<std::string>& text) {
 }
 
 int rollover(Context& context, const Args& args) {
-    auto options = verb_options("rollover NAME", "Create the next period of an account's budget");
+    auto options = account_verb_options("rollover NAME", "Create the next period of an account's budget");
     options.add_options()("start", "first day (YYYY-MM-DD)", OptionArg::kValue)(
         "end", "last day, included (YYYY-MM-DD)", OptionArg::kValue)(
         "budget", "the new period's allocation in dollars", OptionArg::kValue)(
@@ -238,8 +238,8 @@ int rollover(Context& context, const Args& args) {
     return kExitOk;
 }
 
-int remove(Context& context, const Args& args) {
-    auto options = verb_options("delete NAME", "Delete an account's current budget");
+int remove_budget(Context& context, const Args& args) {
+    auto options = account_verb_options("delete NAME", "Delete an account's current budget");
     options.add_options()("force", "release open holds first")("cluster", "which cluster's budget",
                                                                OptionArg::kValue);
     std::vector<std::string> positional;
@@ -256,7 +256,7 @@ int remove(Context& context, const Args& args) {
 }
 
 int set_limit(Context& context, const Args& args) {
-    auto options = verb_options("set-limit NAME", "Cap an account's spending on one partition");
+    auto options = account_verb_options("set-limit NAME", "Cap an account's spending on one partition");
     options.add_options()("partition", "partition", OptionArg::kValue)(
         "limit", "cap in dollars", OptionArg::kValue)("cluster", "which cluster's budget",
                                                       OptionArg::kValue);
@@ -278,7 +278,7 @@ int set_limit(Context& context, const Args& args) {
 
 int move_money(Context& context, const Args& args, bool is_deposit) {
     const std::string verb = is_deposit ? "deposit" : "withdraw";
-    auto options = verb_options(verb + " NAME AMOUNT",
+    auto options = account_verb_options(verb + " NAME AMOUNT",
                                 is_deposit ? "Add money to a budget" : "Take money from a budget");
     options.add_options()("reason", "why (recorded in the journal)", OptionArg::kValue)(
         "cluster", "which cluster's budget", OptionArg::kValue);
@@ -313,12 +313,12 @@ int account_command(Context& context, const Args& args) {
     if (args.empty()) usage_error(kAccountUsage);
     const std::string& verb = args[0];
     const Args rest(args.begin() + 1, args.end());
-    if (verb == "create") return create(context, rest);
-    if (verb == "list") return list(context, rest);
-    if (verb == "show") return show(context, rest);
+    if (verb == "create") return create_budget(context, rest);
+    if (verb == "list") return list_budgets(context, rest);
+    if (verb == "show") return show_account(context, rest);
     if (verb == "update") return update(context, rest);
     if (verb == "rollover") return rollover(context, rest);
-    if (verb == "delete") return remove(context, rest);
+    if (verb == "delete") return remove_budget(context, rest);
     if (verb == "set-limit") return set_limit(context, rest);
     if (verb == "deposit") return move_money(context, rest, true);
     if (verb == "withdraw") return move_money(context, rest, false);

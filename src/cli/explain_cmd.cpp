@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "core/hold_id.hpp"
 #include "core/hold_sizing.hpp"
+#include "core/job_id.hpp"
 #include "db/hold_story.hpp"
 #include "db/slurm_jobs.hpp"
 #include "db/slurm_tree.hpp"
@@ -180,7 +181,7 @@ int explain_command(Context& context, const Args& args) {
         ids.push_back(id->hex());
         subject = "hold " + id->hex();
     } else {
-        const auto job_id = report::parse_job_id(positional[0]);
+        const auto job_id = parse_slurm_job_id(positional[0], ArrayTask::kAccepted);
         if (!job_id) usage_error("JOBID: " + job_id.error());
         const std::string cluster = job_cluster(context, optional_value(parsed, "cluster"));
         subject = "job " + std::to_string(*job_id) + " on cluster " + cluster;

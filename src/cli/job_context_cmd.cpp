@@ -7,6 +7,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "core/job_id.hpp"
 #include "report/job_context_json.hpp"
 
 namespace asbb::cli {
@@ -20,7 +21,7 @@ int job_context_command(Context& context, const Args& args) {
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
-    const auto job_id = report::parse_job_id(required_value(parsed, "job-id"));
+    const auto job_id = parse_slurm_job_id(required_value(parsed, "job-id"), ArrayTask::kAccepted);
     if (!job_id) usage_error("--job-id: " + job_id.error());
     const std::string cluster = job_cluster(context, optional_value(parsed, "cluster"));
 

@@ -4,6 +4,7 @@
 #include <set>
 #include <string_view>
 
+#include "core/ascii.hpp"
 #include "core/names.hpp"
 
 namespace asbb::cli {
@@ -45,16 +46,12 @@ std::optional<std::string> ParsedOptions::value(const std::string& name) const {
 
 namespace {
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
 // "-5", "-0.5", "-.5": a negative number. No asbb option starts with a digit
 // or '.', but cxxopts would take "-5" for option '5' and answer "Option '5'
 // does not exist", which hides what is wrong.
 bool looks_negative(const std::string& arg) {
     if (arg.size() < 2 || arg[0] != '-') return false;
-    return is_digit(arg[1]) || (arg[1] == '.' && arg.size() > 2 && is_digit(arg[2]));
+    return is_ascii_digit(arg[1]) || (arg[1] == '.' && arg.size() > 2 && is_ascii_digit(arg[2]));
 }
 
 // The long names of the options that take a value: "--reason -5" gives
@@ -127,6 +124,9 @@ ParsedOptions parse_options(CommandOptions& command, const std::vector<std::stri
     cxxopts::Options& options = command.impl().options;
     options.add_options()("positional", "", cxxopts::value<std::vector<std::string>>());
     options.parse_positional({"positional"});
+    // The command's name already says which arguments it takes
+    // ("asbb reconcile JOBID"); cxxopts would add "positional parameters".
+    options.positional_help("");
     std::map<std::string, std::string> negatives;
     std::vector<std::string> argv_text;
     argv_text.push_back(options.program());

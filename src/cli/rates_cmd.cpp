@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kRatesUsage = "usage: asbb rates set|list|delete ...";
 
-CommandOptions verb_options(const std::string& verb, const std::string& help) {
+CommandOptions rates_verb_options(const std::string& verb, const std::string& help) {
     return command_options("asbb rates " + verb, help);
 }
 
@@ -105,7 +105,7 @@ Listing rate_listing(const std::vector<db::Rate>& rates) {
 }
 
 int set(Context& context, const Args& args) {
-    auto options = verb_options("set", "Set (or replace) the node-hour price of a partition");
+    auto options = rates_verb_options("set", "Set (or replace) the node-hour price of a partition");
     options.add_options()("partition", "SLURM partition", OptionArg::kValue)(
         "instance-type", "EC2 instance type of its nodes", OptionArg::kValue)(
         "node-hour", "price of one node for one hour, in dollars", OptionArg::kValue)(
@@ -149,8 +149,8 @@ int set(Context& context, const Args& args) {
     return kExitOk;
 }
 
-int list(Context& context, const Args& args) {
-    auto options = verb_options("list", "List the rate card");
+int list_rates(Context& context, const Args& args) {
+    auto options = rates_verb_options("list", "List the rate card");
     options.add_options()("cluster", "only this cluster's rates (all: the all-clusters ones)",
                           OptionArg::kValue);
     std::vector<std::string> positional;
@@ -165,8 +165,8 @@ int list(Context& context, const Args& args) {
     return kExitOk;
 }
 
-int remove(Context& context, const Args& args) {
-    auto options = verb_options("delete", "Delete a partition's rate: it is no longer budgeted");
+int remove_rate(Context& context, const Args& args) {
+    auto options = rates_verb_options("delete", "Delete a partition's rate: it is no longer budgeted");
     options.add_options()("partition", "SLURM partition", OptionArg::kValue)(
         "cluster", "cluster, or all (default: all)", OptionArg::kValue);
     std::vector<std::string> positional;
@@ -189,8 +189,8 @@ int rates_command(Context& context, const Args& args) {
     const std::string& verb = args[0];
     const Args rest(args.begin() + 1, args.end());
     if (verb == "set") return set(context, rest);
-    if (verb == "list") return list(context, rest);
-    if (verb == "delete") return remove(context, rest);
+    if (verb == "list") return list_rates(context, rest);
+    if (verb == "delete") return remove_rate(context, rest);
     usage_error("unknown rates verb '" + verb + "' (" + kRatesUsage + ")");
 }
 

@@ -2,33 +2,17 @@
 // charge each finished run once, apply a late cost file, close the hold once
 // the job has ended). The steps are the poller's own (poller/reconcile.hpp),
 // so a second call, or the poller's next pass, changes nothing.
-#include <charconv>
 #include <ostream>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/live_jobs_source.hpp"
 #include "cli/output.hpp"
-#include "core/names.hpp"
+#include "core/job_id.hpp"
 #include "pass_options.hpp"
 #include "reconcile.hpp"
 
 namespace asbb::cli {
-
-namespace {
-
-// SLURM job ids are 32-bit and never 0 (NO_VAL and above are not ids).
-int64_t parse_job_id(const std::string& text) {
-    int64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1 ||
-        value >= 4'294'967'294) {
-        usage_error("invalid job id " + quote_input(text) + ": give a SLURM job id such as 4242");
-    }
-    return value;
-}
-
-}  // namespace
 
 int reconcile_command(Context& context, const Args& args) {
     auto options = command_options("asbb reconcile JOBID",
@@ -37,7 +21,9 @@ int reconcile_command(Context& context, const Args& args) {
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;
     if (positional.empty()) usage_error("usage: asbb reconcile JOBID");
-    const int64_t job_id = parse_job_id(positional[0]);
+    const auto job_id_read = parse_slurm_job_id(positional[0]);
+    if (!job_id_read) usage_error("JOBID: " + job_id_read.error());
+    const int64_t job_id = *job_id_read;
 
     std::optional<std::vector<poller::LiveJob>> live;
     auto loaded = load_live_jobs_for_cli();

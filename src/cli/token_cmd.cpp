@@ -26,7 +26,7 @@ std::string parse_token_name(const std::string& text) {
     return *name;
 }
 
-int create(Context& context, const Args& args) {
+int create_token(Context& context, const Args& args) {
     auto options = command_options("asbb token create NAME",
                                    "Make an API token; its secret is printed once, on the last "
                                    "line");
@@ -82,7 +82,7 @@ Listing token_listing(const std::vector<db::TokenRecord>& tokens) {
     return listing;
 }
 
-int list(Context& context, const Args& args) {
+int list_tokens(Context& context, const Args& args) {
     auto options = command_options("asbb token list", "List API tokens (never their secrets)");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
@@ -117,8 +117,8 @@ int token_command(Context& context, const Args& args) {
     if (args.empty()) usage_error(kTokenUsage);
     const std::string& verb = args[0];
     const Args rest(args.begin() + 1, args.end());
-    if (verb == "create") return create(context, rest);
-    if (verb == "list") return list(context, rest);
+    if (verb == "create") return create_token(context, rest);
+    if (verb == "list") return list_tokens(context, rest);
     if (verb == "revoke") return revoke(context, rest);
     usage_error("unknown token verb '" + verb + "' (" + kTokenUsage + ")");
 }

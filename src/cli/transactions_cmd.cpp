@@ -1,12 +1,12 @@
 // asbb transactions ACCOUNT: the journal of an account's budgets, newest
 // first, with the balance (available) after every row.
 #include <algorithm>
-#include <charconv>
 #include <ostream>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "core/job_id.hpp"
 #include "core/names.hpp"
 #include "core/split.hpp"
 #include "core/time_parse.hpp"
@@ -45,17 +45,6 @@ std::vector<std::string> parse_kinds(const std::string& text) {
     return kinds;
 }
 
-// SLURM job ids are 32-bit and never 0.
-int64_t parse_job_id(const std::string& text) {
-    int64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
-        value > 4'294'967'295) {
-        usage_error("--job: " + quote_input(text) + " is not a SLURM job id (1 to 4294967295)");
-    }
-    return value;
-}
-
 Filters parse_filters(Context& context, const ParsedOptions& parsed) {
     Filters filters;
     auto last = optional_value(parsed, "last");
@@ -75,7 +64,11 @@ Filters parse_filters(Context& context, const ParsedOptions& parsed) {
         usage_error("--end is before --start");
     }
     if (auto v = optional_value(parsed, "type")) filters.kinds = parse_kinds(*v);
-    if (auto v = optional_value(parsed, "job")) filters.job_id = parse_job_id(*v);
+    if (auto v = optional_value(parsed, "job")) {
+        const auto job_id = parse_slurm_job_id(*v);
+        if (!job_id) usage_error("--job: " + job_id.error());
+        filters.job_id = *job_id;
+    }
     if (auto v = optional_value(parsed, "user")) {
         auto user = validate_user_name(*v);
         if (!user) usage_error("--user: " + user.error());

@@ -159,7 +159,7 @@ void print_section(Context& context, const std::string& title, const Listing& li
     print_listing(rest, listing);
 }
 
-int show(Context& context, const Args& args) {
+int show_usage(Context& context, const Args& args) {
     auto options =
         command_options("asbb usage show ACCOUNT", "Budget, partitions and sub-account roll-up");
     options.add_options()("cluster", "cluster whose SLURM tree to use (default: ClusterName)",
@@ -221,7 +221,7 @@ int usage_command(Context& context, const Args& args) {
     if (args.empty()) usage_error(kUsageUsage);
     const std::string& verb = args[0];
     const Args rest(args.begin() + 1, args.end());
-    if (verb == "show") return show(context, rest);
+    if (verb == "show") return show_usage(context, rest);
     if (verb == "summary") return usage_summary(context, rest);
     usage_error("unknown usage verb '" + verb + "' (" + kUsageUsage + ")");
 }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "core/hold_sizing.hpp"
 #include "core/host_list.hpp"
 #include "core/names.hpp"
@@ -35,10 +36,6 @@ constexpr size_t kMaxHostName = 255;
 
 // Set when the value is wrong: the message that follows "Key: ".
 using Problem = std::optional<std::string>;
-
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 std::string to_lower(std::string_view text) {
     std::string out(text);

@@ -1,12 +1,12 @@
 #include "core/hold_sizing.hpp"
 
 #include "core/names.hpp"
+#include "core/time_units.hpp"
 
 namespace asbb {
 
 namespace {
 
-constexpr int64_t kSecondsPerHour = 3600;
 constexpr int64_t kMinFactorPpm = kPpm;       // 1.0
 constexpr int64_t kMaxFactorPpm = 10 * kPpm;  // 10.0
 

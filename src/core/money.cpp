@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "core/ascii.hpp"
 #include "core/names.hpp"
 
 namespace asbb {
@@ -16,10 +17,6 @@ constexpr uint64_t kMaxPositiveMagnitude =
     static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 constexpr uint64_t kMaxNegativeMagnitude = kMaxPositiveMagnitude + 1;
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
@@ -27,15 +24,6 @@ bool is_space(char c) {
 uint64_t magnitude(int64_t value) {
     // Negating in unsigned arithmetic is defined for INT64_MIN too.
     return value < 0 ? uint64_t{0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-}
-
-std::string describe_char(char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7f) {
-        return std::string("'") + c + "'";
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    return std::string("byte \\x") + kHex[byte >> 4] + kHex[byte & 0xf];
 }
 
 // Whole and fractional digits of a non-negative magnitude, fraction always
@@ -81,7 +69,7 @@ Expected<int64_t> parse_decimal_micro(std::string_view text, Sign sign, std::str
     uint128_t whole = 0;
     size_t whole_digits = 0;
     bool too_large = false;
-    while (pos < text.size() && is_digit(text[pos])) {
+    while (pos < text.size() && is_ascii_digit(text[pos])) {
         if (!too_large) {
             whole = whole * 10 + static_cast<uint64_t>(text[pos] - '0');
             too_large = whole > limit;
@@ -101,7 +89,7 @@ Expected<int64_t> parse_decimal_micro(std::string_view text, Sign sign, std::str
     int fraction_digits = 0;
     if (pos < text.size() && text[pos] == '.') {
         ++pos;
-        while (pos < text.size() && is_digit(text[pos])) {
+        while (pos < text.size() && is_ascii_digit(text[pos])) {
             if (fraction_digits == kDecimals) {
                 return fail("more than 6 decimals");
             }

@@ -1,35 +1,16 @@
 #include "core/names.hpp"
 
+#include "core/ascii.hpp"
+
 namespace asbb {
 
 namespace {
 
 constexpr size_t kQuoteMaxBytes = 40;
 
-bool is_lower(char c) {
-    return c >= 'a' && c <= 'z';
-}
-bool is_upper(char c) {
-    return c >= 'A' && c <= 'Z';
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-char to_lower(char c) {
-    return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 std::string hex_byte(unsigned char byte) {
     static constexpr char kHex[] = "0123456789abcdef";
     return std::string("\\x") + kHex[byte >> 4] + kHex[byte & 0xf];
-}
-
-std::string describe_char(char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7f) {
-        return std::string("'") + c + "'";
-    }
-    return "byte " + hex_byte(byte);
 }
 
 struct NameRule {
@@ -56,7 +37,7 @@ Expected<std::string> check_name(std::string_view text, const NameRule& rule) {
     std::string name(text);
     for (size_t i = 0; i < name.size(); ++i) {
         if (rule.fold_case) {
-            name[i] = to_lower(name[i]);
+            name[i] = ascii_lower(name[i]);
         }
         if (!rule.allowed(name[i])) {
             return fail(describe_char(text[i]) + " at position " + std::to_string(i + 1) +
@@ -70,16 +51,17 @@ Expected<std::string> check_name(std::string_view text, const NameRule& rule) {
 }
 
 bool account_char(char c) {
-    return is_lower(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
+    return is_ascii_lower(c) || is_ascii_digit(c) || c == '_' || c == '.' || c == '-';
 }
 bool lower_or_digit(char c) {
-    return is_lower(c) || is_digit(c);
+    return is_ascii_lower(c) || is_ascii_digit(c);
 }
 bool partition_char(char c) {
-    return is_lower(c) || is_upper(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
+    return is_ascii_lower(c) || is_ascii_upper(c) || is_ascii_digit(c) || c == '_' || c == '.' ||
+           c == '-';
 }
 bool cluster_char(char c) {
-    return is_lower(c) || is_digit(c) || c == '_' || c == '-';
+    return is_ascii_lower(c) || is_ascii_digit(c) || c == '_' || c == '-';
 }
 bool not_dash(char c) {
     return c != '-';
@@ -88,13 +70,13 @@ bool mail_char(char c) {
     return partition_char(c) || c == '%' || c == '+' || c == '=' || c == '@';
 }
 bool domain_char(char c) {
-    return is_lower(c) || is_upper(c) || is_digit(c) || c == '.' || c == '-';
+    return is_ascii_lower(c) || is_ascii_upper(c) || is_ascii_digit(c) || c == '.' || c == '-';
 }
 bool alnum_first(char c) {
-    return is_lower(c) || is_upper(c) || is_digit(c);
+    return is_ascii_lower(c) || is_ascii_upper(c) || is_ascii_digit(c);
 }
 bool identifier_char(char c) {
-    return is_lower(c) || is_upper(c) || is_digit(c) || c == '_';
+    return is_ascii_lower(c) || is_ascii_upper(c) || is_ascii_digit(c) || c == '_';
 }
 
 // Length of the valid UTF-8 sequence at text[pos], or 0 when it is not one

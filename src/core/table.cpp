@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "core/split.hpp"
 
 namespace asbb {
@@ -53,22 +54,6 @@ std::string_view first_code_points(std::string_view text, size_t n) {
         pos += sequence_length(text, pos);
     }
     return text.substr(0, pos);
-}
-
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
 }
 
 std::string_view trim_spaces(std::string_view text) {

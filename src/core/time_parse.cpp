@@ -4,37 +4,14 @@
 #include <optional>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "core/names.hpp"
 #include "core/split.hpp"
+#include "core/time_units.hpp"
 
 namespace asbb {
 
 namespace {
-
-constexpr int64_t kSecondsPerMinute = 60;
-constexpr int64_t kSecondsPerHour = 3600;
-constexpr int64_t kSecondsPerDay = 86400;
-constexpr int64_t kSecondsPerWeek = 7 * kSecondsPerDay;
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-char to_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (to_lower(a[i]) != to_lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
 
 // A non-empty run of decimal digits as int64; nullopt on anything else or on
 // overflow (huge day counts must not wrap into small ones).
@@ -44,24 +21,12 @@ std::optional<int64_t> parse_digits(std::string_view text) {
     }
     int64_t value = 0;
     for (char c : text) {
-        if (!is_digit(c) || __builtin_mul_overflow(value, 10, &value) ||
+        if (!is_ascii_digit(c) || __builtin_mul_overflow(value, 10, &value) ||
             __builtin_add_overflow(value, c - '0', &value)) {
             return std::nullopt;
         }
     }
     return value;
-}
-
-bool all_digits(std::string_view text) {
-    if (text.empty()) {
-        return false;
-    }
-    for (char c : text) {
-        if (!is_digit(c)) {
-            return false;
-        }
-    }
-    return true;
 }
 
 // sum += value * unit_s, refusing overflow.
@@ -86,7 +51,7 @@ int days_in_month(int year, int month) {
 
 // Fixed-width digits at text[pos, pos + width).
 std::optional<int> fixed_digits(std::string_view text, size_t pos, size_t width) {
-    if (pos + width > text.size() || !all_digits(text.substr(pos, width))) {
+    if (pos + width > text.size() || !all_ascii_digits(text.substr(pos, width))) {
         return std::nullopt;
     }
     return static_cast<int>(*parse_digits(text.substr(pos, width)));
@@ -109,7 +74,7 @@ std::optional<int64_t> relative_unit_s(std::string_view unit) {
         if (equals_ignore_case(unit, u.singular) ||
             (unit.size() == u.singular.size() + 1 &&
              equals_ignore_case(unit.substr(0, u.singular.size()), u.singular) &&
-             to_lower(unit.back()) == 's')) {
+             ascii_lower(unit.back()) == 's')) {
             return u.seconds;
         }
     }
@@ -130,7 +95,7 @@ Expected<CliTime> parse_relative(std::string_view text) {
         return fail("expected now[+-N[seconds|minutes|hours|days|weeks]]");
     }
     size_t digits_end = 1;
-    while (digits_end < rest.size() && is_digit(rest[digits_end])) {
+    while (digits_end < rest.size() && is_ascii_digit(rest[digits_end])) {
         ++digits_end;
     }
     if (digits_end == 1) {
@@ -169,11 +134,11 @@ Expected<TimeLimit> parse_slurm_time_limit(std::string_view text) {
     if (dash != std::string_view::npos) {
         constexpr std::string_view kExpected = "expected D-H[:M[:S]]";
         const std::vector<std::string_view> clock = split_on(text.substr(dash + 1), ':');
-        if (clock.size() > 3 || !all_digits(text.substr(0, dash))) {
+        if (clock.size() > 3 || !all_ascii_digits(text.substr(0, dash))) {
             return fail(kExpected);
         }
         for (std::string_view field : clock) {
-            if (!all_digits(field)) {
+            if (!all_ascii_digits(field)) {
                 return fail(kExpected);
             }
         }
@@ -200,7 +165,7 @@ Expected<TimeLimit> parse_slurm_time_limit(std::string_view text) {
             return fail("expected M, M:S, H:M:S or D-H[:M[:S]]");
         }
         for (std::string_view field : fields) {
-            if (!all_digits(field)) {
+            if (!all_ascii_digits(field)) {
                 return fail("expected M, M:S, H:M:S or D-H[:M[:S]]");
             }
         }
@@ -312,7 +277,7 @@ Expected<int64_t> parse_duration_seconds(std::string_view text) {
             return fail(kExpected);
     }
     const std::string_view number = text.substr(0, text.size() - 1);
-    if (!all_digits(number)) {
+    if (!all_ascii_digits(number)) {
         return fail(kExpected);
     }
     int64_t seconds = 0;

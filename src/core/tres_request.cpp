@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.hpp"
+
 namespace asbb {
 
 namespace {
@@ -17,14 +19,6 @@ bool is_name(std::string_view text) {
     if (text.empty()) return false;
     for (char c : text) {
         if (!name_char(c)) return false;
-    }
-    return true;
-}
-
-bool all_digits(std::string_view text) {
-    if (text.empty()) return false;
-    for (char c : text) {
-        if (c < '0' || c > '9') return false;
     }
     return true;
 }
@@ -53,14 +47,15 @@ Expected<int64_t> gres_count(std::string_view entry, std::string_view rest) {
     if (const size_t equals = rest.find('='); equals != std::string_view::npos) {
         spec = rest.substr(0, equals);
         count_text = rest.substr(equals + 1);
-        if (!all_digits(count_text)) return bad_entry(entry, "the count after '=' is not a number");
+        if (!all_ascii_digits(count_text))
+            return bad_entry(entry, "the count after '=' is not a number");
     }
     std::vector<std::string_view> fields;
     if (!spec.empty()) {
         if (spec.front() != ':') return bad_entry(entry, "expected ':' or '=' after the name");
         fields = split(spec.substr(1), ':');
     }
-    if (count_text.empty() && !fields.empty() && all_digits(fields.back())) {
+    if (count_text.empty() && !fields.empty() && all_ascii_digits(fields.back())) {
         count_text = fields.back();
         fields.pop_back();
     }

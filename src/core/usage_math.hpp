@@ -8,10 +8,9 @@
 #include <vector>
 
 #include "core/money.hpp"
+#include "core/time_units.hpp"
 
 namespace asbb {
-
-inline constexpr int64_t kSecondsPerDay = 86'400;
 
 // What counted against one budget for the jobs of one account (or, summed,
 // of a subtree).

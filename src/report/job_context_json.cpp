@@ -3,11 +3,8 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include <charconv>
-
 #include "core/hold_sizing.hpp"
 #include "core/job_context.hpp"
-#include "core/names.hpp"
 #include "slurm/live_job.hpp"
 #include "util/local_time.hpp"
 
@@ -155,22 +152,6 @@ std::string render_job_context(const db::HoldView& hold, int64_t job_id, int64_t
 
     json.w().EndObject();
     return json.str() + "\n";
-}
-
-Expected<int64_t> parse_job_id(const std::string& text) {
-    const std::string array_part = text.substr(0, text.find('_'));
-    int64_t value = 0;
-    auto [end, ec] =
-        std::from_chars(array_part.data(), array_part.data() + array_part.size(), value);
-    const bool task_ok =
-        array_part.size() == text.size() ||
-        (text.size() > array_part.size() + 1 &&
-         text.find_first_not_of("0123456789", array_part.size() + 1) == std::string::npos);
-    if (ec != std::errc() || end != array_part.data() + array_part.size() || value < 1 ||
-        value > 4'294'967'293 || !task_ok) {
-        return make_error(quote_input(text) + " is not a SLURM job id");
-    }
-    return value;
 }
 
 Expected<JobHold> find_job_hold(db::Session& session, const std::string& cluster,

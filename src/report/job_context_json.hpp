@@ -13,9 +13,6 @@
 
 namespace asbb::report {
 
-// "1234", or an array task "1234_7" (one hold covers the whole array).
-Expected<int64_t> parse_job_id(const std::string& text);
-
 struct JobHold {
     std::string id;
     bool unsecured = false;  // spooled by the plugin under FailPolicy=open

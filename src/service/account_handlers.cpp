@@ -61,14 +61,6 @@ int64_t date_field(const JsonFields& fields, const std::string& key, int64_t now
     return *instant;
 }
 
-void refuse_unknown_fields(const JsonValue& body, std::initializer_list<const char*> known) {
-    for (const auto& [name, value] : body.members) {
-        bool ok = false;
-        for (const char* k : known) ok = ok || name == k;
-        if (!ok) bad_request(name + ": unknown field");
-    }
-}
-
 db::Budget target_budget(Call& call, const std::string& account) {
     auto budget = db::find_budget(*call.session, account, cluster_query(call), call.now_s);
     if (!budget) api_error(404, "account " + account + " has no budget");

@@ -220,6 +220,14 @@ JsonValue Call::body_object() const {
     return std::move(parsed).value();
 }
 
+void refuse_unknown_fields(const JsonValue& body, std::initializer_list<const char*> known) {
+    for (const auto& [name, value] : body.members) {
+        bool ok = false;
+        for (const char* k : known) ok = ok || name == k;
+        if (!ok) bad_request(name + ": unknown field");
+    }
+}
+
 std::optional<std::string> Call::query(const std::string& name) const {
     auto found = request.query.find(name);
     if (found == request.query.end()) return std::nullopt;

@@ -21,14 +21,6 @@ namespace asbb::service {
 
 namespace {
 
-void refuse_unknown_fields(const JsonValue& body, std::initializer_list<const char*> known) {
-    for (const auto& [name, value] : body.members) {
-        bool ok = false;
-        for (const char* k : known) ok = ok || name == k;
-        if (!ok) bad_request(name + ": unknown field");
-    }
-}
-
 // The account's budget that covers now, for the advisor's figures.
 db::Budget current_budget(Call& call, const std::string& account) {
     auto budget = db::find_budget(*call.session, account, std::nullopt, call.now_s);

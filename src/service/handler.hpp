@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <iosfwd>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,9 @@ class ApiError : public std::runtime_error {
 [[noreturn]] inline void bad_request(const std::string& message) {
     throw ApiError(400, message);
 }
+// 400 naming the first member of a JSON object body that is not in known:
+// a misspelt field must not be silently ignored.
+void refuse_unknown_fields(const JsonValue& body, std::initializer_list<const char*> known);
 
 // Runs a CLI verb for a caller (cli::run_for_caller); handed in by whoever
 // starts the service, so that this library does not depend on the CLI's.

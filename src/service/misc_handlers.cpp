@@ -5,6 +5,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "core/job_id.hpp"
 #include "core/names.hpp"
 #include "db/journal_list.hpp"
 #include "report/job_context_json.hpp"
@@ -95,7 +96,7 @@ HttpResponse list_transactions(Call& call) {
 }
 
 HttpResponse budget_context(Call& call) {
-    const auto job_id = report::parse_job_id(call.params.at(0));
+    const auto job_id = parse_slurm_job_id(call.params.at(0), ArrayTask::kAccepted);
     if (!job_id) bad_request("job_id: " + job_id.error());
     std::string cluster = call.config().cluster_name;
     if (auto value = call.query("cluster")) {

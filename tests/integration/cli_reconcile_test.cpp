@@ -176,7 +176,7 @@ TEST_F(CliReconcile, AnUnknownJobIsAOneLineErrorAndChangesNothing) {
         auto refused = asbb({"reconcile", bad});
         // A malformed job id is a usage error; "-5" too is judged as a job id.
         EXPECT_EQ(refused.status, 2) << bad << ": " << refused.err;
-        EXPECT_NE(refused.err.find("invalid job id"), std::string::npos) << refused.err;
+        EXPECT_NE(refused.err.find("is not a SLURM job id"), std::string::npos) << refused.err;
         EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
     }
     EXPECT_EQ(asbb({"reconcile"}).status, 2);
