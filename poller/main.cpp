@@ -7,14 +7,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <cxxopts.hpp>
 #include <iostream>
 #include <thread>
 
+#include "cli/options.hpp"
 #include "config/config.hpp"
+#include "core/names.hpp"
 #include "core/time_parse.hpp"
 #include "db/connect.hpp"
 #include "db/mariadb_session.hpp"
@@ -82,100 +84,109 @@ bool one_pass(const asbb::Config& config, const RunSettings& settings) {
     }
 }
 
+asbb::cli::CommandOptions poller_options() {
+    using asbb::cli::OptionArg;
+    auto options =
+        asbb::cli::command_options("asbb-poller", "Keep asbb's ledger in step with SLURM");
+    options.add_options()("once", "one pass, then exit (for the systemd timer)")(
+        "daemon", "pass after pass until SIGTERM")(
+        "interval", "time between passes with --daemon (default 60s; e.g. 5m)", OptionArg::kValue)(
+        "config", "asbb.conf (default: $ASBB_CONF or /etc/asbb/asbb.conf)", OptionArg::kValue)(
+        "lock-file", "default: SpoolDir/asbb-poller-CLUSTER.lock", OptionArg::kValue)(
+        "charge-only", "only charge finished runs; do not ask slurmctld")(
+        "batch-rows", "job rows per transaction (default 5000)", OptionArg::kValue)(
+        "source", "where finished runs are read: db (slurmdbd's tables, the default) or sacct",
+        OptionArg::kValue)("sacct-overlap",
+                           "with --source=sacct: how far each window reaches back (default 10m)",
+                           OptionArg::kValue)("V,version", "show the version");
+    return options;
+}
+
+// A duration option ("60s", "5m"), or its default.
+int64_t duration_option(const asbb::cli::ParsedOptions& parsed, const std::string& name,
+                        const std::string& fallback) {
+    auto seconds = asbb::parse_duration_seconds(parsed.value(name).value_or(fallback));
+    if (!seconds) asbb::cli::usage_error("--" + name + ": " + seconds.error());
+    return *seconds;
+}
+
+// The pass settings from the command line; bad values are usage errors.
+RunSettings parse_settings(const asbb::cli::ParsedOptions& parsed) {
+    RunSettings settings;
+    settings.ask_slurmctld = parsed.count("charge-only") == 0;
+    const std::string rows = parsed.value("batch-rows").value_or("5000");
+    const auto [end, ec] =
+        std::from_chars(rows.data(), rows.data() + rows.size(), settings.batch_rows);
+    if (ec != std::errc() || end != rows.data() + rows.size() || settings.batch_rows < 1 ||
+        settings.batch_rows > 1'000'000) {
+        asbb::cli::usage_error("--batch-rows must be a number from 1 to 1000000, not " +
+                               asbb::quote_input(rows));
+    }
+    const std::string source = parsed.value("source").value_or("db");
+    if (source == "sacct") {
+        settings.source = asbb::poller::RunSource::kSacct;
+    } else if (source != "db") {
+        asbb::cli::usage_error("--source must be db or sacct, not " + asbb::quote_input(source));
+    }
+    settings.sacct_overlap_s = duration_option(parsed, "sacct-overlap", "10m");
+    return settings;
+}
+
+// Passes until SIGTERM or SIGINT, interval_s apart.
+int run_daemon(const asbb::Config& config, const RunSettings& settings, int64_t interval_s) {
+    std::signal(SIGTERM, request_stop);
+    std::signal(SIGINT, request_stop);
+    spdlog::info("asbb-poller {} for cluster {}, every {} s", ASBB_VERSION, config.cluster_name,
+                 interval_s);
+    while (!stop_requested) {
+        one_pass(config, settings);
+        for (int64_t waited_ms = 0; waited_ms < interval_s * 1000 && !stop_requested;
+             waited_ms += 200) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    }
+    spdlog::info("asbb-poller stopping");
+    return 0;
+}
+
+int run(const std::vector<std::string>& args) {
+    auto options = poller_options();
+    std::vector<std::string> positional;
+    const auto parsed = asbb::cli::parse_options(options, args, positional, 0);
+    if (parsed.count("help")) {
+        std::cout << options.help();
+        return 0;
+    }
+    if (parsed.count("version")) {
+        std::cout << "asbb-poller " << ASBB_VERSION << "\n";
+        return 0;
+    }
+    const bool daemon = parsed.count("daemon") > 0;
+    if (daemon == (parsed.count("once") > 0)) {
+        asbb::cli::usage_error("give exactly one of --once and --daemon");
+    }
+    const int64_t interval_s = duration_option(parsed, "interval", "60s");
+    const RunSettings settings = parse_settings(parsed);
+    auto config =
+        asbb::load_config_file(parsed.value("config").value_or(asbb::default_config_path()));
+    if (!config) asbb::cli::user_error(config.error());
+    const std::string lock_path =
+        parsed.value("lock-file")
+            .value_or((config->spool_dir.empty() ? "/run/lock" : config->spool_dir) +
+                      "/asbb-poller-" + config->cluster_name + ".lock");
+    if (take_lock(lock_path) < 0) asbb::cli::user_error("another poller holds " + lock_path);
+    if (!daemon) return one_pass(*config, settings) ? 0 : 3;
+    return run_daemon(*config, settings, interval_s);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    cxxopts::Options options("asbb-poller", "Keep asbb's ledger in step with SLURM");
-    options.add_options()("once", "one pass, then exit (for the systemd timer)")(
-        "daemon", "pass after pass until SIGTERM")(
-        "interval", "time between passes with --daemon (e.g. 60s, 5m)",
-        cxxopts::value<std::string>()->default_value("60s"))(
-        "config", "asbb.conf (default: $ASBB_CONF or /etc/asbb/asbb.conf)",
-        cxxopts::value<std::string>())("lock-file", "default: SpoolDir/asbb-poller-CLUSTER.lock",
-                                       cxxopts::value<std::string>())(
-        "charge-only", "only charge finished runs; do not ask slurmctld")(
-        "batch-rows", "job rows per transaction (default 5000)",
-        cxxopts::value<int64_t>()->default_value("5000"))(
-        "source", "where finished runs are read: db (slurmdbd's tables) or sacct",
-        cxxopts::value<std::string>()->default_value("db"))(
-        "sacct-overlap", "with --source=sacct: how far each window reaches back (default 10m)",
-        cxxopts::value<std::string>()->default_value("10m"))("h,help", "show this help")(
-        "V,version", "show the version");
     try {
-        auto parsed = options.parse(argc, argv);
-        if (parsed.count("help")) {
-            std::cout << options.help();
-            return 0;
-        }
-        if (parsed.count("version")) {
-            std::cout << "asbb-poller " << ASBB_VERSION << "\n";
-            return 0;
-        }
-        const bool daemon = parsed.count("daemon") > 0;
-        if (daemon == (parsed.count("once") > 0)) {
-            std::cerr << "asbb-poller: error: give exactly one of --once and --daemon\n";
-            return 2;
-        }
-        auto interval = asbb::parse_duration_seconds(parsed["interval"].as<std::string>());
-        if (!interval) {
-            std::cerr << "asbb-poller: error: --interval: " << interval.error() << "\n";
-            return 2;
-        }
-        const std::string path = parsed.count("config") ? parsed["config"].as<std::string>()
-                                                        : asbb::default_config_path();
-        auto config = asbb::load_config_file(path);
-        if (!config) {
-            std::cerr << "asbb-poller: error: " << config.error() << "\n";
-            return 1;
-        }
-        const std::string lock_path =
-            parsed.count("lock-file")
-                ? parsed["lock-file"].as<std::string>()
-                : (config->spool_dir.empty() ? "/run/lock" : config->spool_dir) + "/asbb-poller-" +
-                      config->cluster_name + ".lock";
-        if (take_lock(lock_path) < 0) {
-            std::cerr << "asbb-poller: error: another poller holds " << lock_path << "\n";
-            return 1;
-        }
-        RunSettings settings;
-        settings.ask_slurmctld = parsed.count("charge-only") == 0;
-        settings.batch_rows = parsed["batch-rows"].as<int64_t>();
-        if (settings.batch_rows < 1 || settings.batch_rows > 1'000'000) {
-            std::cerr << "asbb-poller: error: --batch-rows must be from 1 to 1000000\n";
-            return 2;
-        }
-        const std::string source = parsed["source"].as<std::string>();
-        if (source == "sacct") {
-            settings.source = asbb::poller::RunSource::kSacct;
-        } else if (source != "db") {
-            std::cerr << "asbb-poller: error: --source must be db or sacct, not '" << source
-                      << "'\n";
-            return 2;
-        }
-        auto overlap = asbb::parse_duration_seconds(parsed["sacct-overlap"].as<std::string>());
-        if (!overlap) {
-            std::cerr << "asbb-poller: error: --sacct-overlap: " << overlap.error() << "\n";
-            return 2;
-        }
-        settings.sacct_overlap_s = *overlap;
-        if (!daemon) return one_pass(*config, settings) ? 0 : 3;
-
-        std::signal(SIGTERM, request_stop);
-        std::signal(SIGINT, request_stop);
-        spdlog::info("asbb-poller {} for cluster {}, every {} s", ASBB_VERSION,
-                     config->cluster_name, *interval);
-        while (!stop_requested) {
-            one_pass(*config, settings);
-            for (int64_t waited_ms = 0; waited_ms < *interval * 1000 && !stop_requested;
-                 waited_ms += 200) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            }
-        }
-        spdlog::info("asbb-poller stopping");
-        return 0;
-    } catch (const cxxopts::exceptions::exception& e) {
+        return run(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const asbb::cli::CliError& e) {
         std::cerr << "asbb-poller: error: " << e.what() << "\n";
-        return 2;
+        return e.exit_code();
     } catch (const std::exception& e) {
         std::cerr << "asbb-poller: error: " << e.what() << "\n";
         return 3;
