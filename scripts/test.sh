@@ -86,7 +86,7 @@ host_suite() {
 	galera_race "$TMP" "$BUILD/plugin/job_submit_budget.so" "$BUILD"
 	if [ "${ASBB_TEST_SANITIZE:-1}" = 1 ]; then
 		# Debug: the sanitizers see the code as written, and Debug is built too
-		asbb_build "$BUILD-asan" Debug -DASBB_SANITIZE=ON
+		asbb_build "$BUILD-asan" Debug -DASBB_SANITIZE=ON "${ASBB_UNITY[@]}"
 		log "running the tests (Debug + AddressSanitizer/UBSan build)"
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 			ctest --test-dir "$BUILD-asan" --output-on-failure -j "$JOBS" -LE e2e
@@ -99,7 +99,7 @@ host_suite() {
 		# accesses (nothing to suppress, and a race inside it goes unseen),
 		# and its locks are pthread ones, which TSan intercepts.
 		log "building $BUILD-tsan (Debug + ThreadSanitizer, the tsan-labelled tests only)"
-		cmake -S "$ROOT" -B "$BUILD-tsan" -DCMAKE_BUILD_TYPE=Debug -DASBB_WERROR=ON -DASBB_TSAN=ON \
+		cmake -S "$ROOT" -B "$BUILD-tsan" -DCMAKE_BUILD_TYPE=Debug -DASBB_WERROR=ON -DASBB_TSAN=ON "${ASBB_UNITY[@]}" \
 			>"$BUILD-tsan.cmake.log" 2>&1 || {
 			tail -n 30 "$BUILD-tsan.cmake.log" >&2
 			return 1
@@ -111,7 +111,7 @@ host_suite() {
 	fi
 	services_stop "$TMP"
 	if [ "${ASBB_TEST_BUILD_TYPES:-1}" = 1 ]; then
-		asbb_build "$BUILD-release" Release -DASBB_BUILD_TESTS=OFF >"$TMP/build-release.log" 2>&1 ||
+		asbb_build "$BUILD-release" Release -DASBB_BUILD_TESTS=OFF "${ASBB_UNITY[@]}" >"$TMP/build-release.log" 2>&1 ||
 			{
 				tail -n 40 "$TMP/build-release.log" >&2
 				return 1

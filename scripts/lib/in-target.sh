@@ -38,7 +38,7 @@ on_exit() {
 trap on_exit EXIT
 
 mkdir -p "$B"
-asbb_build "$B/release" Release -DCMAKE_INSTALL_PREFIX=/usr -DASBB_E2E_INSTALLED=ON
+asbb_build "$B/release" Release -DCMAKE_INSTALL_PREFIX=/usr -DASBB_E2E_INSTALLED=ON "${ASBB_UNITY[@]}"
 
 log "packaging: cpack -G DEB"
 (cd "$B/release" && cpack -G DEB >"$B/cpack.log" 2>&1) || {
@@ -84,8 +84,11 @@ galera_race "$TMP" "$PLUGIN_DIR/job_submit_budget.so" "$B/release"
 
 if [ "${ASBB_TEST_BUILD_TYPES:-1}" = 1 ]; then
 	services_stop "$TMP"
+	# Debug one file per unit (see ASBB_UNITY), RelWithDebInfo as one CI builds.
 	for type in Debug RelWithDebInfo; do
-		asbb_build "$B/$type" "$type" -DASBB_BUILD_TESTS=OFF >"$B/$type.log" 2>&1 || {
+		unity=()
+		[ "$type" = Debug ] || unity=("${ASBB_UNITY[@]}")
+		asbb_build "$B/$type" "$type" -DASBB_BUILD_TESTS=OFF "${unity[@]}" >"$B/$type.log" 2>&1 || {
 			tail -n 40 "$B/$type.log" >&2
 			exit 1
 		}
