@@ -35,6 +35,7 @@ Verbs:
             [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
+  rates import --price-list=FILE --region=REGION [--cluster=NAME|all] [--dry-run]
 
   usage show ACCOUNT [--cluster=NAME] [--period=current|DATE]
   usage summary [--cluster=NAME] [--period=current|DATE] [--sort=tree|used|available|burn]

@@ -1,5 +1,5 @@
-// asbb rates set|list|delete: the rate card (what a node-hour of a budgeted
-// partition costs).
+// asbb rates set|list|delete (and import, in rates_import_cmd.cpp): the rate card (what a node-hour
+// of a budgeted partition costs).
 #include <algorithm>
 #include <charconv>
 #include <ostream>
@@ -15,9 +15,11 @@
 
 namespace asbb::cli {
 
+int rates_import(Context& context, const Args& args);  // rates_import_cmd.cpp
+
 namespace {
 
-constexpr const char* kRatesUsage = "usage: asbb rates set|list|delete ...";
+constexpr const char* kRatesUsage = "usage: asbb rates set|list|delete|import ...";
 
 CommandOptions rates_verb_options(const std::string& verb, const std::string& help) {
     return command_options("asbb rates " + verb, help);
@@ -166,7 +168,8 @@ int list_rates(Context& context, const Args& args) {
 }
 
 int remove_rate(Context& context, const Args& args) {
-    auto options = rates_verb_options("delete", "Delete a partition's rate: it is no longer budgeted");
+    auto options =
+        rates_verb_options("delete", "Delete a partition's rate: it is no longer budgeted");
     options.add_options()("partition", "SLURM partition", OptionArg::kValue)(
         "cluster", "cluster, or all (default: all)", OptionArg::kValue);
     std::vector<std::string> positional;
@@ -191,6 +194,7 @@ int rates_command(Context& context, const Args& args) {
     if (verb == "set") return set(context, rest);
     if (verb == "list") return list_rates(context, rest);
     if (verb == "delete") return remove_rate(context, rest);
+    if (verb == "import") return rates_import(context, rest);
     usage_error("unknown rates verb '" + verb + "' (" + kRatesUsage + ")");
 }
 

@@ -82,7 +82,7 @@ struct Config {
     std::string alert_webhook;            // JSON POST of each alert; empty: none
     int64_t alert_timeout_ms = 5'000;     // one mail or one POST
     int alert_attempts = 10;              // per channel, one per pass, then "failed"
-    std::string bill_currency = "USD";    // of the Cost and Usage Reports imported
+    std::string bill_currency = "USD";    // of the Cost and Usage Reports and Price Lists read
 
     // asbb service (the REST API, `asbb service start`).
     std::string service_host = "127.0.0.1";

@@ -35,6 +35,23 @@ void set_rate(Session& session, const Rate& rate, const std::string& actor, int6
          now_s, actor, cpus, gpus});
 }
 
+bool set_rate_price(Session& session, const std::string& cluster, const std::string& partition,
+                    const std::string& instance_type, Money node_hour_price,
+                    const std::string& actor, int64_t now_s) {
+    // Matched rows, not changed ones (CLIENT_FOUND_ROWS is not set): count
+    // them with a SELECT so that an unchanged price still reads as found.
+    const auto found = session.query(
+        "SELECT 1 FROM rate WHERE cluster = ? AND partition_name = ? AND instance_type = ?"
+        " FOR UPDATE",
+        {cluster, partition, instance_type});
+    if (found.empty()) return false;
+    session.exec(
+        "UPDATE rate SET node_hour_price_micro = ?, updated_at = ?, actor = ?"
+        " WHERE cluster = ? AND partition_name = ? AND instance_type = ?",
+        {node_hour_price.micro, now_s, actor, cluster, partition, instance_type});
+    return true;
+}
+
 bool delete_rate(Session& session, const std::string& cluster, const std::string& partition) {
     return session.exec("DELETE FROM rate WHERE cluster = ? AND partition_name = ?",
                         {cluster, partition}) > 0;

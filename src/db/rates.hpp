@@ -30,6 +30,13 @@ struct Rate {
 // Inserts or replaces the rate of (cluster, partition).
 void set_rate(Session& session, const Rate& rate, const std::string& actor, int64_t now_s);
 
+// Sets only the price of (cluster, partition), and only while its instance
+// type is still instance_type: an import does not overwrite a `rates set`
+// that changed the partition in between. False when no such rate.
+bool set_rate_price(Session& session, const std::string& cluster, const std::string& partition,
+                    const std::string& instance_type, Money node_hour_price,
+                    const std::string& actor, int64_t now_s);
+
 // Removes a rate: the partition is no longer budgeted. False when none.
 bool delete_rate(Session& session, const std::string& cluster, const std::string& partition);
 

@@ -1,0 +1,112 @@
+// asbb rates import --price-list (issue 11) on the real MariaDB server: the
+// node-hour prices of the partitions whose instance type AWS's Price List
+// prices, from the bulk offer file or get-products output alike; the other
+// fields and every existing hold's locked price stay; --dry-run writes
+// nothing; and a file or region with no usable price changes nothing.
+#include "db/rates.hpp"
+#include "integration/support/cli_test.hpp"
+
+namespace asbb::test {
+namespace {
+
+constexpr int64_t kDollar = 1'000'000;
+const std::string kFixtures = std::string(ASBB_SOURCE_DIR) + "/tests/fixtures/price-list/";
+const std::string kOffer = "--price-list=" + kFixtures + "ec2-offer-excerpt.json";
+const std::string kGetProducts = "--price-list=" + kFixtures + "get-products.json";
+
+class RatesImport : public CliTest {
+  protected:
+    void SetUp() override {
+        CliTest::SetUp();
+        set_rate("aws-cpu", "c5.large", "0.10", {"--default-time=1:00:00", "--cpus-per-node=2"});
+        set_rate("aws-gpu", "p3.2xlarge", "3.06");
+        set_rate("aws-big", "x2iedn.32xlarge", "26.68");  // not in the fixtures
+    }
+    void set_rate(const std::string& partition, const std::string& type, const std::string& price,
+                  std::vector<std::string> extra = {}) {
+        std::vector<std::string> args = {"rates",
+                                         "set",
+                                         "--partition=" + partition,
+                                         "--instance-type=" + type,
+                                         "--node-hour=" + price,
+                                         "--cluster=lab"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        out(args);
+    }
+    int64_t price_micro(const std::string& partition) {
+        return db::find_rate(session(), "lab", partition)->node_hour_price.micro;
+    }
+};
+
+TEST_F(RatesImport, SetsThePricesTheFileHasAndListsWhatItDid) {
+    for (const auto& file : {kOffer, kGetProducts}) {
+        set_rate("aws-cpu", "c5.large", "0.10", {"--default-time=1:00:00", "--cpus-per-node=2"});
+        expect_output({"rates", "import", file, "--region=us-east-1", "-P"},
+                      "Cluster|Partition|InstanceType|NodeHour|Imported|Action\n"
+                      "lab|aws-big|x2iedn.32xlarge|26.68||kept: no price for x2iedn.32xlarge in "
+                      "us-east-1\n"
+                      "lab|aws-cpu|c5.large|0.10|0.085|updated\n"
+                      "lab|aws-gpu|p3.2xlarge|3.06|3.06|unchanged\n");
+        EXPECT_EQ(price_micro("aws-cpu"), 85'000) << file;
+        EXPECT_EQ(price_micro("aws-gpu"), 3'060'000) << file;
+        EXPECT_EQ(price_micro("aws-big"), 26'680'000) << file;
+        // Only the price: the default time and CPUs per node stay.
+        const auto cpu = db::find_rate(session(), "lab", "aws-cpu");
+        EXPECT_EQ(cpu->default_time_limit_s, 3600);
+        EXPECT_EQ(cpu->cpus_per_node, 2);
+    }
+}
+
+TEST_F(RatesImport, DryRunWritesNothing) {
+    const std::string before = ledger_state();
+    expect_output({"rates", "import", kOffer, "--region=us-east-1", "--dry-run", "-P", "-n",
+                   "format=Partition,Imported,Action"},
+                  "aws-big||kept: no price for x2iedn.32xlarge in us-east-1\n"
+                  "aws-cpu|0.085|would update\n"
+                  "aws-gpu|3.06|unchanged\n");
+    EXPECT_EQ(ledger_state(), before);
+}
+
+TEST_F(RatesImport, ExistingHoldsKeepTheirLockedPrice) {
+    make_budget("proj001", 100 * kDollar);
+    auto request = hold_request("proj001", 2 * kDollar, "aws-cpu");
+    request.node_hour_price = db::find_rate(session(), "lab", "aws-cpu")->node_hour_price;
+    ASSERT_EQ(db::place_hold(session(), slurm(), request).outcome, db::HoldOutcome::kPlaced);
+    const char* hold_row =
+        "SELECT CONCAT_WS('|', state, node_hour_price_micro, estimate_micro, amount_micro,"
+        " held_micro, updated_at) FROM hold";
+    const auto before = session().query(hold_row).at(0).str(0);
+    out({"rates", "import", kOffer, "--region=us-east-1"});
+    EXPECT_EQ(price_micro("aws-cpu"), 85'000);
+    EXPECT_EQ(session().query(hold_row).at(0).str(0), before);
+    EXPECT_EQ(scalar("SELECT node_hour_price_micro FROM hold"), 100'000);
+    auto check = asbb({"check"});
+    EXPECT_EQ(check.status, 0) << check.out << check.err;
+}
+
+TEST_F(RatesImport, BadInputIsRefusedAndChangesNothing) {
+    expect_refused({"rates", "import", "--region=us-east-1"}, 2, "--price-list is required");
+    expect_refused({"rates", "import", kOffer}, 2, "--region is required");
+    expect_refused({"rates", "import", kOffer, "--region=US East"}, 2, "not an AWS region code");
+    expect_refused({"rates", "import", kOffer, "--region=us-east-1'; DROP TABLE rate; --"}, 2,
+                   "not an AWS region code");
+    expect_refused({"rates", "import", kOffer, "--region=eu-west-1"}, 1,
+                   "no On-Demand Linux instance price in USD for region eu-west-1");
+    expect_refused({"rates", "import", "--price-list=/nonexistent.json", "--region=us-east-1"}, 1,
+                   "cannot open");
+    expect_refused(
+        {"rates", "import", "--price-list=" + kFixtures + "README", "--region=us-east-1"}, 1,
+        "not JSON");
+    expect_refused({"rates", "import", kOffer, "--region=us-east-1", "--cluster=nosuch"}, 1,
+                   "no rate to price");
+}
+
+TEST_F(RatesImport, ARateCardTheFileDoesNotPriceIsRefused) {
+    out({"rates", "delete", "--partition=aws-cpu", "--cluster=lab"});
+    out({"rates", "delete", "--partition=aws-gpu", "--cluster=lab"});
+    expect_refused({"rates", "import", kOffer, "--region=us-east-1"}, 1,
+                   "no usable price in region us-east-1 for x2iedn.32xlarge");
+}
+
+}  // namespace
+}  // namespace asbb::test
