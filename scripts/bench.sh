@@ -8,7 +8,7 @@
 #                                          host (SLURM 22.05)
 #   scripts/bench.sh NAME [SERIES]         one of them: NAME is its file name without
 #                                          _bench.sh (submit, submit_concurrent, poller,
-#                                          service; "concurrent" is short for
+#                                          service, bill_import; "concurrent" is short for
 #                                          submit_concurrent). SERIES 22.05 (default)
 #                                          runs it on this host; 24.11 or 26.05 runs it
 #                                          inside that release's chroot (Debian 13 /
