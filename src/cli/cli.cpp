@@ -31,11 +31,12 @@ Verbs:
   account deposit NAME AMOUNT --reason=TEXT
   account withdraw NAME AMOUNT --reason=TEXT
   rates set --partition=PARTITION --instance-type=TYPE --node-hour=AMOUNT
-            [--default-time=TIMELIMIT] [--cpus-per-node=N] [--gpus-per-node=N]
+            [--market=on-demand|spot] [--default-time=TIMELIMIT] [--cpus-per-node=N] [--gpus-per-node=N]
             [--cluster=NAME|all]
   rates list [--cluster=NAME|all]
   rates delete --partition=PARTITION [--cluster=NAME|all]
-  rates import --price-list=FILE --region=REGION [--cluster=NAME|all] [--dry-run]
+  rates import --price-list=FILE --region=REGION | --spot-history=FILE
+               [--cluster=NAME|all] [--dry-run]
 
   usage show ACCOUNT [--cluster=NAME] [--period=current|DATE]
   usage summary [--cluster=NAME] [--period=current|DATE] [--sort=tree|used|available|burn]

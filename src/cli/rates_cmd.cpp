@@ -88,6 +88,7 @@ Listing rate_listing(const std::vector<db::Rate>& rates) {
     listing.columns = {{"Cluster", Align::kLeft},
                        {"Partition", Align::kLeft},
                        {"InstanceType", Align::kLeft},
+                       {"Market", Align::kLeft},
                        {"NodeHour"},
                        {"DefaultTime"},
                        {"CPUsPerNode"},
@@ -97,7 +98,7 @@ Listing rate_listing(const std::vector<db::Rate>& rates) {
         listing.rows.push_back(
             // A price is shown exactly even in tables: $0.0416 is not $0.04.
             {r.cluster.empty() ? "all" : r.cluster, r.partition, r.instance_type,
-             format_money_exact(r.node_hour_price),
+             db::market_name(r.market), format_money_exact(r.node_hour_price),
              r.default_time_limit_s ? Cell{format_slurm_time_limit(*r.default_time_limit_s)}
                                     : Cell{},
              r.cpus_per_node ? Cell{*r.cpus_per_node} : Cell{},
@@ -113,10 +114,11 @@ int set(Context& context, const Args& args) {
         "node-hour", "price of one node for one hour, in dollars", OptionArg::kValue)(
         "default-time", "time limit for jobs that give none (SLURM format)", OptionArg::kValue)(
         "cluster", "cluster, or all (default: all)", OptionArg::kValue)(
-        "cpus-per-node", "CPUs of one node (sizes jobs that give -n but not -N)",
-        OptionArg::kValue)("gpus-per-node",
-                           "GPUs of one node (sizes jobs that give --gpus but not -N)",
-                           OptionArg::kValue);
+        "market", "on-demand (the default) or spot: how its instances are bought",
+        OptionArg::kValue)("cpus-per-node", "CPUs of one node (sizes jobs that give -n but not -N)",
+                           OptionArg::kValue)(
+        "gpus-per-node", "GPUs of one node (sizes jobs that give --gpus but not -N)",
+        OptionArg::kValue);
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 0);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -139,6 +141,13 @@ int set(Context& context, const Args& args) {
     if (auto v = optional_value(parsed, "gpus-per-node")) {
         rate.gpus_per_node = parse_per_node("gpus-per-node", *v, 1'000);
     }
+    if (auto v = optional_value(parsed, "market")) {
+        if (*v == "spot") {
+            rate.market = db::RateMarket::kSpot;
+        } else if (*v != "on-demand") {
+            usage_error("--market: " + quote_input(*v) + " is not on-demand or spot");
+        }
+    }
     rate.cluster = cluster_option(parsed);
     if (!rate.cluster.empty() &&
         !db::slurm_cluster_exists(context.session(), context.slurm_db(), rate.cluster)) {
@@ -147,7 +156,8 @@ int set(Context& context, const Args& args) {
     db::set_rate(context.session(), rate, context.actor, context.now_s);
     context.out << "partition " << rate.partition << " on " << cluster_text(rate.cluster)
                 << " costs $" << format_money_exact(rate.node_hour_price) << " per node-hour ("
-                << rate.instance_type << ")\n";
+                << rate.instance_type << (rate.market == db::RateMarket::kSpot ? ", Spot" : "")
+                << ")\n";
     return kExitOk;
 }
 

@@ -1,18 +1,23 @@
-// asbb rates import --price-list=FILE --region=REGION: the rate card's
-// node-hour prices from AWS's own Price List instead of typed in. Only the
-// price of a partition whose instance type the file prices changes; its
-// default time and per-node counts stay. Holds keep the price they locked.
+// asbb rates import --price-list=FILE --region=REGION | --spot-history=FILE:
+// the rate card's node-hour prices from AWS's own files instead of typed in.
+// On-Demand rates take the Price List's hour; Spot rates the highest Spot
+// price of their instance type over SpotPriceWindow, from the price changes
+// recorded so far. Only a rate's price changes; its default time and
+// per-node counts stay. Holds keep the price they locked.
 #include <algorithm>
+#include <functional>
 #include <ostream>
 
 #include "bill/cur_file.hpp"
 #include "bill/price_list.hpp"
+#include "bill/spot_history.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/ascii.hpp"
 #include "core/names.hpp"
 #include "db/rates.hpp"
+#include "db/spot_prices.hpp"
 
 namespace asbb::cli {
 
@@ -37,10 +42,26 @@ struct PlannedRate {
     std::string action;
 };
 
-// What the import would do to one rate.
+// A rate found a price: update it, or say why not.
+void decide(PlannedRate& planned, Money price, const std::string& price_text) {
+    if (price.micro <= 0) {
+        // Below half a micro-dollar an hour: pricing a node at $0 would
+        // turn budgeting off for the partition.
+        planned.action = "kept: the file's " + price_text + " rounds to 0.00";
+        return;
+    }
+    planned.new_price = price;
+    planned.action = price == planned.rate.node_hour_price ? "unchanged" : "update";
+}
+
+// What a Price List import would do to one rate.
 PlannedRate plan(const db::Rate& rate, const bill::PriceListReading& reading,
                  const std::string& region) {
     PlannedRate planned{rate, std::nullopt, ""};
+    if (rate.market == db::RateMarket::kSpot) {
+        planned.action = "kept: a Spot rate (see --spot-history)";
+        return planned;
+    }
     auto found = reading.by_instance_type.find(rate.instance_type);
     if (found == reading.by_instance_type.end()) {
         planned.action = "kept: no price for " + rate.instance_type + " in " + region;
@@ -48,18 +69,7 @@ PlannedRate plan(const db::Rate& rate, const bill::PriceListReading& reading,
     }
     auto price = found->second.hourly.to_money();
     if (!price) user_error(rate.instance_type + ": " + price.error());
-    planned.new_price = *price;
-    if (price->micro <= 0) {
-        // Below half a micro-dollar an hour: pricing a node at $0 would
-        // turn budgeting off for the partition.
-        planned.action =
-            "kept: the price list's " + found->second.hourly.text() + " rounds to 0.00";
-        planned.new_price.reset();
-    } else if (*price == rate.node_hour_price) {
-        planned.action = "unchanged";
-    } else {
-        planned.action = "update";
-    }
+    decide(planned, *price, found->second.hourly.text());
     return planned;
 }
 
@@ -68,58 +78,61 @@ Listing import_listing(const std::vector<PlannedRate>& plans) {
     listing.columns = {{"Cluster", Align::kLeft},
                        {"Partition", Align::kLeft},
                        {"InstanceType", Align::kLeft},
+                       {"Market", Align::kLeft},
                        {"NodeHour"},
                        {"Imported"},
                        {"Action", Align::kLeft}};
     for (const auto& p : plans) {
         listing.rows.push_back({p.rate.cluster.empty() ? "all" : p.rate.cluster, p.rate.partition,
-                                p.rate.instance_type, format_money_exact(p.rate.node_hour_price),
+                                p.rate.instance_type, db::market_name(p.rate.market),
+                                format_money_exact(p.rate.node_hour_price),
                                 p.new_price ? Cell{format_money_exact(*p.new_price)} : Cell{},
                                 p.action});
     }
     return listing;
 }
 
-// Writes every update in one transaction: all of them or none.
+// Writes the updates of plans; the caller's transaction makes them all or none.
 void apply(Context& context, std::vector<PlannedRate>& plans) {
-    db::in_transaction(context.session(), [&] {
-        for (auto& p : plans) {
-            if (p.action != "update") continue;
-            if (!db::set_rate_price(context.session(), p.rate.cluster, p.rate.partition,
-                                    p.rate.instance_type, *p.new_price, context.actor,
-                                    context.now_s)) {
-                user_error("the rate of partition " + p.rate.partition +
-                           " changed during the import; nothing was changed, try again");
-            }
-        }
-    });
     for (auto& p : plans) {
-        if (p.action == "update") p.action = "updated";
+        if (p.action != "update") continue;
+        if (!db::set_rate_price(context.session(), p.rate.cluster, p.rate.partition,
+                                p.rate.instance_type, *p.new_price, context.actor, context.now_s)) {
+            user_error("the rate of partition " + p.rate.partition +
+                       " changed during the import; nothing was changed, try again");
+        }
+        p.action = "updated";
     }
 }
 
-}  // namespace
-
-int rates_import(Context& context, const Args& args) {
-    auto options =
-        command_options("asbb rates import", "Set node-hour prices from an AWS Price List file");
-    options.add_options()(
-        "price-list", "EC2 offer file (index.json) or `aws pricing get-products` output",
-        OptionArg::kValue)("region", "region code, such as us-east-1", OptionArg::kValue)(
-        "cluster", "only this cluster's rates (all: the all-clusters ones)", OptionArg::kValue)(
-        "dry-run", "print what would change, write nothing");
-    std::vector<std::string> positional;
-    auto parsed = parse_options(options, args, positional, 0);
-    if (wants_help(context, options, parsed)) return kExitOk;
-    const std::string path = required_value(parsed, "price-list");
-    const std::string region = parse_region(required_value(parsed, "region"));
-    auto rates = db::list_rates(context.session());
-    if (auto cluster = optional_value(parsed, "cluster")) {
-        const std::string wanted = *cluster == "all" ? "" : parse_cluster(*cluster);
-        std::erase_if(rates, [&](const db::Rate& r) { return r.cluster != wanted; });
+// Runs work in a transaction: committed, or with --dry-run rolled back, so
+// that a dry run computes exactly what the import would and keeps nothing.
+void in_import_transaction(Context& context, bool dry_run, const std::function<void()>& work) {
+    if (!dry_run) {
+        db::in_transaction(context.session(), work);
+        return;
     }
-    if (rates.empty()) user_error("no rate to price: add partitions with `asbb rates set` first");
+    context.session().run("START TRANSACTION");
+    try {
+        work();
+    } catch (...) {
+        db::try_rollback(context.session());
+        throw;
+    }
+    context.session().run("ROLLBACK");
+}
 
+// Refused unless at least one rate got a price: an import that prices
+// nothing is a wrong file or region, not a success.
+void require_a_price(const std::vector<PlannedRate>& plans, const std::string& message) {
+    const bool priced = std::any_of(plans.begin(), plans.end(),
+                                    [](const PlannedRate& p) { return p.new_price.has_value(); });
+    if (!priced) user_error(message);
+}
+
+std::vector<PlannedRate> price_list_plans(Context& context, const std::string& path,
+                                          const std::string& region,
+                                          const std::vector<db::Rate>& rates) {
     bill::PriceListReading reading;
     try {
         reading = bill::read_price_list(path, region, context.config().bill_currency);
@@ -132,17 +145,97 @@ int rates_import(Context& context, const Args& args) {
         plans.push_back(plan(rate, reading, region));
         if (!plans.back().new_price) missing += (missing.empty() ? "" : ", ") + rate.instance_type;
     }
-    if (missing.size() > 0 && std::none_of(plans.begin(), plans.end(), [](const PlannedRate& p) {
-            return p.new_price.has_value();
-        })) {
-        user_error(path + ": no usable price in region " + region + " for " + missing);
+    require_a_price(plans, path + ": no usable price in region " + region + " for " + missing);
+    return plans;
+}
+
+std::vector<db::SpotPrice> spot_changes(const std::string& path) {
+    bill::SpotHistory history;
+    try {
+        history = bill::read_spot_history(path);
+    } catch (const bill::BillFileError& e) {
+        user_error(e.what());
     }
-    if (parsed.count("dry-run") > 0) {
-        for (auto& p : plans) {
-            if (p.action == "update") p.action = "would update";
+    std::vector<db::SpotPrice> changes;
+    for (const auto& c : history.changes) {
+        auto price = c.price.to_money();
+        if (!price) user_error(path + ": " + c.instance_type + ": " + price.error());
+        changes.push_back({c.instance_type, c.availability_zone, c.changed_at_s, *price});
+    }
+    return changes;
+}
+
+// Records the file's price changes, then prices each Spot rate at the
+// highest price of its type over SpotPriceWindow (the history asbb has,
+// this file's included).
+std::vector<PlannedRate> spot_plans(Context& context, const std::vector<db::SpotPrice>& changes,
+                                    const std::vector<db::Rate>& rates) {
+    auto recorded = db::record_spot_prices(context.session(), changes, context.now_s);
+    if (!recorded) user_error(recorded.error() + "; nothing was changed");
+    const int64_t from_s = context.now_s - context.config().spot_price_window_s;
+    std::vector<PlannedRate> plans;
+    for (const auto& rate : rates) {
+        PlannedRate planned{rate, std::nullopt, ""};
+        if (rate.market != db::RateMarket::kSpot) {
+            planned.action = "kept: an On-Demand rate (see --price-list)";
+        } else if (auto highest = db::highest_spot_price(context.session(), rate.instance_type,
+                                                         from_s, context.now_s)) {
+            decide(planned, *highest, format_money_exact(*highest));
+        } else {
+            planned.action = "kept: no Spot price for " + rate.instance_type;
         }
-    } else {
-        apply(context, plans);
+        plans.push_back(std::move(planned));
+    }
+    require_a_price(plans,
+                    "no Spot rate of the rate card has a Spot price: mark partitions"
+                    " with `asbb rates set --market=spot`, and import their types' history");
+    return plans;
+}
+
+}  // namespace
+
+int rates_import(Context& context, const Args& args) {
+    auto options = command_options("asbb rates import",
+                                   "Set node-hour prices from AWS's Price List or Spot history");
+    options.add_options()(
+        "price-list", "EC2 offer file (index.json) or `aws pricing get-products` output",
+        OptionArg::kValue)("region", "region code, such as us-east-1", OptionArg::kValue)(
+        "spot-history", "`aws ec2 describe-spot-price-history` output", OptionArg::kValue)(
+        "cluster", "only this cluster's rates (all: the all-clusters ones)", OptionArg::kValue)(
+        "dry-run", "print what would change, write nothing");
+    std::vector<std::string> positional;
+    auto parsed = parse_options(options, args, positional, 0);
+    if (wants_help(context, options, parsed)) return kExitOk;
+    const auto price_list = optional_value(parsed, "price-list");
+    const auto spot_history = optional_value(parsed, "spot-history");
+    if (price_list.has_value() == spot_history.has_value()) {
+        usage_error("give one of --price-list (with --region) and --spot-history");
+    }
+    std::string region;
+    if (price_list) region = parse_region(required_value(parsed, "region"));
+    if (spot_history && parsed.count("region") > 0) {
+        usage_error("--region goes with --price-list: a Spot history names its zones");
+    }
+    auto rates = db::list_rates(context.session());
+    if (auto cluster = optional_value(parsed, "cluster")) {
+        const std::string wanted = *cluster == "all" ? "" : parse_cluster(*cluster);
+        std::erase_if(rates, [&](const db::Rate& r) { return r.cluster != wanted; });
+    }
+    if (rates.empty()) user_error("no rate to price: add partitions with `asbb rates set` first");
+
+    const bool dry_run = parsed.count("dry-run") > 0;
+    // Files are read before the transaction; a retried transaction starts
+    // again from these plans.
+    const auto price_plans = price_list ? price_list_plans(context, *price_list, region, rates)
+                                        : std::vector<PlannedRate>{};
+    const auto changes = spot_history ? spot_changes(*spot_history) : std::vector<db::SpotPrice>{};
+    std::vector<PlannedRate> plans;
+    in_import_transaction(context, dry_run, [&] {
+        plans = spot_history ? spot_plans(context, changes, rates) : price_plans;
+        if (!dry_run) apply(context, plans);
+    });
+    for (auto& p : plans) {
+        if (p.action == "update") p.action = "would update";
     }
     print_listing(context, import_listing(plans));
     return kExitOk;

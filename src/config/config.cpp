@@ -520,7 +520,7 @@ const std::vector<KeyInfo>& keys() {
          false, "",
          [](std::string_view v, Config& c) { return set_number(v, 1, 100, "", c.alert_attempts); },
          [](const Config& c) { return std::to_string(c.alert_attempts); }},
-        {"BillCurrency", "The AWS bill (asbb bill import)",
+        {"BillCurrency", "The AWS bill (asbb bill import, asbb rates import)",
          "The currency of the Cost and Usage Reports asbb imports, as their\n"
          "line_item_currency_code writes it (three capital letters). A line in\n"
          "any other currency refuses the whole import. Default: USD.",
@@ -534,6 +534,15 @@ const std::vector<KeyInfo>& keys() {
              return std::nullopt;
          },
          [](const Config& c) { return c.bill_currency; }},
+        {"SpotPriceWindow", "",
+         "How far back asbb rates import --spot-history looks for the highest\n"
+         "Spot price, which a Spot partition's node-hour is set to: seconds, or\n"
+         "a duration such as 12h, 7d; 1 hour to 90 days (AWS keeps 90 days).",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_duration(v, 3600, 90 * kDay_s, "1 hour to 90 days", c.spot_price_window_s);
+         },
+         [](const Config& c) { return std::to_string(c.spot_price_window_s); }},
         {"ServiceAddress", "Service (asbb service start: the REST API)",
          "HOST:PORT the service listens on, e.g. 0.0.0.0:8080; port 1 to 65535.\n"
          "Every request is authenticated with MUNGE.",

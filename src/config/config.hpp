@@ -75,14 +75,15 @@ struct Config {
     // Threshold alerts, sent by the poller (never from slurmctld).
     std::vector<int> alert_thresholds_pct;  // ascending; empty: no alerts
     AlertBasis alert_basis = AlertBasis::kCommitted;
-    std::string mail_prog;                // invoked as SLURM's MailProg; empty: no mail
-    std::vector<std::string> alert_mail;  // recipients of every alert
-    bool alert_mail_coordinators = true;  // and the account's SLURM coordinators
-    std::string mail_domain;              // appended to coordinators' names, as SLURM's
-    std::string alert_webhook;            // JSON POST of each alert; empty: none
-    int64_t alert_timeout_ms = 5'000;     // one mail or one POST
-    int alert_attempts = 10;              // per channel, one per pass, then "failed"
-    std::string bill_currency = "USD";    // of the Cost and Usage Reports and Price Lists read
+    std::string mail_prog;                     // invoked as SLURM's MailProg; empty: no mail
+    std::vector<std::string> alert_mail;       // recipients of every alert
+    bool alert_mail_coordinators = true;       // and the account's SLURM coordinators
+    std::string mail_domain;                   // appended to coordinators' names, as SLURM's
+    std::string alert_webhook;                 // JSON POST of each alert; empty: none
+    int64_t alert_timeout_ms = 5'000;          // one mail or one POST
+    int alert_attempts = 10;                   // per channel, one per pass, then "failed"
+    std::string bill_currency = "USD";         // of the Cost and Usage Reports and Price Lists read
+    int64_t spot_price_window_s = 7 * 86'400;  // SpotPriceWindow
 
     // asbb service (the REST API, `asbb service start`).
     std::string service_host = "127.0.0.1";

@@ -6,14 +6,20 @@ namespace {
 
 constexpr const char* kRateColumns =
     "cluster, partition_name, instance_type, node_hour_price_micro, default_time_limit_s,"
-    " updated_at, cpus_per_node, gpus_per_node";
+    " updated_at, cpus_per_node, gpus_per_node, market";
 
 Rate rate_from_row(const Row& row) {
-    return Rate{row.str(0),     row.str(1), row.str(2),     Money{row.i64(3)},
-                row.opt_i64(4), row.i64(5), row.opt_i64(6), row.opt_i64(7)};
+    Rate rate{row.str(0),     row.str(1), row.str(2),     Money{row.i64(3)},
+              row.opt_i64(4), row.i64(5), row.opt_i64(6), row.opt_i64(7)};
+    rate.market = row.str(8) == "spot" ? RateMarket::kSpot : RateMarket::kOnDemand;
+    return rate;
 }
 
 }  // namespace
+
+const char* market_name(RateMarket market) {
+    return market == RateMarket::kSpot ? "spot" : "on-demand";
+}
 
 void set_rate(Session& session, const Rate& rate, const std::string& actor, int64_t now_s) {
     Param default_time = nullptr;
@@ -24,15 +30,15 @@ void set_rate(Session& session, const Rate& rate, const std::string& actor, int6
     if (rate.gpus_per_node) gpus = *rate.gpus_per_node;
     session.exec(
         "INSERT INTO rate (cluster, partition_name, instance_type, node_hour_price_micro,"
-        " default_time_limit_s, updated_at, actor, cpus_per_node, gpus_per_node)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " default_time_limit_s, updated_at, actor, cpus_per_node, gpus_per_node, market)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON DUPLICATE KEY UPDATE instance_type = VALUES(instance_type),"
         " node_hour_price_micro = VALUES(node_hour_price_micro),"
         " default_time_limit_s = VALUES(default_time_limit_s), updated_at = VALUES(updated_at),"
         " actor = VALUES(actor), cpus_per_node = VALUES(cpus_per_node),"
-        " gpus_per_node = VALUES(gpus_per_node)",
+        " gpus_per_node = VALUES(gpus_per_node), market = VALUES(market)",
         {rate.cluster, rate.partition, rate.instance_type, rate.node_hour_price.micro, default_time,
-         now_s, actor, cpus, gpus});
+         now_s, actor, cpus, gpus, std::string(market_name(rate.market))});
 }
 
 bool set_rate_price(Session& session, const std::string& cluster, const std::string& partition,

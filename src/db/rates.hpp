@@ -15,6 +15,11 @@
 
 namespace asbb::db {
 
+// How the partition's instances are bought. A Spot rate's price is set from
+// Spot price history (asbb rates import --spot-history), not the Price List.
+enum class RateMarket { kOnDemand, kSpot };
+const char* market_name(RateMarket market);  // "on-demand", "spot"
+
 struct Rate {
     std::string cluster;  // '' = every cluster
     std::string partition;
@@ -25,6 +30,7 @@ struct Rate {
     std::optional<int64_t> cpus_per_node;  // of the instance type; sizes -n without -N
     std::optional<int64_t> gpus_per_node =
         std::nullopt;  // of the instance type; sizes --gpus without -N
+    RateMarket market = RateMarket::kOnDemand;
 };
 
 // Inserts or replaces the rate of (cluster, partition).

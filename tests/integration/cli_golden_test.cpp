@@ -176,17 +176,17 @@ TEST_F(CliGolden, AccountShowInEveryForm) {
 
 TEST_F(CliGolden, RatesListInEveryForm) {
     EXPECT_EQ(out({"rates", "list"}),
-              "Cluster Partition InstanceType NodeHour DefaultTime CPUsPerNode GPUsPerNode "
-              "Updated    \n"
-              "------- --------- ------------ -------- ----------- ----------- ----------- "
-              "---------- \n"
-              "all     aws-gpu   p3.2xlarge       3.06    01:00:00           8           1 "
-              "2026-03-15 \n"
-              "lab     aws-cpu   c5.large        0.085                                     "
-              "2026-03-15 \n");
+              "Cluster Partition InstanceType Market    NodeHour DefaultTime CPUsPerNode "
+              "GPUsPerNode Updated    \n"
+              "------- --------- ------------ --------- -------- ----------- ----------- "
+              "----------- ---------- \n"
+              "all     aws-gpu   p3.2xlarge   on-demand     3.06    01:00:00           8 "
+              "          1 2026-03-15 \n"
+              "lab     aws-cpu   c5.large     on-demand    0.085                         "
+              "            2026-03-15 \n");
     EXPECT_EQ(out({"rates", "list", "-P", "-n"}),
-              "all|aws-gpu|p3.2xlarge|3.06|01:00:00|8|1|2026-03-15\n"
-              "lab|aws-cpu|c5.large|0.085||||2026-03-15\n");
+              "all|aws-gpu|p3.2xlarge|on-demand|3.06|01:00:00|8|1|2026-03-15\n"
+              "lab|aws-cpu|c5.large|on-demand|0.085||||2026-03-15\n");
     EXPECT_EQ(out({"rates", "list", "-p", "format=Partition,NodeHour,cpuspernode,GPUsPerNode"}),
               "Partition|NodeHour|CPUsPerNode|GPUsPerNode|\n"
               "aws-gpu|3.06|8|1|\n"

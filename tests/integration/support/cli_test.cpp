@@ -63,7 +63,8 @@ std::string CliTest::ledger_state() {
           "SELECT COUNT(*), COALESCE(SUM(total_micro + CRC32(CONCAT_WS('|', content_sha256,"
           " COALESCE(replaced_by, 0)))), 0) FROM bill_import",
           "SELECT COUNT(*), COALESCE(SUM(node_hour_price_micro + CRC32(CONCAT_WS('|', cluster,"
-          " partition_name, instance_type, updated_at, actor))), 0) FROM rate"}) {
+          " partition_name, instance_type, updated_at, actor, market))), 0) FROM rate",
+          "SELECT COUNT(*), COALESCE(SUM(price_micro + changed_at), 0) FROM spot_price"}) {
         auto rows = session().query(sql);
         state += rows[0].str(0) + "/" + rows[0].str(1) + " ";
     }
