@@ -5,9 +5,10 @@
 -- changes are kept as AWS's describe-spot-price-history gives them (one row
 -- per change, per availability zone), since that history reaches back only
 -- 90 days and must be downloaded as it goes.
-ALTER TABLE rate ADD COLUMN market VARCHAR(9) CHARACTER SET ascii COLLATE ascii_bin
+-- IF NOT EXISTS: a migration may run again after a partial run.
+ALTER TABLE rate ADD COLUMN IF NOT EXISTS market VARCHAR(9) CHARACTER SET ascii COLLATE ascii_bin
         NOT NULL DEFAULT 'on-demand' AFTER instance_type,
-    ADD CONSTRAINT rate_market CHECK (market IN ('on-demand', 'spot'));
+    ADD CONSTRAINT IF NOT EXISTS rate_market CHECK (market IN ('on-demand', 'spot'));
 
 CREATE TABLE IF NOT EXISTS spot_price (
     instance_type      VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,

@@ -219,7 +219,7 @@ TEST_F(CliGolden, RatesListInEveryForm) {
     EXPECT_EQ(unknown.status, 2);
     EXPECT_EQ(unknown.err,
               "asbb: error: unknown field 'Nope' in format= (valid: Cluster, Partition, "
-              "InstanceType, NodeHour, DefaultTime, CPUsPerNode, GPUsPerNode, Updated)\n");
+              "InstanceType, Market, NodeHour, DefaultTime, CPUsPerNode, GPUsPerNode, Updated)\n");
 }
 
 // A balance changed behind asbb's back (chem's held + $1.50) is listed.
