@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "bill/cur_read.hpp"
+#include "unit/file_test.hpp"
 
 namespace asbb::bill {
 namespace {
@@ -44,20 +45,8 @@ std::string legacy_report() {
            legacy_line("Tax", "", "", "0.0110") + legacy_line("Credit", "", "", "-0.05");
 }
 
-class BillRead : public ::testing::Test {
+class BillRead : public test::FileTest {
   protected:
-    void SetUp() override {
-        char pattern[] = "/tmp/asbb-bill-XXXXXX";
-        ASSERT_NE(mkdtemp(pattern), nullptr);
-        dir_ = pattern;
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
-    std::string write(const std::string& name, const std::string& text) {
-        const std::string path = dir_ + "/" + name;
-        std::ofstream(path, std::ios::binary) << text;
-        return path;
-    }
     std::string write_gz(const std::string& name, const std::string& text) {
         const std::string path = dir_ + "/" + name;
         gzFile gz = gzopen(path.c_str(), "wb");
@@ -69,8 +58,6 @@ class BillRead : public ::testing::Test {
         auto reading = read_cur(inputs, options);
         return reading.ok() ? "(read)" : reading.error();
     }
-
-    std::string dir_;
 };
 
 TEST_F(BillRead, SumsEveryLineExactlyByKind) {

@@ -9,11 +9,10 @@
 #include <fstream>
 
 #include "bill/cur_file.hpp"
+#include "unit/file_test.hpp"
 
 namespace asbb::bill {
 namespace {
-
-namespace fs = std::filesystem;
 
 const std::string kFixtures = std::string(ASBB_SOURCE_DIR) + "/tests/fixtures/price-list/";
 
@@ -50,20 +49,9 @@ TEST(PriceList, AnotherRegionGivesItsOwnPrices) {
     EXPECT_EQ(prices_of(reading), (std::map<std::string, std::string>{{"c5.large", "0.09"}}));
 }
 
-class PriceListRefuses : public ::testing::Test {
+class PriceListRefuses : public test::FileTest {
   protected:
-    void SetUp() override {
-        char pattern[] = "/tmp/asbb-prices-XXXXXX";
-        ASSERT_NE(mkdtemp(pattern), nullptr);
-        dir_ = pattern;
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
-    std::string write(const std::string& text) {
-        const std::string path = dir_ + "/prices.json";
-        std::ofstream(path, std::ios::binary) << text;
-        return path;
-    }
+    std::string write(const std::string& text) { return FileTest::write("prices.json", text); }
     // The one-line message of the BillFileError that reading path throws.
     std::string refusal(const std::string& path, const std::string& region = "us-east-1",
                         const std::string& currency = "USD") {
@@ -78,7 +66,6 @@ class PriceListRefuses : public ::testing::Test {
         ADD_FAILURE() << path << " was read";
         return "";
     }
-    std::string dir_;
 };
 
 TEST_F(PriceListRefuses, AFileThatIsNotJson) {

@@ -4,15 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "bill/cur_file.hpp"
+#include "unit/file_test.hpp"
 
 namespace asbb::bill {
 namespace {
-
-namespace fs = std::filesystem;
 
 TEST(SpotHistory, ReadsTheLinuxChangesWithTheirZonesAndTimes) {
     const auto history = read_spot_history(std::string(ASBB_SOURCE_DIR) +
@@ -30,19 +26,11 @@ TEST(SpotHistory, ReadsTheLinuxChangesWithTheirZonesAndTimes) {
     EXPECT_EQ(history.changes[3].changed_at_s, 1'795'651'200);  // 2026-11-26T00:00:00Z
 }
 
-class SpotHistoryRefuses : public ::testing::Test {
+class SpotHistoryRefuses : public test::FileTest {
   protected:
-    void SetUp() override {
-        char pattern[] = "/tmp/asbb-spot-XXXXXX";
-        ASSERT_NE(mkdtemp(pattern), nullptr);
-        dir_ = pattern;
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
     // The one-line message for a file with this text.
     std::string refusal(const std::string& text) {
-        const std::string path = dir_ + "/history.json";
-        std::ofstream(path, std::ios::binary) << text;
+        const std::string path = write("history.json", text);
         try {
             read_spot_history(path);
         } catch (const BillFileError& e) {
@@ -57,7 +45,6 @@ class SpotHistoryRefuses : public ::testing::Test {
     static std::string entry(const std::string& fields) {
         return "{\"SpotPriceHistory\": [{" + fields + "}]}";
     }
-    std::string dir_;
 };
 
 const std::string kGood =
