@@ -75,6 +75,7 @@ struct Gathered {
     std::string offer_code;
     bool saw_products = false;
     bool saw_price_list = false;
+    bool more_pages = false;  // get-products' NextToken: this file is one page
     std::map<std::string, Product> products;
     std::map<std::string, Dimension> dimensions;  // by rate code, unique in a file
     std::string other_currency;                   // one seen instead of currency, if any
@@ -145,6 +146,9 @@ void gather_file(Gathered& gathered, const std::string& path) {
     size_t elements = 0;
     PathReader handler([&](Path keys, std::string_view value) {
         if (keys.size() == 1 && keys[0] == "offerCode") gathered.offer_code = value;
+        if (keys.size() == 1 && keys[0] == "NextToken" && !value.empty()) {
+            gathered.more_pages = true;
+        }
         if (keys.size() > 2 && keys[0] == "products") {
             gathered.saw_products = true;
             gathered.product_field(keys[1], keys.subspan(2), value);
@@ -217,6 +221,13 @@ PriceListReading read_price_list(const std::string& path, const std::string& reg
     Gathered gathered;
     gathered.currency = currency;
     gather_file(gathered, path);
+    if (gathered.more_pages) {
+        // A page leaves out the prices on the others: each type it lacks
+        // would be reported as not in the price list.
+        fail(path,
+             "one page of get-products output (it has a NextToken): give the whole "
+             "answer, without --max-items or --no-paginate");
+    }
     if (!gathered.saw_products && !gathered.saw_price_list) {
         fail(path,
              "not an AWS Price List (neither an offer file's \"products\" nor "

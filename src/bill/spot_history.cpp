@@ -91,6 +91,14 @@ SpotHistory read_spot_history(const std::string& path) {
         !document["SpotPriceHistory"].IsArray()) {
         fail(path, "not a Spot price history (no \"SpotPriceHistory\" list)");
     }
+    if (auto token = document.FindMember("NextToken"); token != document.MemberEnd() &&
+                                                       token->value.IsString() &&
+                                                       token->value.GetStringLength() > 0) {
+        // A page of the history may lack the highest price of the window.
+        fail(path,
+             "one page of describe-spot-price-history output (it has a NextToken): give "
+             "the whole answer, without --max-items or --no-paginate");
+    }
     SpotHistory history;
     const auto& entries = document["SpotPriceHistory"];
     for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {

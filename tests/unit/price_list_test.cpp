@@ -83,6 +83,10 @@ TEST_F(PriceListRefuses, JsonThatIsNotAPriceList) {
               std::string::npos);
     EXPECT_NE(refusal(write("{\"PriceList\": [\"{not json\"]}")).find("PriceList[0] is not"),
               std::string::npos);
+    EXPECT_NE(refusal(write("{\"FormatVersion\": \"aws_v1\", \"NextToken\": \"abc\", "
+                            "\"PriceList\": []}"))
+                  .find("one page of get-products output"),
+              std::string::npos);
 }
 
 TEST_F(PriceListRefuses, ARegionOrCurrencyWithNoPrice) {

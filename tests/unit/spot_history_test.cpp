@@ -56,6 +56,7 @@ TEST_F(SpotHistoryRefuses, EachBadFileOrEntry) {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"Timestamp,SpotPrice\n", "not JSON"},
         {"{\"PriceList\": []}", "no \"SpotPriceHistory\" list"},
+        {"{\"SpotPriceHistory\": [], \"NextToken\": \"abc\"}", "one page of"},
         {"{\"SpotPriceHistory\": [7]}", "SpotPriceHistory[0] is not an object"},
         {entry(kGood + "\"Timestamp\": \"2026-11-20T00:00:00Z\""), "has no SpotPrice string"},
         {entry(kGood + "\"SpotPrice\": 0.04" + time), "has no SpotPrice string"},
