@@ -21,6 +21,14 @@ DeliveryState state_from(const std::string& text) {
     throw DbError(DbErrorKind::kOther, 0, "budget_alert: unknown delivery state '" + text + "'");
 }
 
+// The basis column as stored; anything else is a damaged row, not a value
+// to guess at.
+AlertBasis stored_basis(const Row& row, size_t column) {
+    auto basis = parse_alert_basis(row.str(column));
+    if (!basis) throw DbError(DbErrorKind::kOther, 0, "budget_alert: " + basis.error());
+    return *basis;
+}
+
 AlertRecord alert_from_row(const Row& row) {
     AlertRecord record;
     AlertFacts& f = record.facts;
@@ -31,9 +39,7 @@ AlertRecord alert_from_row(const Row& row) {
     f.period_start_s = row.i64(4);
     f.period_end_s = row.i64(5);
     f.threshold_pct = static_cast<int>(row.i64(6));
-    auto basis = parse_alert_basis(row.str(7));
-    if (!basis) throw DbError(DbErrorKind::kOther, 0, "budget_alert: " + basis.error());
-    f.basis = *basis;
+    f.basis = stored_basis(row, 7);
     f.allocated = Money{row.i64(8)};
     f.spent = Money{row.i64(9)};
     f.held = Money{row.i64(10)};
@@ -157,9 +163,7 @@ void rearm_alerts(Session& session, int64_t budget_id, int64_t now_s) {
         " WHERE a.budget_id = ? AND a.rearmed_at IS NULL",
         {budget_id});
     for (const auto& row : rows) {
-        auto basis = parse_alert_basis(row.str(2));
-        if (!basis) throw DbError(DbErrorKind::kOther, 0, "budget_alert: " + basis.error());
-        const Money used = alert_used(*basis, Money{row.i64(4)}, Money{row.i64(5)});
+        const Money used = alert_used(stored_basis(row, 2), Money{row.i64(4)}, Money{row.i64(5)});
         if (threshold_reached(used, Money{row.i64(3)}, static_cast<int>(row.i64(1)))) continue;
         session.exec("UPDATE budget_alert SET rearmed_at = ? WHERE id = ?", {now_s, row.i64(0)});
     }
