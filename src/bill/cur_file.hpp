@@ -18,6 +18,11 @@ class BillFileError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The one message shape for a file asbb cannot read: "PATH: REASON".
+[[noreturn]] inline void fail_file(const std::string& path, const std::string& reason) {
+    throw BillFileError(path + ": " + reason);
+}
+
 class CurFile {
   public:
     // Throws BillFileError when the file cannot be opened or is a format

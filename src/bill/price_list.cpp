@@ -114,10 +114,6 @@ void Gathered::on_demand_field(const std::string& id, Path rest, std::string_vie
     }
 }
 
-[[noreturn]] void fail(const std::string& path, const std::string& reason) {
-    throw BillFileError(path + ": " + reason);
-}
-
 // One get-products PriceList element: a product's own JSON document.
 void gather_product_document(Gathered& gathered, const std::string& path, size_t index,
                              std::string_view document) {
@@ -134,15 +130,15 @@ void gather_product_document(Gathered& gathered, const std::string& path, size_t
     rapidjson::StringStream stream(text.c_str());
     rapidjson::Reader reader;
     if (!reader.Parse(stream, handler)) {
-        fail(path, id + " is not a JSON document (" +
-                       rapidjson::GetParseError_En(reader.GetParseErrorCode()) + " at byte " +
-                       std::to_string(reader.GetErrorOffset()) + ")");
+        fail_file(path, id + " is not a JSON document (" +
+                            rapidjson::GetParseError_En(reader.GetParseErrorCode()) + " at byte " +
+                            std::to_string(reader.GetErrorOffset()) + ")");
     }
 }
 
 void gather_file(Gathered& gathered, const std::string& path) {
     std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!file) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    if (!file) fail_file(path, std::string("cannot open: ") + std::strerror(errno));
     size_t elements = 0;
     PathReader handler([&](Path keys, std::string_view value) {
         if (keys.size() == 1 && keys[0] == "offerCode") gathered.offer_code = value;
@@ -165,11 +161,12 @@ void gather_file(Gathered& gathered, const std::string& path) {
     rapidjson::FileReadStream stream(file.get(), buffer, sizeof buffer);
     rapidjson::Reader reader;
     if (!reader.Parse(stream, handler)) {
-        fail(path, std::string("not JSON (") +
-                       rapidjson::GetParseError_En(reader.GetParseErrorCode()) + " at byte " +
-                       std::to_string(reader.GetErrorOffset()) + ")");
+        fail_file(path, std::string("not JSON (") +
+                            rapidjson::GetParseError_En(reader.GetParseErrorCode()) + " at byte " +
+                            std::to_string(reader.GetErrorOffset()) + ")");
     }
-    if (std::ferror(file.get())) fail(path, std::string("cannot read: ") + std::strerror(errno));
+    if (std::ferror(file.get()))
+        fail_file(path, std::string("cannot read: ") + std::strerror(errno));
 }
 
 // A product whose hour is what a SLURM node costs. Attributes an older file
@@ -188,13 +185,14 @@ void add_price(PriceListReading& reading, const std::string& path, const Product
                const std::string& price_text) {
     auto hourly = ExactAmount::parse(price_text);
     if (!hourly)
-        fail(path, "product " + product.sku + ": price '" + price_text + "': " + hourly.error());
+        fail_file(path,
+                  "product " + product.sku + ": price '" + price_text + "': " + hourly.error());
     auto [entry, added] = reading.by_instance_type.try_emplace(product.instance_type,
                                                                InstancePrice{*hourly, product.sku});
     if (!added && !(entry->second.hourly == *hourly)) {
-        fail(path, "two On-Demand Linux prices for " + product.instance_type + ": " +
-                       entry->second.hourly.text() + " (product " + entry->second.sku + ") and " +
-                       hourly->text() + " (product " + product.sku + ")");
+        fail_file(path, "two On-Demand Linux prices for " + product.instance_type + ": " +
+                            entry->second.hourly.text() + " (product " + entry->second.sku +
+                            ") and " + hourly->text() + " (product " + product.sku + ")");
     }
 }
 
@@ -224,17 +222,17 @@ PriceListReading read_price_list(const std::string& path, const std::string& reg
     if (gathered.more_pages) {
         // A page leaves out the prices on the others: each type it lacks
         // would be reported as not in the price list.
-        fail(path,
-             "one page of get-products output (it has a NextToken): give the whole "
-             "answer, without --max-items or --no-paginate");
+        fail_file(path,
+                  "one page of get-products output (it has a NextToken): give the whole "
+                  "answer, without --max-items or --no-paginate");
     }
     if (!gathered.saw_products && !gathered.saw_price_list) {
-        fail(path,
-             "not an AWS Price List (neither an offer file's \"products\" nor "
-             "get-products' \"PriceList\")");
+        fail_file(path,
+                  "not an AWS Price List (neither an offer file's \"products\" nor "
+                  "get-products' \"PriceList\")");
     }
     if (!gathered.offer_code.empty() && gathered.offer_code != "AmazonEC2") {
-        fail(path, "the price list of " + gathered.offer_code + ", not of AmazonEC2");
+        fail_file(path, "the price list of " + gathered.offer_code + ", not of AmazonEC2");
     }
     PriceListReading reading = join(gathered, path, region);
     if (reading.by_instance_type.empty()) {
@@ -244,7 +242,7 @@ PriceListReading read_price_list(const std::string& path, const std::string& reg
         if (!gathered.other_currency.empty()) {
             reason += " (its prices are in " + gathered.other_currency + ": see BillCurrency)";
         }
-        fail(path, reason);
+        fail_file(path, reason);
     }
     return reading;
 }

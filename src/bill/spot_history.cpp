@@ -18,10 +18,6 @@ namespace {
 // of a region stays far below this.
 constexpr size_t kMaxFileBytes = 256u << 20;
 
-[[noreturn]] void fail(const std::string& path, const std::string& reason) {
-    throw BillFileError(path + ": " + reason);
-}
-
 // Instance types and zones as AWS names them: [a-z0-9.-] (and capitals in
 // a few old types), nothing that could mislead a listing or a log.
 bool plain_name(const std::string& text, size_t max_bytes) {
@@ -39,7 +35,7 @@ std::string text_field(const rapidjson::Value& entry, const char* name, const st
                        const std::string& where) {
     auto found = entry.FindMember(name);
     if (found == entry.MemberEnd() || !found->value.IsString()) {
-        fail(path, where + " has no " + name + " string");
+        fail_file(path, where + " has no " + name + " string");
     }
     return std::string(found->value.GetString(), found->value.GetStringLength());
 }
@@ -49,30 +45,32 @@ SpotPriceChange read_change(const rapidjson::Value& entry, const std::string& pa
     SpotPriceChange change;
     change.instance_type = text_field(entry, "InstanceType", path, where);
     change.availability_zone = text_field(entry, "AvailabilityZone", path, where);
-    if (!plain_name(change.instance_type, 64)) fail(path, where + ": bad InstanceType");
-    if (!plain_name(change.availability_zone, 32)) fail(path, where + ": bad AvailabilityZone");
+    if (!plain_name(change.instance_type, 64)) fail_file(path, where + ": bad InstanceType");
+    if (!plain_name(change.availability_zone, 32))
+        fail_file(path, where + ": bad AvailabilityZone");
     const std::string price_text = text_field(entry, "SpotPrice", path, where);
     auto price = ExactAmount::parse(price_text);
-    if (!price) fail(path, where + ": SpotPrice '" + price_text + "': " + price.error());
+    if (!price) fail_file(path, where + ": SpotPrice '" + price_text + "': " + price.error());
     if (price_text[0] == '-' && !price->is_zero()) {
-        fail(path, where + ": SpotPrice '" + price_text + "' is negative");
+        fail_file(path, where + ": SpotPrice '" + price_text + "' is negative");
     }
     change.price = *price;
     const std::string time_text = text_field(entry, "Timestamp", path, where);
     auto at = parse_cur_timestamp(time_text);
-    if (!at) fail(path, where + ": Timestamp '" + time_text + "': " + at.error());
+    if (!at) fail_file(path, where + ": Timestamp '" + time_text + "': " + at.error());
     change.changed_at_s = *at;
     return change;
 }
 
 std::string file_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "cannot open");
+    if (!in) fail_file(path, "cannot open");
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) fail(path, "cannot read");
+    if (in.bad()) fail_file(path, "cannot read");
     std::string bytes = std::move(text).str();
-    if (bytes.size() > kMaxFileBytes) fail(path, "larger than 256 MiB: not a Spot price history");
+    if (bytes.size() > kMaxFileBytes)
+        fail_file(path, "larger than 256 MiB: not a Spot price history");
     return bytes;
 }
 
@@ -83,27 +81,27 @@ SpotHistory read_spot_history(const std::string& path) {
     rapidjson::Document document;
     document.Parse(text.c_str(), text.size());
     if (document.HasParseError()) {
-        fail(path, std::string("not JSON (") +
-                       rapidjson::GetParseError_En(document.GetParseError()) + " at byte " +
-                       std::to_string(document.GetErrorOffset()) + ")");
+        fail_file(path, std::string("not JSON (") +
+                            rapidjson::GetParseError_En(document.GetParseError()) + " at byte " +
+                            std::to_string(document.GetErrorOffset()) + ")");
     }
     if (!document.IsObject() || !document.HasMember("SpotPriceHistory") ||
         !document["SpotPriceHistory"].IsArray()) {
-        fail(path, "not a Spot price history (no \"SpotPriceHistory\" list)");
+        fail_file(path, "not a Spot price history (no \"SpotPriceHistory\" list)");
     }
     if (auto token = document.FindMember("NextToken"); token != document.MemberEnd() &&
                                                        token->value.IsString() &&
                                                        token->value.GetStringLength() > 0) {
         // A page of the history may lack the highest price of the window.
-        fail(path,
-             "one page of describe-spot-price-history output (it has a NextToken): give "
-             "the whole answer, without --max-items or --no-paginate");
+        fail_file(path,
+                  "one page of describe-spot-price-history output (it has a NextToken): give "
+                  "the whole answer, without --max-items or --no-paginate");
     }
     SpotHistory history;
     const auto& entries = document["SpotPriceHistory"];
     for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
         const std::string where = "SpotPriceHistory[" + std::to_string(i) + "]";
-        if (!entries[i].IsObject()) fail(path, where + " is not an object");
+        if (!entries[i].IsObject()) fail_file(path, where + " is not an object");
         const std::string product = text_field(entries[i], "ProductDescription", path, where);
         if (product != "Linux/UNIX" && product != "Linux/UNIX (Amazon VPC)") {
             ++history.other_products;
@@ -112,8 +110,8 @@ SpotHistory read_spot_history(const std::string& path) {
         history.changes.push_back(read_change(entries[i], path, where));
     }
     if (history.changes.empty()) {
-        fail(path,
-             "no Linux/UNIX Spot price among its " + std::to_string(entries.Size()) + " entries");
+        fail_file(path, "no Linux/UNIX Spot price among its " + std::to_string(entries.Size()) +
+                            " entries");
     }
     return history;
 }
