@@ -72,7 +72,7 @@ host_suite() {
 		return 1
 	}
 	log "SLURM 22.05 on this host: $(report_versions)"
-	asbb_build "$BUILD" RelWithDebInfo
+	asbb_build "$BUILD" RelWithDebInfo "${ASBB_UNITY[@]}"
 	services_start "$TMP" "$BUILD/plugin/job_submit_budget.so"
 	log "running the tests (RelWithDebInfo build)"
 	ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS"

@@ -23,9 +23,10 @@ log() { printf '[test +%ds] %s\n' $(($(date +%s) - TS_T0)) "$*"; }
 
 # Unity builds (CMake compiles 16 of a target's sources as one unit) halve the
 # library code's compile time, which is most of CI's time on two cores. The
-# builds that stay one-file-per-unit are the host's main build (with its
-# tests) and each target's Debug build: a packager's default build, where a
-# file that forgot an #include would fail, is compiled on every compiler.
+# builds that stay one-file-per-unit are the Debug builds in the 24.11 and
+# 26.05 chroots (in-target.sh): a packager's default build, where a file that
+# forgot an #include would fail. Their newer libstdc++ includes less behind
+# one's back than Debian 12's, so they are the stricter check of the two.
 # The repo's own rule keeps unity builds working: no two sources of one
 # library define the same file-local name.
 ASBB_UNITY=(-DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16)

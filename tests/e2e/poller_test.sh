@@ -15,7 +15,7 @@
 # node-second, so every cost is an exact integer):
 #   one20      alice, 1 node, sleep 20
 #   two20      bob, -N2 (cpu1 and cpu2), sleep 20
-#   one60      alice, 1 node, sleep 60
+#   one30      alice, 1 node, sleep 30
 #   array      bob, --array=0-4, sleep 3 (one hold for the array)
 #   pendcancel alice, submitted --hold and cancelled while pending
 #   runcancel  bob, sleep 300, cancelled once it runs
@@ -23,7 +23,7 @@
 #   requeue    alice, sleep 20, `scontrol requeue` while it runs; SLURM then
 #              delays the next start (Reason=BeginTime), which
 #              `scontrol update StartTime=now` undoes. Two runs, both charged.
-# They run side by side; the test takes about a minute and a half.
+# They run side by side; the test takes about a minute.
 #
 # Budgets (today..tomorrow), tagged with this test's description and deleted at
 # the end: physics $20 > proj001 $10 (alice), proj002 $10 (bob). The test
@@ -174,9 +174,9 @@ ledger_snapshot() {
 setup
 e2e_log "budgets and rate set (budgets $BUDGET_IDS); submitting"
 
-# Longest first, so the 60 s job and the two that need to run early get nodes
+# Longest first, so the 30 s job and the two that need to run early get nodes
 # at once (8 cores: the array's tasks take what is left).
-submit one60 alice 1 COMPLETED -t 3 --wrap 'sleep 60'
+submit one30 alice 1 COMPLETED -t 3 --wrap 'sleep 30'
 submit requeue alice 2 'REQUEUED COMPLETED' -t 3 --requeue --wrap 'sleep 20'
 submit runcancel bob 1 CANCELLED -t 10 --wrap 'sleep 300'
 submit two20 bob 1 COMPLETED -N 2 -t 2 --wrap 'sleep 20'
