@@ -99,6 +99,15 @@ ExactAmount ExactAmount::negated() const {
     return ExactAmount(-units_);
 }
 
+Expected<ExactAmount> ExactAmount::share(int64_t part, int64_t whole) const {
+    if (whole <= 0) return make_error("not a share of a whole");
+    Int128 product = 0;
+    if (__builtin_mul_overflow(units_, static_cast<Int128>(part), &product)) {
+        return make_error("amount too large to split");
+    }
+    return ExactAmount(product / whole);
+}
+
 Expected<Money> ExactAmount::to_money() const {
     const Int128 magnitude = units_ < 0 ? -units_ : units_;
     Int128 micro = magnitude / kUnitsPerMicro;

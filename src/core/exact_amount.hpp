@@ -30,6 +30,13 @@ class ExactAmount {
     // Exact; an error only when the sum leaves the range.
     Expected<ExactAmount> plus(const ExactAmount& other) const;
     ExactAmount negated() const;
+    Expected<ExactAmount> minus(const ExactAmount& other) const { return plus(other.negated()); }
+
+    // This amount × part / whole, cut toward zero to the 10^-24 dollar (so
+    // that a caller splitting a line can give the rest to one part and the
+    // parts sum to the line exactly). whole > 0; an error when the product
+    // leaves the 128-bit range.
+    Expected<ExactAmount> share(int64_t part, int64_t whole) const;
 
     // Rounded half away from zero to the micro-dollar (0.0000005 -> 0.000001,
     // -0.0000005 -> -0.000001), as asbb rounds money everywhere; an error

@@ -1,6 +1,9 @@
 #include "core/job_run.hpp"
 
 #include <algorithm>
+#include <charconv>
+
+#include "core/split.hpp"
 
 namespace asbb {
 
@@ -61,6 +64,40 @@ std::optional<int64_t> run_charge_key(const JobRun& run) {
 
 int64_t hold_job_id(const JobRun& run) {
     return run.array_job_id > 0 ? run.array_job_id : run.job_id;
+}
+
+}  // namespace asbb
+
+namespace asbb {
+
+Expected<int64_t> tres_alloc_cpus(std::string_view tres_alloc) {
+    int64_t cpus = 0;
+    if (tres_alloc.empty()) return cpus;
+    for (std::string_view entry : split_on(tres_alloc, ',')) {
+        const size_t equals = entry.find('=');
+        int64_t id = 0;
+        int64_t count = 0;
+        const std::string_view id_text = entry.substr(0, equals);
+        const std::string_view count_text =
+            equals == std::string_view::npos ? std::string_view() : entry.substr(equals + 1);
+        auto a = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+        // Other TRES may hold any 64-bit count (memory, NO_VAL64): only
+        // their shape is checked.
+        const bool digits =
+            !count_text.empty() && std::all_of(count_text.begin(), count_text.end(),
+                                               [](char c) { return c >= '0' && c <= '9'; });
+        if (id_text.empty() || a.ec != std::errc() || a.ptr != id_text.data() + id_text.size() ||
+            !digits) {
+            return make_error("tres_alloc '" + std::string(tres_alloc) + "': not id=count pairs");
+        }
+        if (id != 1) continue;
+        auto b = std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
+        if (b.ec != std::errc()) {
+            return make_error("tres_alloc '" + std::string(tres_alloc) + "': too many CPUs");
+        }
+        cpus = count;
+    }
+    return cpus;
 }
 
 }  // namespace asbb

@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "core/expected.hpp"
 
 namespace asbb {
 
@@ -25,6 +28,18 @@ struct JobRun {
     std::string account;      // from the association, not the row's account column
     int64_t time_submit = 0;  // epoch s; with job_id, what makes the run unique
 };
+
+// A run with the nodes it held, for the AWS bill's attribution: the row's
+// nodelist ("cpu[1-2]") and tres_alloc ("1=8,4=2": 8 CPUs on 2 nodes).
+struct PlacedRun {
+    JobRun run;
+    std::string node_list;
+    std::string tres_alloc;
+};
+
+// The CPUs in slurmdbd's tres_alloc text ("1=8,2=2000,4=2,5=8": TRES id 1 is
+// cpu); 0 when it names none. An error for text that is not id=count pairs.
+Expected<int64_t> tres_alloc_cpus(std::string_view tres_alloc);
 
 // A run's row is final when its base state is final (COMPLETE and after), or
 // when it was requeued (SLURM marks the old run JOB_REQUEUE with the base

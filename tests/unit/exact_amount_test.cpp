@@ -64,5 +64,20 @@ TEST(ExactAmount, SumsWithoutRoundingAndRoundsOnceHalfAwayFromZero) {
     EXPECT_EQ(big.plus(big).error(), "sum too large");
 }
 
+// The bill's attribution cuts lines by seconds and CPUs: toward zero, to
+// the 10^-24 dollar, and a product beyond 128 bits is an error, not a wrap.
+TEST(ExactAmount, ShareCutsTowardZeroAndRefusesWhatLeavesTheRange) {
+    const ExactAmount one = *ExactAmount::parse("1");
+    EXPECT_EQ(one.share(1, 3)->text(), "0.333333333333333333333333");
+    EXPECT_EQ(one.negated().share(2, 3)->text(), "-0.666666666666666666666666");
+    EXPECT_EQ(one.share(3600, 3600)->text(), "1");
+    EXPECT_EQ(one.share(5, 4)->text(), "1.25");
+    EXPECT_TRUE(one.share(0, 7)->is_zero());
+    EXPECT_EQ(one.share(1, 0).error(), "not a share of a whole");
+    const ExactAmount big = *ExactAmount::parse("99999999999999");
+    EXPECT_EQ(big.share(INT64_MAX, INT64_MAX).error(), "amount too large to split");
+    EXPECT_EQ(one.minus(one)->is_zero(), true);
+}
+
 }  // namespace
 }  // namespace asbb

@@ -110,5 +110,17 @@ TEST(JobRun, ChargeKeyIsTheJobAndSubmitTimePackedWithoutLoss) {
     EXPECT_EQ(run_charge_key(first), std::nullopt);
 }
 
+// slurmdbd's tres_alloc: TRES id 1 is the CPU count, the rest is ignored.
+TEST(JobRun, TresAllocGivesTheCpusAndRefusesWhatIsNotIdEqualsCount) {
+    EXPECT_EQ(*tres_alloc_cpus("1=8,2=2000,3=18446744073709551614,4=2,5=8"), 8);
+    EXPECT_EQ(*tres_alloc_cpus("4=1"), 0);
+    EXPECT_EQ(*tres_alloc_cpus(""), 0);
+    for (const char* bad : {"1", "1=", "=4", "1=x", "1=-2", "cpu=4", "1=4,,4=1"}) {
+        auto cpus = tres_alloc_cpus(bad);
+        ASSERT_FALSE(cpus) << bad;
+        EXPECT_NE(cpus.error().find("not id=count pairs"), std::string::npos);
+    }
+}
+
 }  // namespace
 }  // namespace asbb
