@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "bill/cur_file.hpp"
 #include "bill/cur_manifest.hpp"
+#include "bill/cur_tags.hpp"
 #include "core/csv_reader.hpp"
 #include "core/cur_columns.hpp"
 
@@ -16,7 +18,25 @@ namespace {
 using PeriodKey = std::pair<std::string, std::string>;  // period, payer
 using Totals = std::map<PeriodKey, CurPeriodTotal>;
 
-Expected<bool> add_line(Totals& totals, const CurLine& line) {
+Expected<bool> add_sum(ExactAmount& sum, const ExactAmount& amount) {
+    auto total = sum.plus(amount);
+    if (!total) return make_error("the period's total leaves the range asbb sums in");
+    sum = *total;
+    return true;
+}
+
+// An instance-hour line, on its node when the tag names one.
+Expected<bool> add_node_line(CurPeriodTotal& total, const CurLine& line, const CurNodeTag& tag,
+                             const std::vector<std::string>& fields) {
+    auto node = tag.node_of(fields);
+    if (!node) return make_error(node.error());
+    if (node->empty()) return add_sum(total.untagged_instance_cost, line.cost);
+    total.node_lines.push_back({*node, line.usage_start_s, line.usage_end_s, line.cost});
+    return true;
+}
+
+Expected<bool> add_line(Totals& totals, const CurLine& line, const std::optional<CurNodeTag>& tag,
+                        const std::vector<std::string>& fields) {
     auto [it, added] = totals.try_emplace({line.billing_period, line.payer_account});
     CurPeriodTotal& total = it->second;
     if (added) {
@@ -31,10 +51,10 @@ Expected<bool> add_line(Totals& totals, const CurLine& line) {
     by_kind = *kind_sum;
     total.total = *sum;
     if (line.is_instance_hours()) {
-        auto instance_sum = total.instance_hours_cost.plus(line.cost);
-        if (!instance_sum) return make_error("the period's total leaves the range asbb sums in");
-        total.instance_hours_cost = *instance_sum;
+        auto instance_sum = add_sum(total.instance_hours_cost, line.cost);
+        if (!instance_sum) return instance_sum;
         ++total.instance_hours_lines;
+        if (tag) return add_node_line(total, line, *tag, fields);
     }
     return true;
 }
@@ -52,6 +72,12 @@ Expected<std::string> read_file(const std::string& path, const CurReadOptions& o
         if (!*header) return make_error(path + ": empty: no header line");
         auto columns = read_cur_header(fields);
         if (!columns) return make_error(path + ": not a Cost and Usage Report: " + columns.error());
+        std::optional<CurNodeTag> tag;
+        if (!options.node_tag.empty()) {
+            auto found = CurNodeTag::for_report(*columns, options.node_tag);
+            if (!found) return make_error(path + ": " + found.error());
+            tag = *found;
+        }
         int64_t file_lines = 0;
         for (;;) {
             auto more = reader.next(fields);
@@ -64,7 +90,7 @@ Expected<std::string> read_file(const std::string& path, const CurReadOptions& o
                 return make_error(at + "currency " + line->currency + ", but asbb accounts in " +
                                   options.currency + " (BillCurrency)");
             }
-            auto added = add_line(totals, *line);
+            auto added = add_line(totals, *line, tag, fields);
             if (!added) return make_error(at + added.error());
             if (options.on_line) options.on_line(*line);
             ++file_lines;

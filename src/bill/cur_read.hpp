@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bill_split.hpp"
 #include "core/cur_line.hpp"
 #include "core/exact_amount.hpp"
 #include "core/expected.hpp"
@@ -28,6 +29,10 @@ struct CurPeriodTotal {
     ExactAmount instance_hours_cost;                      // the kUsage lines of instances
     int64_t instance_hours_lines = 0;
     ExactAmount total;
+    // With a BillNodeTag: the instance-hour lines that name their node, and
+    // the cost of those that do not (they cannot be placed on a job).
+    std::vector<NodeLineCost> node_lines;
+    ExactAmount untagged_instance_cost;
 };
 
 struct CurReading {
@@ -44,6 +49,7 @@ struct CurReadOptions {
     std::string currency = "USD";                 // lines in any other currency are refused
     size_t max_line_bytes = 1 << 20;              // a longer record is refused (a 10 MB line)
     std::function<void(const CurLine&)> on_line;  // each line, as it is read (optional)
+    std::string node_tag;  // BillNodeTag: "" reads totals only (bill/cur_tags.hpp)
 };
 
 // An error names the file, the line when there is one, and the reason:

@@ -1,14 +1,19 @@
-// asbb bill import FILE... [--dry-run] and asbb bill show [--month=YYYY-MM]
-// [--all-versions]: the AWS bill's Cost and Usage Reports, read exactly and
-// recorded per billing period and payer account, one current version each.
+// asbb bill import FILE... [--dry-run] and asbb bill show [ACCOUNT]
+// [--month=YYYY-MM] [--all-versions] [--jobs]: the AWS bill's Cost and Usage
+// Reports, read exactly and recorded per billing period and payer account,
+// one current version each; with BillNodeTag, each version's instance-hours
+// are placed on the jobs and their charges trued up (cli/bill_attribution).
 #include <ostream>
 
 #include "bill/cur_read.hpp"
 #include "cli/args.hpp"
+#include "cli/bill_attribution.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/names.hpp"
 #include "db/bill_imports.hpp"
+#include "db/bill_true_ups.hpp"
+#include "db/slurm_tree.hpp"
 #include "util/local_time.hpp"
 
 namespace asbb::cli {
@@ -17,7 +22,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: asbb bill import FILE... [--dry-run]\n"
-    "       asbb bill show [--month=YYYY-MM] [--all-versions]";
+    "       asbb bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs]";
 
 // Each stored figure is its lines' exact sum rounded once (half away from
 // zero) to the micro-dollar.
@@ -60,7 +65,12 @@ std::vector<ColumnSpec> import_columns() {
             {"Tax"},
             {"Other"},
             {"Instances"},
-            {"Total"}};
+            {"Total"},
+            {"Jobs"},
+            {"Uncharged"},
+            {"Idle"},
+            {"Untagged"},
+            {"TrueUp"}};
 }
 
 std::vector<Cell> import_cells(const db::BillImport& b) {
@@ -74,7 +84,23 @@ std::vector<Cell> import_cells(const db::BillImport& b) {
             b.tax,
             b.other,
             b.instance_hours,
-            b.total};
+            b.total,
+            b.jobs,
+            b.uncharged,
+            b.idle,
+            b.untagged,
+            b.true_up};
+}
+
+// The attribution's figures on the import's row (all zero without a tag).
+void add_attribution(db::BillImport& b, const BillAttribution& attribution,
+                     const std::string& node_tag) {
+    b.node_tag = node_tag;
+    b.jobs = attribution.jobs;
+    b.uncharged = attribution.uncharged;
+    b.idle = attribution.idle;
+    b.untagged = attribution.untagged;
+    b.true_up = attribution.true_up;
 }
 
 // What importing b does, without writing: the same rule record_bill_import applies.
@@ -110,6 +136,7 @@ int import_command(Context& context, const Args& args) {
     if (files.empty()) usage_error(kUsage);
     bill::CurReadOptions read_options;
     read_options.currency = context.config().bill_currency;
+    read_options.node_tag = context.config().bill_node_tag;
     auto reading = bill::read_cur(files, read_options);
     if (!reading) user_error(reading.error());
     const bool dry_run = parsed.count("dry-run") > 0;
@@ -118,11 +145,20 @@ int import_command(Context& context, const Args& args) {
     listing.columns.push_back({"Action", Align::kLeft});
     for (const auto& period : reading->periods) {
         db::BillImport b = import_of(*reading, period, context);
+        BillAttribution attribution;
+        if (!read_options.node_tag.empty()) attribution = attribute_bill(context, period);
+        add_attribution(b, attribution, read_options.node_tag);
         std::string action;
         if (dry_run) {
             action = planned_action(context, b);
         } else {
-            auto result = db::record_bill_import(context.session(), b);
+            // A new version reverses the true-ups of the one it replaces
+            // even when it has none of its own (BillNodeTag since unset).
+            auto true_ups = [&](int64_t id, const std::optional<db::BillImport>& replaced) {
+                db::write_bill_true_ups(context.session(), b, id, replaced, attribution.costs,
+                                        context.actor, context.now_s);
+            };
+            auto result = db::record_bill_import(context.session(), b, true_ups);
             b.id = result.id;
             action = recorded_action(result);
         }
@@ -134,13 +170,39 @@ int import_command(Context& context, const Args& args) {
     return kExitOk;
 }
 
+// One row per hold the current versions trued up: asbb bill show --jobs.
+int show_job_costs(Context& context, const std::optional<std::string>& period,
+                   const std::optional<std::string>& account) {
+    Listing listing;
+    listing.columns = {{"Period", Align::kLeft},
+                       {"Import"},
+                       {"Cluster", Align::kLeft},
+                       {"JobID"},
+                       {"Account", Align::kLeft},
+                       {"Runs"},
+                       {"Billed"},
+                       {"Charged"},
+                       {"TrueUp"},
+                       {"Hold", Align::kLeft}};
+    for (const auto& row : db::list_bill_job_costs(context.session(), period, account)) {
+        const auto& c = row.cost;
+        if (!context.may(Access::kRead, row.account, c.cluster)) continue;
+        listing.rows.push_back({row.billing_period, row.import_id, c.cluster, c.job_id, row.account,
+                                c.runs, c.billed, c.charged, c.true_up(), c.hold_id});
+    }
+    print_listing(context, listing);
+    return kExitOk;
+}
+
 int show_command(Context& context, const Args& args) {
-    auto options = command_options("asbb bill show",
-                                   "The imported AWS bill: one row per billing period and payer");
+    auto options = command_options("asbb bill show [ACCOUNT]",
+                                   "The imported AWS bill: one row per billing period and payer, "
+                                   "or with ACCOUNT or --jobs one row per job trued up");
     options.add_options()("month", "only the billing period YYYY-MM", OptionArg::kValue)(
-        "all-versions", "also the versions a newer import replaced");
+        "all-versions", "also the versions a newer import replaced")(
+        "jobs", "one row per job the current versions trued up");
     std::vector<std::string> positional;
-    auto parsed = parse_options(options, args, positional, 0);
+    auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;
     db::BillImportFilter filter;
     if (auto month = optional_value(parsed, "month")) {
@@ -150,19 +212,31 @@ int show_command(Context& context, const Args& args) {
         filter.period = *month;
     }
     filter.with_replaced = parsed.count("all-versions") > 0;
+    if (!positional.empty() || parsed.count("jobs") > 0) {
+        std::optional<std::string> account;
+        if (!positional.empty()) {
+            account = parse_account(positional[0]);
+            if (!db::slurm_account_exists(context.session(), context.slurm_db(), *account)) {
+                user_error("SLURM has no account '" + *account + "'");
+            }
+            context.require(Access::kRead, *account);
+        }
+        if (filter.with_replaced) usage_error("--all-versions lists imports, not jobs");
+        return show_job_costs(context, filter.period, account);
+    }
     Listing listing;
     listing.columns = import_columns();
-    for (const char* name : {"Imported", "By", "Replaced", "Files"}) {
+    for (const char* name : {"Imported", "By", "Replaced", "Tag", "Files"}) {
         listing.columns.push_back({name, Align::kLeft});
     }
     for (const auto& b : db::list_bill_imports(context.session(), filter)) {
         auto cells = import_cells(b);
         std::string files;
         for (const auto& file : b.files) files += (files.empty() ? "" : " ") + file;
-        cells.insert(
-            cells.end(),
-            {format_local_datetime(b.imported_at_s), b.imported_by,
-             b.replaced_by ? "by #" + std::to_string(*b.replaced_by) : std::string(), files});
+        cells.insert(cells.end(),
+                     {format_local_datetime(b.imported_at_s), b.imported_by,
+                      b.replaced_by ? "by #" + std::to_string(*b.replaced_by) : std::string(),
+                      b.node_tag, files});
         listing.rows.push_back(std::move(cells));
     }
     print_listing(context, listing);

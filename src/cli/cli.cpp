@@ -49,7 +49,7 @@ Verbs:
   alerts [ACCOUNT] [--since=DATE]
   shadow report [ACCOUNT] [--since=DATE] [--until=DATE] [--summary]
   bill import FILE... [--dry-run]
-  bill show [--month=YYYY-MM] [--all-versions]
+  bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs]
 
   estimate --account=ACCOUNT --partition=PARTITION [--nodes=N] [--cpus=N]
            [--gpus=N] [--time=TIMELIMIT] [--cluster=NAME]

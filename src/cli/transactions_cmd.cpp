@@ -12,14 +12,13 @@
 #include "core/time_parse.hpp"
 #include "db/budget_journal.hpp"
 #include "db/budgets.hpp"
+#include "db/journal_list.hpp"
 
 namespace asbb::cli {
 
 namespace {
 
-// The journal's kinds, in the order the man page lists them.
-const std::vector<std::string> kKinds = {"deposit", "withdraw", "hold",  "charge",
-                                         "release", "expire",   "adjust"};
+const std::vector<std::string>& kKinds = db::journal_kinds();
 
 struct Filters {
     std::optional<int64_t> from_s;   // created_at >= from_s

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -534,6 +535,26 @@ const std::vector<KeyInfo>& keys() {
              return std::nullopt;
          },
          [](const Config& c) { return c.bill_currency; }},
+        {"BillNodeTag", "",
+         "The cost allocation tag whose value is an instance's SLURM node name\n"
+         "(aws-slurm-burst tags each instance Name=<node>): with it, asbb bill\n"
+         "import places each instance-hour on the jobs that ran on that node and\n"
+         "trues their charges up to it. The tag must be activated in the payer\n"
+         "account, so the report has resourceTags/user:<tag> or resource_tags.\n"
+         "Letters, digits and _ . : / = + - @, at most 128. Default: none (the\n"
+         "import records the bill's totals only).",
+         false, "Name",
+         [](std::string_view v, Config& c) -> Problem {
+             const bool valid =
+                 !v.empty() && v.size() <= 128 && std::all_of(v.begin(), v.end(), [](char ch) {
+                     return std::isalnum(static_cast<unsigned char>(ch)) ||
+                            std::string_view("_.:/=+-@").find(ch) != std::string_view::npos;
+                 });
+             if (!valid) return "must be a tag key such as Name, got " + quoted(v);
+             c.bill_node_tag = std::string(v);
+             return std::nullopt;
+         },
+         [](const Config& c) { return c.bill_node_tag; }},
         {"SpotPriceWindow", "",
          "How far back asbb rates import --spot-history looks for the highest\n"
          "Spot price, which a Spot partition's node-hour is set to: seconds, or\n"

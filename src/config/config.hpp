@@ -83,6 +83,7 @@ struct Config {
     int64_t alert_timeout_ms = 5'000;          // one mail or one POST
     int alert_attempts = 10;                   // per channel, one per pass, then "failed"
     std::string bill_currency = "USD";         // of the Cost and Usage Reports and Price Lists read
+    std::string bill_node_tag;                 // BillNodeTag: "" attributes nothing
     int64_t spot_price_window_s = 7 * 86'400;  // SpotPriceWindow
 
     // asbb service (the REST API, `asbb service start`).

@@ -25,7 +25,7 @@ namespace asbb {
 // One journal row as a budget sees it.
 struct JournalMove {
     int64_t created_at = 0;
-    std::string kind;  // deposit withdraw hold charge release expire adjust
+    std::string kind;  // deposit withdraw hold charge release expire adjust true_up
     std::optional<std::string> hold_id;
     int64_t allocated_delta_micro = 0;
     int64_t held_delta_micro = 0;

@@ -9,7 +9,8 @@ namespace {
 constexpr const char* kColumns =
     "id, billing_period, payer_account, content_sha256, manifest_version, files, currency,"
     " line_count, usage_micro, discount_micro, fee_micro, tax_micro, other_micro,"
-    " instance_hours_micro, total_micro, imported_at, imported_by, replaced_by";
+    " instance_hours_micro, total_micro, imported_at, imported_by, replaced_by, node_tag,"
+    " jobs_micro, uncharged_micro, idle_micro, untagged_micro, true_up_micro";
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -40,6 +41,9 @@ BillImport import_from_row(const Row& row) {
     b.imported_at_s = row.i64(15);
     b.imported_by = row.str(16);
     b.replaced_by = row.opt_i64(17);
+    b.node_tag = row.str(18);
+    Money* attribution[] = {&b.jobs, &b.uncharged, &b.idle, &b.untagged, &b.true_up};
+    for (size_t i = 0; i < std::size(attribution); ++i) *attribution[i] = Money{row.i64(19 + i)};
     return b;
 }
 
@@ -47,11 +51,31 @@ int64_t insert_import(Session& session, const BillImport& b) {
     session.exec(
         "INSERT INTO bill_import (billing_period, payer_account, content_sha256,"
         " manifest_version, files, currency, line_count, usage_micro, discount_micro, fee_micro,"
-        " tax_micro, other_micro, instance_hours_micro, total_micro, imported_at, imported_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {b.billing_period, b.payer_account, b.content_sha256, b.manifest_version, joined(b.files),
-         b.currency, b.line_count, b.usage.micro, b.discount.micro, b.fee.micro, b.tax.micro,
-         b.other.micro, b.instance_hours.micro, b.total.micro, b.imported_at_s, b.imported_by});
+        " tax_micro, other_micro, instance_hours_micro, total_micro, imported_at, imported_by,"
+        " node_tag, jobs_micro, uncharged_micro, idle_micro, untagged_micro, true_up_micro)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {b.billing_period,
+         b.payer_account,
+         b.content_sha256,
+         b.manifest_version,
+         joined(b.files),
+         b.currency,
+         b.line_count,
+         b.usage.micro,
+         b.discount.micro,
+         b.fee.micro,
+         b.tax.micro,
+         b.other.micro,
+         b.instance_hours.micro,
+         b.total.micro,
+         b.imported_at_s,
+         b.imported_by,
+         b.node_tag,
+         b.jobs.micro,
+         b.uncharged.micro,
+         b.idle.micro,
+         b.untagged.micro,
+         b.true_up.micro});
     return static_cast<int64_t>(session.last_insert_id());
 }
 
@@ -68,7 +92,8 @@ std::optional<BillImport> current_bill_import(Session& session, const std::strin
     return import_from_row(rows[0]);
 }
 
-BillImportResult record_bill_import(Session& session, const BillImport& import) {
+BillImportResult record_bill_import(Session& session, const BillImport& import,
+                                    const AfterBillImport& then) {
     return in_transaction(session, [&] {
         BillImportResult result;
         auto current =
@@ -89,6 +114,7 @@ BillImportResult record_bill_import(Session& session, const BillImport& import) 
             result.outcome = BillImportOutcome::kReplaced;
             result.replaced = std::move(current);
         }
+        if (then) then(result.id, result.replaced);
         return result;
     });
 }

@@ -1,9 +1,11 @@
 // The imported versions of the AWS bill (sql/015_bill_imports.sql): per
 // billing period and payer account, the current version's totals and the
-// versions it replaced. Outside the journal: an import moves no money.
+// versions it replaced. The import itself moves no money; its true-ups
+// (db/bill_true_ups.hpp) do, in the same transaction.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +31,13 @@ struct BillImport {
     Money other;
     Money instance_hours;
     Money total;
+    // The attribution (sql/017_bill_true_ups.sql), when a BillNodeTag was set.
+    std::string node_tag;
+    Money jobs;       // on job runs asbb charged: what the true-ups compare with
+    Money uncharged;  // on runs asbb never charged (no budget, not yet reconciled)
+    Money idle;       // node time no run held
+    Money untagged;   // instance-hours whose instance names no node
+    Money true_up;    // the sum of this import's true-ups
     int64_t imported_at_s = 0;
     std::string imported_by;
     std::optional<int64_t> replaced_by;  // empty while current
@@ -53,7 +62,11 @@ std::optional<BillImport> current_bill_import(Session& session, const std::strin
 // Records import as the month's current version, in one transaction, unless
 // the current version already has its content. Two imports of one month at
 // once: one wins, the other gets the unique key's duplicate error (DbError).
-BillImportResult record_bill_import(Session& session, const BillImport& import);
+// then, when given, runs in that transaction once the new version is
+// recorded (its id, and the version it replaced): the true-ups.
+using AfterBillImport = std::function<void(int64_t id, const std::optional<BillImport>& replaced)>;
+BillImportResult record_bill_import(Session& session, const BillImport& import,
+                                    const AfterBillImport& then = nullptr);
 
 struct BillImportFilter {
     std::optional<std::string> period;  // "2026-11"

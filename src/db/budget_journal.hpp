@@ -16,7 +16,7 @@ namespace asbb::db {
 struct BudgetJournalRow {
     int64_t id = 0;
     int64_t created_at = 0;
-    std::string kind;               // deposit withdraw hold charge release expire adjust
+    std::string kind;               // deposit withdraw hold charge release expire adjust true_up
     std::string account;            // the job's account for hold rows, else the budget's
     std::optional<int64_t> job_id;  // the row's, else the job its hold was linked to
     std::optional<std::string> user_name;

@@ -16,7 +16,7 @@ inline constexpr size_t kMaxReasonChars = 255;
 
 struct JournalEntry {
     int64_t now_s = 0;
-    std::string kind;  // deposit withdraw hold charge release expire adjust
+    std::string kind;  // deposit withdraw hold charge release expire adjust true_up
     int64_t budget_id = 0;
     std::optional<std::string> hold_id;
     int64_t amount_micro = 0;

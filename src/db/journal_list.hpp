@@ -12,10 +12,18 @@
 
 namespace asbb::db {
 
+// The journal's kinds (sql/001_ledger.sql, 017 added true_up), in the order
+// the man page lists them: what --type= and ?type= accept.
+inline const std::vector<std::string>& journal_kinds() {
+    static const std::vector<std::string> kinds = {"deposit", "withdraw", "hold",   "charge",
+                                                   "release", "expire",   "adjust", "true_up"};
+    return kinds;
+}
+
 struct JournalFilter {
     std::optional<std::string> account;
     std::optional<int64_t> job_id;
-    std::optional<std::string> kind;  // deposit withdraw hold charge release expire adjust
+    std::optional<std::string> kind;  // one of journal_kinds()
     int64_t limit = 100;
     int64_t offset = 0;
 };

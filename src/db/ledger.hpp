@@ -168,10 +168,16 @@ void deposit(Session& session, int64_t budget_id, Money amount, const std::strin
 Expected<Money> withdraw(Session& session, int64_t budget_id, Money amount,
                          const std::string& reason, const std::string& actor, int64_t now_s);
 
-// Corrects what a hold's job was charged (e.g. a late actual-cost file):
-// moves spent by delta on every level of the hold.
+// Which correction of a charge a row is: a late actual-cost file of
+// aws-slurm-burst ("adjust"), or the AWS bill's true-up ("true_up").
+enum class SpentCorrection { kAdjust, kTrueUp };
+
+// Corrects what a hold's job was charged: moves spent by delta on every
+// level of the hold, as a journal row of the correction's kind. False when
+// there is no such hold.
 bool adjust_spent(Session& session, const std::string& hold_id, Money delta,
-                  const std::string& reason, const std::string& actor, int64_t now_s);
+                  const std::string& reason, const std::string& actor, int64_t now_s,
+                  SpentCorrection kind = SpentCorrection::kAdjust);
 
 }  // namespace asbb::db
 

@@ -153,10 +153,12 @@ Expected<Money> withdraw(Session& session, int64_t budget_id, Money amount,
 }
 
 bool adjust_spent(Session& session, const std::string& hold_id, Money delta,
-                  const std::string& reason, const std::string& actor, int64_t now_s) {
+                  const std::string& reason, const std::string& actor, int64_t now_s,
+                  SpentCorrection kind) {
     auto hold = lock_hold(session, hold_id);
     if (!hold || hold->levels.empty()) return false;
-    JournalEntry entry = hold_entry(*hold, hold_id, "adjust", now_s);
+    JournalEntry entry =
+        hold_entry(*hold, hold_id, kind == SpentCorrection::kTrueUp ? "true_up" : "adjust", now_s);
     entry.amount_micro = delta.micro;
     entry.spent_delta_micro = delta.micro;
     entry.actor = actor;

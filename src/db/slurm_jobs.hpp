@@ -25,4 +25,10 @@ std::vector<JobRun> runs_by_inx(Session& session, const SlurmDbName& slurm,
 std::vector<JobRun> runs_of_job(Session& session, const SlurmDbName& slurm,
                                 const std::string& cluster, int64_t job_id);
 
+// The runs that held nodes at some time in [start_s, end_s): started
+// before end_s, and still running or ended after start_s.
+std::vector<PlacedRun> runs_on_nodes_between(Session& session, const SlurmDbName& slurm,
+                                             const std::string& cluster, int64_t start_s,
+                                             int64_t end_s);
+
 }  // namespace asbb::db

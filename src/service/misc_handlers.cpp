@@ -2,6 +2,7 @@
 // /api/v1/transactions (the journal) and GET
 // /api/v1/integration/budget-context/{job_id} (the job-context JSON that
 // `asbb job-context` prints, from the same code).
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 
@@ -56,12 +57,11 @@ HttpResponse list_transactions(Call& call) {
     }
     if (call.query("job_id")) filter.job_id = int_query(call, "job_id", 0, 1, 4'294'967'293);
     if (auto kind = call.query("type")) {
-        static const char* kKinds[] = {"deposit", "withdraw", "hold",  "charge",
-                                       "release", "expire",   "adjust"};
-        bool known = false;
-        for (const char* k : kKinds) known = known || *kind == k;
-        if (!known) {
-            bad_request("type: one of deposit, withdraw, hold, charge, release, expire, adjust");
+        const auto& kinds = db::journal_kinds();
+        if (std::find(kinds.begin(), kinds.end(), *kind) == kinds.end()) {
+            std::string known;
+            for (const auto& k : kinds) known += (known.empty() ? "" : ", ") + k;
+            bad_request("type: one of " + known);
         }
         filter.kind = *kind;
     }

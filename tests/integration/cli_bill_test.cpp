@@ -96,8 +96,10 @@ TEST_F(CliBill, ImportsTheMonthWithItsExactTotalRoundedOnce) {
     const std::string imported = out({"bill", "import", path, "-P", "-n"});
     const int64_t total = report_total_micro();
     EXPECT_EQ(total, 78'210);  // 0.0782104948 dollars, rounded once
-    EXPECT_EQ(imported,
-              "2026-11|123456789012|1|6|0.11721|-0.05|0.00|0.011|0.00|0.1171|0.07821|imported\n")
+    EXPECT_EQ(
+        imported,
+        "2026-11|123456789012|1|6|0.11721|-0.05|0.00|0.011|0.00|0.1171|0.07821|0.00|0.00|0.00|"
+        "0.00|0.00|imported\n")
         << imported;
     EXPECT_EQ(shown(), "2026-11|123456789012|1|6|0.07821|\n");
     auto stored = session().query(

@@ -190,7 +190,7 @@ TEST_F(CliTransactions, LastBalanceIsTheStoredAvailable) {
 TEST_F(CliTransactions, BadInputIsRefusedWithOneLineAndChangesNothing) {
     expect_refused({"transactions", "proj001", "--type=charge,refund"}, 2,
                    "unknown type 'refund' (valid: deposit, withdraw, hold, charge, release, "
-                   "expire, adjust)");
+                   "expire, adjust, true_up)");
     expect_refused({"transactions", "proj001", "--type="}, 2, "unknown type ''");
     expect_refused({"transactions", "proj001", "--last=30d", "--start=2026-11-01"}, 2,
                    "--last cannot be combined with --start or --end");

@@ -43,7 +43,8 @@ bool SameConfig(const Config& a, const Config& b) {
            a.mail_prog == b.mail_prog && a.alert_mail == b.alert_mail &&
            a.alert_mail_coordinators == b.alert_mail_coordinators &&
            a.mail_domain == b.mail_domain && a.alert_webhook == b.alert_webhook &&
-           a.alert_timeout_ms == b.alert_timeout_ms && a.alert_attempts == b.alert_attempts;
+           a.alert_timeout_ms == b.alert_timeout_ms && a.alert_attempts == b.alert_attempts &&
+           a.bill_currency == b.bill_currency && a.bill_node_tag == b.bill_node_tag;
 }
 
 std::string Problems(const ParseResult& result) {
@@ -573,7 +574,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 42);
+    EXPECT_EQ(uncommented, 43);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;
@@ -590,6 +591,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
     want.alert_mail = result.config.alert_mail;
     want.mail_domain = result.config.mail_domain;
     want.alert_webhook = result.config.alert_webhook;
+    want.bill_node_tag = result.config.bill_node_tag;
     EXPECT_TRUE(SameConfig(result.config, want));
 }
 
@@ -899,6 +901,14 @@ TEST(ConfigKeys, AlertDelivery) {
     EXPECT_EQ(Accept("").bill_currency, "USD");
     ExpectRefused("BillCurrency", "usd");
     ExpectRefused("BillCurrency", "DOLLARS");
+    EXPECT_EQ(Accept("BillNodeTag=Name").bill_node_tag, "Name");
+    EXPECT_EQ(Accept("BillNodeTag=parallelcluster:compute-resource-name").bill_node_tag,
+              "parallelcluster:compute-resource-name");
+    EXPECT_EQ(Accept("").bill_node_tag, "");
+    ExpectRefused("BillNodeTag", "Slurm Node");
+    ExpectRefused("BillNodeTag", "Name'");
+    ExpectRefused("BillNodeTag", "N\xc3\xa4me");
+    ExpectRefused("BillNodeTag", std::string(129, 'x'));
     EXPECT_EQ(Accept("AlertAttempts=3").alert_attempts, 3);
     ExpectRefused("AlertAttempts", "0");
 }

@@ -64,7 +64,9 @@ std::string CliTest::ledger_state() {
           " COALESCE(replaced_by, 0)))), 0) FROM bill_import",
           "SELECT COUNT(*), COALESCE(SUM(node_hour_price_micro + CRC32(CONCAT_WS('|', cluster,"
           " partition_name, instance_type, updated_at, actor, market))), 0) FROM rate",
-          "SELECT COUNT(*), COALESCE(SUM(price_micro + changed_at), 0) FROM spot_price"}) {
+          "SELECT COUNT(*), COALESCE(SUM(price_micro + changed_at), 0) FROM spot_price",
+          "SELECT COUNT(*), COALESCE(SUM(billed_micro + 3 * charged_micro + 7 * true_up_micro),"
+          " 0) FROM bill_job_cost"}) {
         auto rows = session().query(sql);
         state += rows[0].str(0) + "/" + rows[0].str(1) + " ";
     }

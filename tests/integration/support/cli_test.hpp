@@ -30,7 +30,8 @@ class CliTest : public LedgerTest {
     // that contains needle, with the ledger unchanged.
     void expect_refused(std::vector<std::string> args, int status, const std::string& needle);
     // Everything the ledger holds (budgets, limits, journal, holds, API
-    // tokens, bill imports, rates, Spot prices), as one comparable text.
+    // tokens, bill imports and their job costs, rates, Spot prices), as one
+    // comparable text.
     std::string ledger_state();
 
     std::string config_;

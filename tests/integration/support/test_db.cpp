@@ -46,7 +46,8 @@ CREATE TABLE lab_job_table (job_db_inx BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   id_array_job INT UNSIGNED NOT NULL DEFAULT 0, id_array_task INT UNSIGNED NOT NULL DEFAULT 4294967294,
   state INT UNSIGNED NOT NULL, time_submit BIGINT UNSIGNED NOT NULL DEFAULT 0,
   time_start BIGINT UNSIGNED NOT NULL DEFAULT 0, time_end BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  nodes_alloc INT UNSIGNED NOT NULL DEFAULT 0, `partition` TINYTEXT NOT NULL,
+  nodes_alloc INT UNSIGNED NOT NULL DEFAULT 0, `partition` TINYTEXT NOT NULL, nodelist TEXT,
+  tres_alloc TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (job_db_inx), UNIQUE KEY (id_job, time_submit)) DEFAULT CHARSET=latin1;
 INSERT INTO cluster_table VALUES (0, 0, 0, 'lab');
 INSERT INTO acct_table (creation_time, mod_time, name, description, organization) VALUES
