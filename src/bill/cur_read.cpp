@@ -25,17 +25,42 @@ Expected<bool> add_sum(ExactAmount& sum, const ExactAmount& amount) {
     return true;
 }
 
-// An instance-hour line, on its node when the tag names one.
-Expected<bool> add_node_line(CurPeriodTotal& total, const CurLine& line, const CurNodeTag& tag,
+// How an instance-hour line finds its node: the BillNodeTag's value when the
+// line has one, else the bill map's node for its instance at that time.
+struct NodeFinder {
+    std::optional<CurNodeTag> tag;
+    const InstanceNodeMap* map = nullptr;
+
+    bool active() const { return tag || (map && !map->empty()); }
+
+    Expected<std::string> node_of(const CurLine& line,
+                                  const std::vector<std::string>& fields) const {
+        std::string node;
+        if (tag) {
+            auto tagged = tag->node_of(fields);
+            if (!tagged) return make_error(tagged.error());
+            node = *tagged;
+        }
+        if (node.empty() && map) {
+            const int64_t end_s = line.usage_end_s > line.usage_start_s ? line.usage_end_s
+                                                                        : line.usage_start_s + 3600;
+            node = map->node_of(line.resource_id, line.usage_start_s, end_s);
+        }
+        return node;
+    }
+};
+
+// An instance-hour line, on its node when one is found.
+Expected<bool> add_node_line(CurPeriodTotal& total, const CurLine& line, const NodeFinder& finder,
                              const std::vector<std::string>& fields) {
-    auto node = tag.node_of(fields);
+    auto node = finder.node_of(line, fields);
     if (!node) return make_error(node.error());
     if (node->empty()) return add_sum(total.untagged_instance_cost, line.cost);
     total.node_lines.push_back({*node, line.usage_start_s, line.usage_end_s, line.cost});
     return true;
 }
 
-Expected<bool> add_line(Totals& totals, const CurLine& line, const std::optional<CurNodeTag>& tag,
+Expected<bool> add_line(Totals& totals, const CurLine& line, const NodeFinder& finder,
                         const std::vector<std::string>& fields) {
     auto [it, added] = totals.try_emplace({line.billing_period, line.payer_account});
     CurPeriodTotal& total = it->second;
@@ -54,7 +79,7 @@ Expected<bool> add_line(Totals& totals, const CurLine& line, const std::optional
         auto instance_sum = add_sum(total.instance_hours_cost, line.cost);
         if (!instance_sum) return instance_sum;
         ++total.instance_hours_lines;
-        if (tag) return add_node_line(total, line, *tag, fields);
+        if (finder.active()) return add_node_line(total, line, finder, fields);
     }
     return true;
 }
@@ -72,11 +97,12 @@ Expected<std::string> read_file(const std::string& path, const CurReadOptions& o
         if (!*header) return make_error(path + ": empty: no header line");
         auto columns = read_cur_header(fields);
         if (!columns) return make_error(path + ": not a Cost and Usage Report: " + columns.error());
-        std::optional<CurNodeTag> tag;
+        NodeFinder finder;
+        finder.map = options.node_map;
         if (!options.node_tag.empty()) {
             auto found = CurNodeTag::for_report(*columns, options.node_tag);
             if (!found) return make_error(path + ": " + found.error());
-            tag = *found;
+            finder.tag = *found;
         }
         int64_t file_lines = 0;
         for (;;) {
@@ -90,7 +116,7 @@ Expected<std::string> read_file(const std::string& path, const CurReadOptions& o
                 return make_error(at + "currency " + line->currency + ", but asbb accounts in " +
                                   options.currency + " (BillCurrency)");
             }
-            auto added = add_line(totals, *line, tag, fields);
+            auto added = add_line(totals, *line, finder, fields);
             if (!added) return make_error(at + added.error());
             if (options.on_line) options.on_line(*line);
             ++file_lines;

@@ -16,6 +16,7 @@
 #include "core/cur_line.hpp"
 #include "core/exact_amount.hpp"
 #include "core/expected.hpp"
+#include "core/instance_node_map.hpp"
 
 namespace asbb::bill {
 
@@ -29,8 +30,8 @@ struct CurPeriodTotal {
     ExactAmount instance_hours_cost;                      // the kUsage lines of instances
     int64_t instance_hours_lines = 0;
     ExactAmount total;
-    // With a BillNodeTag: the instance-hour lines that name their node, and
-    // the cost of those that do not (they cannot be placed on a job).
+    // With a BillNodeTag or a bill map: the instance-hour lines whose node
+    // was found, and the cost of those whose was not (placed on no job).
     std::vector<NodeLineCost> node_lines;
     ExactAmount untagged_instance_cost;
 };
@@ -50,6 +51,8 @@ struct CurReadOptions {
     size_t max_line_bytes = 1 << 20;              // a longer record is refused (a 10 MB line)
     std::function<void(const CurLine&)> on_line;  // each line, as it is read (optional)
     std::string node_tag;  // BillNodeTag: "" reads totals only (bill/cur_tags.hpp)
+    // asbb bill map's spans, for instance lines without the tag (optional).
+    const InstanceNodeMap* node_map = nullptr;
 };
 
 // An error names the file, the line when there is one, and the reason:

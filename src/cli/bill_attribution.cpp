@@ -6,6 +6,7 @@
 #include "core/bill_split.hpp"
 #include "core/cur_line.hpp"
 #include "core/job_run.hpp"
+#include "core/sha256.hpp"
 #include "core/slurm_hostlist.hpp"
 #include "db/slurm_jobs.hpp"
 
@@ -63,12 +64,6 @@ OccupancyByNode occupancy_of(const std::vector<PlacedRun>& runs) {
     return on_node;
 }
 
-Money rounded(const ExactAmount& amount, const std::string& what) {
-    auto money = amount.to_money();
-    if (!money) user_error(what + ": " + money.error());
-    return *money;
-}
-
 ExactAmount sum(const ExactAmount& a, const ExactAmount& b) {
     auto total = a.plus(b);
     if (!total) user_error("the bill's attribution: " + total.error());
@@ -94,7 +89,27 @@ ExactAmount charge_in_month(const JobRun& run, Money charge, const Window& month
     return *part;
 }
 
+// The figures as text, in the order of the holds (a std::map's: sorted).
+std::string digest_of(const BillAttribution& a) {
+    std::string text;
+    for (const Money m : {a.jobs, a.uncharged, a.idle, a.untagged, a.true_up}) {
+        text += std::to_string(m.micro) + " ";
+    }
+    for (const auto& c : a.costs) {
+        text += "\n" + c.hold_id + " " + c.cluster + " " + std::to_string(c.job_id) + " " +
+                std::to_string(c.runs) + " " + std::to_string(c.billed.micro) + " " +
+                std::to_string(c.charged.micro);
+    }
+    return sha256_hex(text);
+}
+
 }  // namespace
+
+Money rounded(const ExactAmount& amount, const std::string& what) {
+    auto money = amount.to_money();
+    if (!money) user_error(what + ": " + money.error());
+    return *money;
+}
 
 BillAttribution attribute_bill(Context& context, const bill::CurPeriodTotal& period) {
     BillAttribution result;
@@ -155,6 +170,7 @@ BillAttribution attribute_bill(Context& context, const bill::CurPeriodTotal& per
         result.true_up.micro += hold.cost.true_up().micro;
         result.costs.push_back(hold.cost);
     }
+    result.digest = digest_of(result);
     return result;
 }
 

@@ -21,10 +21,20 @@ struct BillAttribution {
     Money idle;
     Money untagged;
     Money true_up;  // the sum of the costs' true-ups
+    // SHA-256 of every figure above, by hold: two imports of one report
+    // whose digests match would journal the same true-ups.
+    std::string digest;
 };
+
+// Each figure the bill stores is its lines' exact sum rounded once, half
+// away from zero, to the micro-dollar; what names the figure in the error
+// when it leaves int64 (a user error).
+Money rounded(const ExactAmount& amount, const std::string& what);
 
 // Reads the cluster's runs from slurmdbd and the runs' charges from the
 // ledger; writes nothing. Each figure is its exact sum rounded once.
+// period.node_lines holds the lines whose node was found (by BillNodeTag or
+// the bill map), period.untagged_instance_cost the rest.
 BillAttribution attribute_bill(Context& context, const bill::CurPeriodTotal& period);
 
 }  // namespace asbb::cli

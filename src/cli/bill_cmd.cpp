@@ -13,6 +13,7 @@
 #include "core/names.hpp"
 #include "db/bill_imports.hpp"
 #include "db/bill_true_ups.hpp"
+#include "db/node_map.hpp"
 #include "db/slurm_tree.hpp"
 #include "util/local_time.hpp"
 
@@ -22,15 +23,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: asbb bill import FILE... [--dry-run]\n"
-    "       asbb bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs]";
-
-// Each stored figure is its lines' exact sum rounded once (half away from
-// zero) to the micro-dollar.
-Money rounded(const ExactAmount& amount, const std::string& what) {
-    auto money = amount.to_money();
-    if (!money) user_error(what + ": " + money.error());
-    return *money;
-}
+    "       asbb bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs]\n"
+    "       asbb bill map --resume-log=FILE|--csv=FILE [--dry-run] | asbb bill map show";
 
 db::BillImport import_of(const bill::CurReading& reading, const bill::CurPeriodTotal& period,
                          Context& context) {
@@ -94,8 +88,10 @@ std::vector<Cell> import_cells(const db::BillImport& b) {
 
 // The attribution's figures on the import's row (all zero without a tag).
 void add_attribution(db::BillImport& b, const BillAttribution& attribution,
-                     const std::string& node_tag) {
+                     const std::string& node_tag, const InstanceNodeMap& node_map) {
     b.node_tag = node_tag;
+    b.node_map_spans = static_cast<int64_t>(node_map.span_count());
+    b.attribution_sha256 = attribution.digest;
     b.jobs = attribution.jobs;
     b.uncharged = attribution.uncharged;
     b.idle = attribution.idle;
@@ -103,11 +99,18 @@ void add_attribution(db::BillImport& b, const BillAttribution& attribution,
     b.true_up = attribution.true_up;
 }
 
+std::vector<NodeInstanceSpan> spans_of(const std::vector<db::NodeMapRow>& rows) {
+    std::vector<NodeInstanceSpan> spans;
+    spans.reserve(rows.size());
+    for (const auto& row : rows) spans.push_back(row.span);
+    return spans;
+}
+
 // What importing b does, without writing: the same rule record_bill_import applies.
 std::string planned_action(Context& context, const db::BillImport& b) {
     auto current = db::current_bill_import(context.session(), b.billing_period, b.payer_account);
     if (!current) return "would import";
-    if (current->content_sha256 == b.content_sha256) {
+    if (db::same_version(*current, b)) {
         return "unchanged: the same as #" + std::to_string(current->id);
     }
     return "would replace #" + std::to_string(current->id);
@@ -137,6 +140,10 @@ int import_command(Context& context, const Args& args) {
     bill::CurReadOptions read_options;
     read_options.currency = context.config().bill_currency;
     read_options.node_tag = context.config().bill_node_tag;
+    const InstanceNodeMap node_map(
+        spans_of(db::list_node_map(context.session(), context.config().cluster_name)));
+    read_options.node_map = &node_map;
+    const bool attributes = !read_options.node_tag.empty() || !node_map.empty();
     auto reading = bill::read_cur(files, read_options);
     if (!reading) user_error(reading.error());
     const bool dry_run = parsed.count("dry-run") > 0;
@@ -146,8 +153,8 @@ int import_command(Context& context, const Args& args) {
     for (const auto& period : reading->periods) {
         db::BillImport b = import_of(*reading, period, context);
         BillAttribution attribution;
-        if (!read_options.node_tag.empty()) attribution = attribute_bill(context, period);
-        add_attribution(b, attribution, read_options.node_tag);
+        if (attributes) attribution = attribute_bill(context, period);
+        add_attribution(b, attribution, read_options.node_tag, node_map);
         std::string action;
         if (dry_run) {
             action = planned_action(context, b);
@@ -226,7 +233,7 @@ int show_command(Context& context, const Args& args) {
     }
     Listing listing;
     listing.columns = import_columns();
-    for (const char* name : {"Imported", "By", "Replaced", "Tag", "Files"}) {
+    for (const char* name : {"Imported", "By", "Replaced", "Tag", "Map", "Files"}) {
         listing.columns.push_back({name, Align::kLeft});
     }
     for (const auto& b : db::list_bill_imports(context.session(), filter)) {
@@ -236,7 +243,7 @@ int show_command(Context& context, const Args& args) {
         cells.insert(cells.end(),
                      {format_local_datetime(b.imported_at_s), b.imported_by,
                       b.replaced_by ? "by #" + std::to_string(*b.replaced_by) : std::string(),
-                      b.node_tag, files});
+                      b.node_tag, b.node_map_spans == 0 ? Cell{} : Cell{b.node_map_spans}, files});
         listing.rows.push_back(std::move(cells));
     }
     print_listing(context, listing);
@@ -250,6 +257,7 @@ int bill_command(Context& context, const Args& args) {
     const Args rest(args.begin() + 1, args.end());
     if (args[0] == "import") return import_command(context, rest);
     if (args[0] == "show") return show_command(context, rest);
+    if (args[0] == "map") return bill_map_command(context, rest);
     usage_error(kUsage);
 }
 

@@ -50,6 +50,7 @@ Verbs:
   shadow report [ACCOUNT] [--since=DATE] [--until=DATE] [--summary]
   bill import FILE... [--dry-run]
   bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs]
+  bill map --resume-log=FILE|--csv=FILE [--dry-run] | bill map show
 
   estimate --account=ACCOUNT --partition=PARTITION [--nodes=N] [--cpus=N]
            [--gpus=N] [--time=TIMELIMIT] [--cluster=NAME]

@@ -33,5 +33,6 @@ int alerts_command(Context& context, const Args& args);
 int shadow_command(Context& context, const Args& args);
 int explain_command(Context& context, const Args& args);
 int bill_command(Context& context, const Args& args);
+int bill_map_command(Context& context, const Args& args);  // bill map ...
 
 }  // namespace asbb::cli

@@ -10,7 +10,8 @@ constexpr const char* kColumns =
     "id, billing_period, payer_account, content_sha256, manifest_version, files, currency,"
     " line_count, usage_micro, discount_micro, fee_micro, tax_micro, other_micro,"
     " instance_hours_micro, total_micro, imported_at, imported_by, replaced_by, node_tag,"
-    " jobs_micro, uncharged_micro, idle_micro, untagged_micro, true_up_micro";
+    " jobs_micro, uncharged_micro, idle_micro, untagged_micro, true_up_micro, node_map_spans,"
+    " attribution_sha256";
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -44,6 +45,8 @@ BillImport import_from_row(const Row& row) {
     b.node_tag = row.str(18);
     Money* attribution[] = {&b.jobs, &b.uncharged, &b.idle, &b.untagged, &b.true_up};
     for (size_t i = 0; i < std::size(attribution); ++i) *attribution[i] = Money{row.i64(19 + i)};
+    b.node_map_spans = row.i64(24);
+    b.attribution_sha256 = row.str(25);
     return b;
 }
 
@@ -52,8 +55,9 @@ int64_t insert_import(Session& session, const BillImport& b) {
         "INSERT INTO bill_import (billing_period, payer_account, content_sha256,"
         " manifest_version, files, currency, line_count, usage_micro, discount_micro, fee_micro,"
         " tax_micro, other_micro, instance_hours_micro, total_micro, imported_at, imported_by,"
-        " node_tag, jobs_micro, uncharged_micro, idle_micro, untagged_micro, true_up_micro)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " node_tag, jobs_micro, uncharged_micro, idle_micro, untagged_micro, true_up_micro,"
+        " node_map_spans, attribution_sha256)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {b.billing_period,
          b.payer_account,
          b.content_sha256,
@@ -75,11 +79,18 @@ int64_t insert_import(Session& session, const BillImport& b) {
          b.uncharged.micro,
          b.idle.micro,
          b.untagged.micro,
-         b.true_up.micro});
+         b.true_up.micro,
+         b.node_map_spans,
+         b.attribution_sha256});
     return static_cast<int64_t>(session.last_insert_id());
 }
 
 }  // namespace
+
+bool same_version(const BillImport& current, const BillImport& import) {
+    return current.content_sha256 == import.content_sha256 &&
+           current.attribution_sha256 == import.attribution_sha256;
+}
 
 std::optional<BillImport> current_bill_import(Session& session, const std::string& period,
                                               const std::string& payer, bool lock) {
@@ -98,7 +109,7 @@ BillImportResult record_bill_import(Session& session, const BillImport& import,
         BillImportResult result;
         auto current =
             current_bill_import(session, import.billing_period, import.payer_account, true);
-        if (current && current->content_sha256 == import.content_sha256) {
+        if (current && same_version(*current, import)) {
             result.outcome = BillImportOutcome::kUnchanged;
             result.id = current->id;
             return result;

@@ -38,6 +38,10 @@ struct BillImport {
     Money idle;       // node time no run held
     Money untagged;   // instance-hours whose instance names no node
     Money true_up;    // the sum of this import's true-ups
+    // sql/018_bill_node_map.sql: the bill map's spans it was attributed
+    // with, and a digest of the attribution's figures ("" without one).
+    int64_t node_map_spans = 0;
+    std::string attribution_sha256;
     int64_t imported_at_s = 0;
     std::string imported_by;
     std::optional<int64_t> replaced_by;  // empty while current
@@ -55,12 +59,17 @@ struct BillImportResult {
     std::optional<BillImport> replaced;  // the version it replaced (kReplaced)
 };
 
+// Whether importing import over current changes nothing: the same content,
+// attributed alike. The same file imported after more runs were charged, or
+// with another node map, is a new version: its true-ups replace the old.
+bool same_version(const BillImport& current, const BillImport& import);
+
 // The month's current version, if any (read with FOR UPDATE when locking).
 std::optional<BillImport> current_bill_import(Session& session, const std::string& period,
                                               const std::string& payer, bool lock = false);
 
 // Records import as the month's current version, in one transaction, unless
-// the current version already has its content. Two imports of one month at
+// the current version is the same (same_version). Two imports of one month at
 // once: one wins, the other gets the unique key's duplicate error (DbError).
 // then, when given, runs in that transaction once the new version is
 // recorded (its id, and the version it replaced): the true-ups.

@@ -80,7 +80,13 @@ class CliBillTrueUp : public CliTest {
                            " VALUES (3, ?, ?, ?, ?, ?, ?, 'aws-cpu', ?, ?)",
                        {job_id, int64_t{kComplete}, start - 5, start, end, node_count, nodes,
                         "1=" + std::to_string(cpus) + ",4=" + std::to_string(node_count)});
-        if (!charged) return;
+        if (charged) charge(job_id, node_count, start_min, end_min);
+    }
+    // Charges the run of job_id (from start to end minutes after 04:00) at
+    // $0.36 per node-hour, on a hold of its own.
+    void charge(int64_t job_id, int64_t node_count, int64_t start_min, int64_t end_min) {
+        const int64_t start = kNov5At4 + start_min * kMinute;
+        const int64_t end = kNov5At4 + end_min * kMinute;
         auto hold = hold_request("proj001", 1'000'000);
         ASSERT_EQ(db::place_hold(session(), slurm(), hold).outcome, db::HoldOutcome::kPlaced);
         JobRun placed;
@@ -226,6 +232,88 @@ TEST_F(CliBillTrueUp, ReadsTheNodeFromACur2ResourceTagsMap) {
     EXPECT_EQ(out({"bill", "import", cur2, "-P", "-n", "format=Jobs,Idle,TrueUp"}),
               "0.40|0.00|0.04\n");
     EXPECT_EQ(spent(proj001_), 400'000);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+// Instances without the tag: the same lines by instance id, and no tag column.
+std::string report_by_instance() {
+    std::string text =
+        "bill/PayerAccountId,bill/BillingPeriodStartDate,lineItem/LineItemType,"
+        "lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/ResourceId,lineItem/UsageType,"
+        "lineItem/UnblendedCost\n";
+    auto untagged = [](const std::string& tagged_line) {
+        return tagged_line.substr(0, tagged_line.rfind(',')) + "\n";
+    };
+    const std::string cpu1 = "i-0a1b2c3d4e5f60718";
+    const std::string cpu2 = "i-0b2c3d4e5f6071829";
+    return text + untagged(line(0, cpu1, "USE1-BoxUsage:c5.large", "0.36", "")) +
+           untagged(line(1, cpu1, "USE1-BoxUsage:c5.large", "3.600000004E-1", "")) +
+           untagged(line(0, cpu2, "USE1-BoxUsage:c5.large", "0.36", "")) +
+           untagged(line(0, "i-0999999999999999a", "USE1-BoxUsage:c5.large", "0.1", "")) +
+           untagged(line(0, "vol-1", "USE1-EBS:VolumeUsage.gp3", "0.01", ""));
+}
+
+const std::string kResumeLog =
+    std::string(ASBB_SOURCE_DIR) + "/tests/fixtures/resume-log/slurm_resume.log";
+
+// Acceptance 4 of issue 11: ParallelCluster's resume log, loaded with `asbb
+// bill map`, places the same lines on the same nodes as the tag does.
+TEST_F(CliBillTrueUp, TheNodeMapFromAResumeLogGivesTheSameAttributionAsTheTag) {
+    config_ = "--config=" + write_config("");  // no BillNodeTag
+    four_jobs();
+    EXPECT_EQ(out({"bill", "map", "--resume-log=" + kResumeLog, "-P", "-n"}),
+              "lab|slurm_resume.log|3|2|3|3|0|0|loaded\n");
+    EXPECT_EQ(out({"bill", "map", "show", "-P", "-n", "format=Node,InstanceID,Start,End"}),
+              "cpu1|i-0a1b2c3d4e5f60718|2026-11-05T03:55:41|\n"
+              "cpu2|i-0b2c3d4e5f6071829|2026-11-05T03:55:41|\n"
+              "cpu2|i-0c3d4e5f607182930|2026-11-05T07:11:30|\n");
+    EXPECT_EQ(out({"bill", "import", write("v1.csv", report_by_instance()), "-P", "-n",
+                   "format=ID,Instances,Jobs,Uncharged,Idle,Untagged,TrueUp,Action"}),
+              "1|1.18|0.63|0.09|0.36|0.10|-0.27|imported\n");  // as with BillNodeTag=Name
+    EXPECT_EQ(true_ups(), "51:-117000 52:-36000 53:-117000 ");
+    EXPECT_EQ(out({"bill", "show", "-P", "-n", "format=ID,Tag,Map"}), "1||3\n");
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+    // The same log again: nothing new; a dry run of a CSV that ends a span.
+    const std::string before = ledger_state();
+    EXPECT_EQ(out({"bill", "map", "--resume-log=" + kResumeLog, "-P", "-n",
+                   "format=Added,Ended,Unchanged"}),
+              "0|0|3\n");
+    const std::string ends = write("ends.csv",
+                                   "node,instance_id,start,end\n"
+                                   "cpu1,i-0a1b2c3d4e5f60718,2026-11-05T03:55:41Z,"
+                                   "2026-11-05T09:00:00Z\n");
+    EXPECT_EQ(out({"bill", "map", "--csv=" + ends, "--dry-run", "-P", "-n",
+                   "format=Added,Ended,Unchanged,Action"}),
+              "0|1|0|would load\n");
+    EXPECT_EQ(ledger_state(), before);
+    expect_refused({"bill", "map", "--csv=" + ends, "--resume-log=" + kResumeLog}, 2,
+                   "give one of --resume-log=FILE and --csv=FILE");
+    expect_refused({"bill", "map", "--csv=" + dir_ + "/none.csv"}, 1, dir_ + "/none.csv: ");
+}
+
+// Runs charged after an import change the attribution: the same report
+// imported again is a new version whose true-ups replace the old ones; with
+// nothing changed it is still a no-op.
+TEST_F(CliBillTrueUp, TheSameReportImportedAfterMoreRunsWereChargedIsANewVersion) {
+    four_jobs();
+    const std::string v1 = write("v1.csv", report());
+    EXPECT_EQ(out({"bill", "import", v1, "-P", "-n", "format=Jobs,Uncharged,TrueUp,Action"}),
+              "0.63|0.09|-0.27|imported\n");
+    charge(54, 1, 30, 45);  // $0.09 for its 15 minutes: what the bill gives it
+    EXPECT_EQ(out({"bill", "import", v1, "-P", "-n", "format=ID,Jobs,Uncharged,TrueUp,Action"}),
+              "2|0.72|0.00|-0.27|replaced #1\n");
+    EXPECT_EQ(true_ups(),
+              "51:-117000 52:-36000 53:-117000 "
+              "51:117000 52:36000 53:117000 "
+              "51:-117000 52:-36000 53:-117000 ");  // 54: billed = charged, no row
+    EXPECT_EQ(out({"bill", "show", "--jobs", "-P", "-n", "format=JobID,Billed,Charged,TrueUp"}),
+              "51|0.063|0.18|-0.117\n52|0.324|0.36|-0.036\n53|0.243|0.36|-0.117\n"
+              "54|0.09|0.09|0.00\n");
+    EXPECT_EQ(spent(proj001_), 720'000);
+    const std::string before = ledger_state();
+    EXPECT_EQ(out({"bill", "import", v1, "-P", "-n", "format=Action"}),
+              "unchanged: the same as #2\n");
+    EXPECT_EQ(ledger_state(), before);
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 

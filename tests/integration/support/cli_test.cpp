@@ -66,7 +66,9 @@ std::string CliTest::ledger_state() {
           " partition_name, instance_type, updated_at, actor, market))), 0) FROM rate",
           "SELECT COUNT(*), COALESCE(SUM(price_micro + changed_at), 0) FROM spot_price",
           "SELECT COUNT(*), COALESCE(SUM(billed_micro + 3 * charged_micro + 7 * true_up_micro),"
-          " 0) FROM bill_job_cost"}) {
+          " 0) FROM bill_job_cost",
+          "SELECT COUNT(*), COALESCE(SUM(start_s + COALESCE(end_s, 0) + CRC32(CONCAT_WS('|',"
+          " cluster, instance_id, node, source))), 0) FROM bill_node_map"}) {
         auto rows = session().query(sql);
         state += rows[0].str(0) + "/" + rows[0].str(1) + " ";
     }
