@@ -27,13 +27,13 @@ std::map<std::string, OpenHold> lock_holds(Session& session, const std::vector<s
     for_chunks(ids.size(), [&](size_t at, size_t size) {
         Params params(ids.begin() + static_cast<std::ptrdiff_t>(at),
                       ids.begin() + static_cast<std::ptrdiff_t>(at + size));
-        for (const auto& row : session.query(
-                 "SELECT id, state, held_micro, partition_name, user_name, job_id FROM hold"
-                 " WHERE id IN (" +
-                     placeholders(size) + ") ORDER BY id FOR UPDATE",
-                 params)) {
-            holds[row.str(0)] =
-                OpenHold{row.str(1), row.i64(2), row.str(3), row.str(4), row.opt_i64(5), {}};
+        for (const auto& row : session.query("SELECT id, state, held_micro, partition_name, "
+                                             "user_name, job_id, cluster FROM hold"
+                                             " WHERE id IN (" +
+                                                 placeholders(size) + ") ORDER BY id FOR UPDATE",
+                                             params)) {
+            holds[row.str(0)] = OpenHold{row.str(1),     row.i64(2), row.str(3), row.str(4),
+                                         row.opt_i64(5), {},         row.str(6)};
         }
         for (const auto& row :
              session.query("SELECT hold_id, budget_id, partition_limit_id FROM hold_level WHERE "

@@ -106,12 +106,13 @@ std::vector<PlannedLevel> levels_of_hold(Session& session, const std::string& ho
 
 std::optional<OpenHold> lock_hold(Session& session, const std::string& hold_id) {
     auto rows = session.query(
-        "SELECT state, held_micro, partition_name, user_name, job_id FROM hold WHERE id = ?"
-        " FOR UPDATE",
+        "SELECT state, held_micro, partition_name, user_name, job_id, cluster FROM hold"
+        " WHERE id = ? FOR UPDATE",
         {hold_id});
     if (rows.empty()) return std::nullopt;
     OpenHold hold{rows[0].str(0), rows[0].i64(1),     rows[0].str(2),
-                  rows[0].str(3), rows[0].opt_i64(4), load_hold_levels(session, hold_id)};
+                  rows[0].str(3), rows[0].opt_i64(4), load_hold_levels(session, hold_id),
+                  rows[0].str(5)};
     return hold;
 }
 

@@ -54,6 +54,7 @@ struct OpenHold {
     std::string user_name;
     std::optional<int64_t> job_id;
     std::vector<HoldLevel> levels;
+    std::string cluster;  // lock_hold's; the job's cluster, for rows that name the job
 };
 
 std::optional<OpenHold> lock_hold(Session& session, const std::string& hold_id);

@@ -159,6 +159,8 @@ bool adjust_spent(Session& session, const std::string& hold_id, Money delta,
     if (!hold || hold->levels.empty()) return false;
     JournalEntry entry =
         hold_entry(*hold, hold_id, kind == SpentCorrection::kTrueUp ? "true_up" : "adjust", now_s);
+    // A correction of a job's charge names the job's cluster, as its charge does.
+    entry.cluster = hold->cluster;
     entry.amount_micro = delta.micro;
     entry.spent_delta_micro = delta.micro;
     entry.actor = actor;
