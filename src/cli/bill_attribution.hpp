@@ -15,12 +15,14 @@
 namespace asbb::cli {
 
 struct BillAttribution {
-    std::vector<db::BillJobCost> costs;  // by hold
-    Money jobs;                          // billed to charged runs
-    Money uncharged;                     // billed to runs asbb has not charged
+    db::BillTrueUps true_ups;  // the costs by hold, and IdleCostAccount's charge
+    Money jobs;                // billed to charged runs (their shared part included)
+    Money uncharged;           // billed to runs asbb has not charged
     Money idle;
     Money untagged;
-    Money true_up;  // the sum of the costs' true-ups
+    Money true_up;       // the sum of the costs' true-ups
+    Money shared;        // of jobs: the non-instance lines shared onto them
+    Money unattributed;  // the non-instance lines left on no job
     // SHA-256 of every figure above, by hold: two imports of one report
     // whose digests match would journal the same true-ups.
     std::string digest;

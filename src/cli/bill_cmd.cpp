@@ -64,7 +64,10 @@ std::vector<ColumnSpec> import_columns() {
             {"Uncharged"},
             {"Idle"},
             {"Untagged"},
-            {"TrueUp"}};
+            {"Shared"},
+            {"Unattributed"},
+            {"TrueUp"},
+            {"IdleCharged"}};
 }
 
 std::vector<Cell> import_cells(const db::BillImport& b) {
@@ -83,7 +86,10 @@ std::vector<Cell> import_cells(const db::BillImport& b) {
             b.uncharged,
             b.idle,
             b.untagged,
-            b.true_up};
+            b.shared,
+            b.unattributed,
+            b.true_up,
+            b.idle_charged};
 }
 
 // The attribution's figures on the import's row (all zero without a tag).
@@ -97,6 +103,12 @@ void add_attribution(db::BillImport& b, const BillAttribution& attribution,
     b.idle = attribution.idle;
     b.untagged = attribution.untagged;
     b.true_up = attribution.true_up;
+    b.shared = attribution.shared;
+    b.unattributed = attribution.unattributed;
+    if (attribution.true_ups.idle) {
+        b.idle_account = attribution.true_ups.idle->account;
+        b.idle_charged = attribution.true_ups.idle->amount;
+    }
 }
 
 std::vector<NodeInstanceSpan> spans_of(const std::vector<db::NodeMapRow>& rows) {
@@ -162,7 +174,7 @@ int import_command(Context& context, const Args& args) {
             // A new version reverses the true-ups of the one it replaces
             // even when it has none of its own (BillNodeTag since unset).
             auto true_ups = [&](int64_t id, const std::optional<db::BillImport>& replaced) {
-                db::write_bill_true_ups(context.session(), b, id, replaced, attribution.costs,
+                db::write_bill_true_ups(context.session(), b, id, replaced, attribution.true_ups,
                                         context.actor, context.now_s);
             };
             auto result = db::record_bill_import(context.session(), b, true_ups);
@@ -188,6 +200,7 @@ int show_job_costs(Context& context, const std::optional<std::string>& period,
                        {"Account", Align::kLeft},
                        {"Runs"},
                        {"Billed"},
+                       {"Shared"},
                        {"Charged"},
                        {"TrueUp"},
                        {"Hold", Align::kLeft}};
@@ -195,7 +208,7 @@ int show_job_costs(Context& context, const std::optional<std::string>& period,
         const auto& c = row.cost;
         if (!context.may(Access::kRead, row.account, c.cluster)) continue;
         listing.rows.push_back({row.billing_period, row.import_id, c.cluster, c.job_id, row.account,
-                                c.runs, c.billed, c.charged, c.true_up(), c.hold_id});
+                                c.runs, c.billed, c.shared, c.charged, c.true_up(), c.hold_id});
     }
     print_listing(context, listing);
     return kExitOk;
@@ -233,17 +246,18 @@ int show_command(Context& context, const Args& args) {
     }
     Listing listing;
     listing.columns = import_columns();
-    for (const char* name : {"Imported", "By", "Replaced", "Tag", "Map", "Files"}) {
+    for (const char* name : {"Imported", "By", "Replaced", "Tag", "Map", "IdleAccount", "Files"}) {
         listing.columns.push_back({name, Align::kLeft});
     }
     for (const auto& b : db::list_bill_imports(context.session(), filter)) {
         auto cells = import_cells(b);
         std::string files;
         for (const auto& file : b.files) files += (files.empty() ? "" : " ") + file;
-        cells.insert(cells.end(),
-                     {format_local_datetime(b.imported_at_s), b.imported_by,
-                      b.replaced_by ? "by #" + std::to_string(*b.replaced_by) : std::string(),
-                      b.node_tag, b.node_map_spans == 0 ? Cell{} : Cell{b.node_map_spans}, files});
+        cells.insert(
+            cells.end(),
+            {format_local_datetime(b.imported_at_s), b.imported_by,
+             b.replaced_by ? "by #" + std::to_string(*b.replaced_by) : std::string(), b.node_tag,
+             b.node_map_spans == 0 ? Cell{} : Cell{b.node_map_spans}, b.idle_account, files});
         listing.rows.push_back(std::move(cells));
     }
     print_listing(context, listing);

@@ -555,6 +555,32 @@ const std::vector<KeyInfo>& keys() {
              return std::nullopt;
          },
          [](const Config& c) { return c.bill_node_tag; }},
+        {"BillSharedCosts", "",
+         "What asbb bill import does with the lines that are not instance-hours\n"
+         "(EBS, data transfer, public IPv4, fees, tax, credits): unattributed\n"
+         "records them on no job; proportional shares them by instance cost, so\n"
+         "each job (and the idle and untagged hours) carries the same part of\n"
+         "them per dollar. unattributed or proportional.",
+         false, "",
+         [](std::string_view v, Config& c) {
+             return set_choice(v, std::pair{"unattributed", SharedCosts::kUnattributed},
+                               std::pair{"proportional", SharedCosts::kProportional},
+                               c.bill_shared_costs);
+         },
+         [](const Config& c) { return std::string(to_string(c.bill_shared_costs)); }},
+        {"IdleCostAccount", "",
+         "The SLURM account whose budget asbb bill import charges with the bill's\n"
+         "idle node time, untagged instance-hours and unattributed lines, so that\n"
+         "the budgets add up to the bill; it needs a budget covering the billed\n"
+         "month. Default: none (those costs are only reported).",
+         false, "overhead",
+         [](std::string_view v, Config& c) -> Problem {
+             auto account = normalize_account_name(v);
+             if (!account) return "must be a SLURM account name: " + account.error();
+             c.idle_cost_account = *account;
+             return std::nullopt;
+         },
+         [](const Config& c) { return c.idle_cost_account; }},
         {"SpotPriceWindow", "",
          "How far back asbb rates import --spot-history looks for the highest\n"
          "Spot price, which a Spot partition's node-hour is set to: seconds, or\n"
@@ -692,6 +718,10 @@ bool has_control_character(std::string_view line) {
 }
 
 }  // namespace
+
+std::string_view to_string(SharedCosts shared) {
+    return shared == SharedCosts::kProportional ? "proportional" : "unattributed";
+}
 
 std::string_view to_string(FailPolicy policy) {
     return policy == FailPolicy::kOpen ? "open" : "closed";

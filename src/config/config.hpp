@@ -15,6 +15,10 @@
 namespace asbb {
 
 enum class FailPolicy { kClosed, kOpen };
+// BillSharedCosts: the AWS bill's lines that are not instance-hours (EBS,
+// data transfer, fees, tax, credits) stay on no job, or are shared by every
+// instance-dollar alike.
+enum class SharedCosts { kUnattributed, kProportional };
 // enforce: refuse what does not fit. shadow: a trial before enforcing; the
 // plugin places the holds that fit and accepts the jobs it would refuse,
 // writing down what it would have said (asbb shadow report).
@@ -75,15 +79,17 @@ struct Config {
     // Threshold alerts, sent by the poller (never from slurmctld).
     std::vector<int> alert_thresholds_pct;  // ascending; empty: no alerts
     AlertBasis alert_basis = AlertBasis::kCommitted;
-    std::string mail_prog;                     // invoked as SLURM's MailProg; empty: no mail
-    std::vector<std::string> alert_mail;       // recipients of every alert
-    bool alert_mail_coordinators = true;       // and the account's SLURM coordinators
-    std::string mail_domain;                   // appended to coordinators' names, as SLURM's
-    std::string alert_webhook;                 // JSON POST of each alert; empty: none
-    int64_t alert_timeout_ms = 5'000;          // one mail or one POST
-    int alert_attempts = 10;                   // per channel, one per pass, then "failed"
-    std::string bill_currency = "USD";         // of the Cost and Usage Reports and Price Lists read
-    std::string bill_node_tag;                 // BillNodeTag: "" attributes nothing
+    std::string mail_prog;                // invoked as SLURM's MailProg; empty: no mail
+    std::vector<std::string> alert_mail;  // recipients of every alert
+    bool alert_mail_coordinators = true;  // and the account's SLURM coordinators
+    std::string mail_domain;              // appended to coordinators' names, as SLURM's
+    std::string alert_webhook;            // JSON POST of each alert; empty: none
+    int64_t alert_timeout_ms = 5'000;     // one mail or one POST
+    int alert_attempts = 10;              // per channel, one per pass, then "failed"
+    std::string bill_currency = "USD";    // of the Cost and Usage Reports and Price Lists read
+    std::string bill_node_tag;            // BillNodeTag: "" attributes nothing
+    SharedCosts bill_shared_costs = SharedCosts::kUnattributed;  // BillSharedCosts
+    std::string idle_cost_account;             // IdleCostAccount: "" reports idle cost only
     int64_t spot_price_window_s = 7 * 86'400;  // SpotPriceWindow
 
     // asbb service (the REST API, `asbb service start`).
@@ -131,5 +137,6 @@ std::string config_template();
 
 std::string_view to_string(FailPolicy policy);
 std::string_view to_string(EnforcePolicy policy);
+std::string_view to_string(SharedCosts shared);
 
 }  // namespace asbb

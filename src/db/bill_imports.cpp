@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "db/chunks.hpp"
+
 namespace asbb::db {
 
 namespace {
@@ -11,7 +13,7 @@ constexpr const char* kColumns =
     " line_count, usage_micro, discount_micro, fee_micro, tax_micro, other_micro,"
     " instance_hours_micro, total_micro, imported_at, imported_by, replaced_by, node_tag,"
     " jobs_micro, uncharged_micro, idle_micro, untagged_micro, true_up_micro, node_map_spans,"
-    " attribution_sha256";
+    " attribution_sha256, shared_micro, unattributed_micro, idle_account, idle_charged_micro";
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -47,6 +49,10 @@ BillImport import_from_row(const Row& row) {
     for (size_t i = 0; i < std::size(attribution); ++i) *attribution[i] = Money{row.i64(19 + i)};
     b.node_map_spans = row.i64(24);
     b.attribution_sha256 = row.str(25);
+    b.shared = Money{row.i64(26)};
+    b.unattributed = Money{row.i64(27)};
+    b.idle_account = row.str(28);
+    b.idle_charged = Money{row.i64(29)};
     return b;
 }
 
@@ -56,8 +62,9 @@ int64_t insert_import(Session& session, const BillImport& b) {
         " manifest_version, files, currency, line_count, usage_micro, discount_micro, fee_micro,"
         " tax_micro, other_micro, instance_hours_micro, total_micro, imported_at, imported_by,"
         " node_tag, jobs_micro, uncharged_micro, idle_micro, untagged_micro, true_up_micro,"
-        " node_map_spans, attribution_sha256)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " node_map_spans, attribution_sha256, shared_micro, unattributed_micro, idle_account,"
+        " idle_charged_micro) VALUES (" +
+            placeholders(28) + ")",
         {b.billing_period,
          b.payer_account,
          b.content_sha256,
@@ -81,7 +88,11 @@ int64_t insert_import(Session& session, const BillImport& b) {
          b.untagged.micro,
          b.true_up.micro,
          b.node_map_spans,
-         b.attribution_sha256});
+         b.attribution_sha256,
+         b.shared.micro,
+         b.unattributed.micro,
+         b.idle_account,
+         b.idle_charged.micro});
     return static_cast<int64_t>(session.last_insert_id());
 }
 

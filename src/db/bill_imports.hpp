@@ -42,6 +42,13 @@ struct BillImport {
     // with, and a digest of the attribution's figures ("" without one).
     int64_t node_map_spans = 0;
     std::string attribution_sha256;
+    // sql/019_bill_shared_costs.sql: non-instance lines shared onto jobs
+    // (BillSharedCosts=proportional) or left on none, and what
+    // IdleCostAccount was charged with (idle, untagged and unattributed).
+    Money shared;
+    Money unattributed;
+    std::string idle_account;
+    Money idle_charged;
     int64_t imported_at_s = 0;
     std::string imported_by;
     std::optional<int64_t> replaced_by;  // empty while current

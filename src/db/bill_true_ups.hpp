@@ -43,18 +43,34 @@ struct BillJobCost {
     std::string cluster;
     int64_t job_id = 0;
     int64_t runs = 0;
-    Money billed;
+    Money billed;   // shared included
     Money charged;  // for the same runs' time in the period
+    Money shared;   // the part of billed from non-instance lines (BillSharedCosts)
     Money true_up() const { return Money{billed.micro - charged.micro}; }
 };
 
-// Inside record_bill_import's transaction: reverses each true-up of the
-// version replaced (if any), then journals each cost's true-up on its
-// hold's levels and records the costs under import_id.
+// IdleCostAccount's part of an import: amount on each of budget_ids (the
+// account's budget for the billed month and its budgeted ancestors').
+struct IdleCharge {
+    std::string account;
+    std::string cluster;
+    std::vector<int64_t> budget_ids;
+    Money amount;
+};
+
+// What one import journals.
+struct BillTrueUps {
+    std::vector<BillJobCost> costs;
+    std::optional<IdleCharge> idle;  // set with IdleCostAccount and an amount
+};
+
+// Inside record_bill_import's transaction: reverses each true-up and idle
+// charge of the version replaced (if any), then journals each cost's
+// true-up on its hold's levels, and the idle charge as one hold-less
+// true_up row per budget, recording them under import_id.
 void write_bill_true_ups(Session& session, const BillImport& import, int64_t import_id,
-                         const std::optional<BillImport>& replaced,
-                         const std::vector<BillJobCost>& costs, const std::string& actor,
-                         int64_t now_s);
+                         const std::optional<BillImport>& replaced, const BillTrueUps& true_ups,
+                         const std::string& actor, int64_t now_s);
 
 // One import's costs, by hold (for asbb bill show --jobs).
 struct BillJobCostRow {

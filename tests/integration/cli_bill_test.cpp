@@ -99,7 +99,7 @@ TEST_F(CliBill, ImportsTheMonthWithItsExactTotalRoundedOnce) {
     EXPECT_EQ(
         imported,
         "2026-11|123456789012|1|6|0.11721|-0.05|0.00|0.011|0.00|0.1171|0.07821|0.00|0.00|0.00|"
-        "0.00|0.00|imported\n")
+        "0.00|0.00|0.00|0.00|0.00|imported\n")
         << imported;
     EXPECT_EQ(shown(), "2026-11|123456789012|1|6|0.07821|\n");
     auto stored = session().query(

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "core/job_run.hpp"
+#include "db/budgets.hpp"
 #include "db/check.hpp"
 #include "db/ledger.hpp"
 #include "integration/support/cli_test.hpp"
@@ -22,6 +23,8 @@ namespace {
 constexpr int64_t kDec2 = 1'796'212'800;     // 2026-12-02T12:00:00Z
 constexpr int64_t kNov5At4 = 1'793'851'200;  // 2026-11-05T04:00:00Z
 constexpr int64_t kMinute = 60;
+constexpr int64_t kNov1 = 1'793'491'200;  // 2026-11-01T00:00:00Z
+constexpr int64_t kDec1 = 1'796'083'200;  // 2026-12-01T00:00:00Z
 constexpr uint32_t kComplete = 3;
 
 const std::string kHeader =
@@ -112,6 +115,20 @@ class CliBillTrueUp : public CliTest {
         run(54, "cpu2", 1, 1, 30, 45, false);
     }
 
+    // A budget of account for November, the billed month (make_budget's
+    // periods hold now: December).
+    int64_t november_budget(const std::string& account) {
+        db::NewBudget budget;
+        budget.account = account;
+        budget.period_start = kNov1;
+        budget.period_end = kDec1;
+        budget.allocation = Money{5'000'000};
+        budget.actor = "test";
+        budget.now_s = now_s_;
+        auto id = db::create_budget(session(), slurm(), budget);
+        EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error());
+        return id.ok() ? *id : 0;
+    }
     int64_t spent(int64_t budget_id) {
         return scalar("SELECT spent_micro FROM budget WHERE id = ?", {budget_id});
     }
@@ -232,6 +249,61 @@ TEST_F(CliBillTrueUp, ReadsTheNodeFromACur2ResourceTagsMap) {
     EXPECT_EQ(out({"bill", "import", cur2, "-P", "-n", "format=Jobs,Idle,TrueUp"}),
               "0.40|0.00|0.04\n");
     EXPECT_EQ(spent(proj001_), 400'000);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+// BillSharedCosts=proportional: the volume's $0.118 is shared by instance
+// cost ($1.18 in all), a tenth of each bucket's instance cost, so every
+// job's billed cost carries its part and the buckets add up to Total.
+TEST_F(CliBillTrueUp, ProportionalSharingPutsTheNonInstanceLinesOnTheJobs) {
+    config_ = "--config=" + write_config("BillNodeTag=Name\nBillSharedCosts=proportional\n");
+    four_jobs();
+    std::string text = report();
+    const std::string volume = "USE1-EBS:VolumeUsage.gp3,0.01,";
+    text.replace(text.find(volume), volume.size(), "USE1-EBS:VolumeUsage.gp3,0.118,");
+    EXPECT_EQ(out({"bill", "import", write("v1.csv", text), "-P", "-n",
+                   "format=Instances,Total,Jobs,Uncharged,Idle,Untagged,Shared,Unattributed,"
+                   "TrueUp"}),
+              "1.18|1.298|0.693|0.099|0.396|0.11|0.063|0.00|-0.207\n");
+    EXPECT_EQ(
+        out({"bill", "show", "--jobs", "-P", "-n", "format=JobID,Billed,Shared,Charged,TrueUp"}),
+        "51|0.0693|0.0063|0.18|-0.1107\n52|0.3564|0.0324|0.36|-0.0036\n"
+        "53|0.2673|0.0243|0.36|-0.0927\n");
+    EXPECT_EQ(spent(proj001_), 693'000);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
+// IdleCostAccount: idle node time, untagged instance-hours and the volume
+// (unattributed) are charged to proj002's budget for November and to its
+// budgeted ancestor's, one hold-less true_up row each; a newer version of
+// the month reverses them. While physics (budgeted, for December) has no
+// November budget the import is refused and nothing is written.
+TEST_F(CliBillTrueUp, TheIdleCostAccountIsChargedWithWhatNoJobTook) {
+    config_ = "--config=" + write_config("BillNodeTag=Name\nIdleCostAccount=proj002\n");
+    four_jobs();
+    const std::string v1 = write("v1.csv", report());
+    expect_refused({"bill", "import", v1}, 1,
+                   "IdleCostAccount=proj002: physics has no active budget covering 2026-11: "
+                   "create one (asbb account create) or unset IdleCostAccount");
+    const int64_t physics_nov = november_budget("physics");
+    const int64_t proj002_nov = november_budget("proj002");
+    EXPECT_EQ(
+        out({"bill", "import", v1, "-P", "-n", "format=Idle,Untagged,Unattributed,IdleCharged"}),
+        "0.36|0.10|0.01|0.47\n");
+    EXPECT_EQ(out({"bill", "show", "-P", "-n", "format=ID,IdleAccount"}), "1|proj002\n");
+    EXPECT_EQ(spent(proj002_nov), 470'000);
+    EXPECT_EQ(spent(physics_nov), 470'000);
+    EXPECT_EQ(spent(proj001_), 630'000);  // the jobs' true-ups, as without it
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM journal WHERE kind = 'true_up' AND hold_id IS NULL"), 2);
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+    // v2 drops the volume: its idle charge is 0.46, v1's is reversed.
+    std::string v2_text = report();
+    v2_text.erase(v2_text.rfind("123456789012,"));  // the volume, the last line
+    EXPECT_EQ(
+        out({"bill", "import", write("v2.csv", v2_text), "-P", "-n", "format=IdleCharged,Action"}),
+        "0.46|replaced #1\n");
+    EXPECT_EQ(spent(proj002_nov), 460'000);
+    EXPECT_EQ(spent(physics_nov), 460'000);
     EXPECT_TRUE(db::check_ledger(session()).empty());
 }
 

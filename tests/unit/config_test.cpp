@@ -44,7 +44,8 @@ bool SameConfig(const Config& a, const Config& b) {
            a.alert_mail_coordinators == b.alert_mail_coordinators &&
            a.mail_domain == b.mail_domain && a.alert_webhook == b.alert_webhook &&
            a.alert_timeout_ms == b.alert_timeout_ms && a.alert_attempts == b.alert_attempts &&
-           a.bill_currency == b.bill_currency && a.bill_node_tag == b.bill_node_tag;
+           a.bill_currency == b.bill_currency && a.bill_node_tag == b.bill_node_tag &&
+           a.bill_shared_costs == b.bill_shared_costs && a.idle_cost_account == b.idle_cost_account;
 }
 
 std::string Problems(const ParseResult& result) {
@@ -574,7 +575,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
         }
         text += line + "\n";
     }
-    EXPECT_EQ(uncommented, 43);
+    EXPECT_EQ(uncommented, 45);
     const ParseResult result = parse_config_text(text);
     ASSERT_TRUE(result.ok()) << Problems(result);
     Config want;
@@ -592,6 +593,7 @@ TEST(ConfigTemplate, CommentedValuesAreTheDefaults) {
     want.mail_domain = result.config.mail_domain;
     want.alert_webhook = result.config.alert_webhook;
     want.bill_node_tag = result.config.bill_node_tag;
+    want.idle_cost_account = result.config.idle_cost_account;
     EXPECT_TRUE(SameConfig(result.config, want));
 }
 
@@ -909,6 +911,13 @@ TEST(ConfigKeys, AlertDelivery) {
     ExpectRefused("BillNodeTag", "Name'");
     ExpectRefused("BillNodeTag", "N\xc3\xa4me");
     ExpectRefused("BillNodeTag", std::string(129, 'x'));
+    EXPECT_EQ(Accept("").bill_shared_costs, SharedCosts::kUnattributed);
+    EXPECT_EQ(Accept("BillSharedCosts=proportional").bill_shared_costs, SharedCosts::kProportional);
+    ExpectRefused("BillSharedCosts", "evenly");
+    EXPECT_EQ(Accept("IdleCostAccount=Overhead").idle_cost_account, "overhead");
+    EXPECT_EQ(Accept("").idle_cost_account, "");
+    ExpectRefused("IdleCostAccount", "over head");
+    ExpectRefused("IdleCostAccount", "x'; DROP TABLE budget; --");
     EXPECT_EQ(Accept("AlertAttempts=3").alert_attempts, 3);
     ExpectRefused("AlertAttempts", "0");
 }
