@@ -8,6 +8,7 @@
 #include "cli/output.hpp"
 #include "cli/usage_scope.hpp"
 #include "core/usage_math.hpp"
+#include "db/bill_true_ups.hpp"
 #include "db/usage.hpp"
 #include "util/local_time.hpp"
 
@@ -25,7 +26,7 @@ Cell optional_money(const std::optional<db::Budget>& budget) {
 }
 
 Listing budget_listing(const db::Budget& b, const std::vector<db::AccountUsage>& usage,
-                       int64_t now_s) {
+                       Money billed, int64_t now_s) {
     Money overrun;
     for (const auto& u : usage) overrun.micro += u.overrun.micro;
     Listing listing;
@@ -42,12 +43,14 @@ Listing budget_listing(const db::Budget& b, const std::vector<db::AccountUsage>&
                        {"Burn"},
                        {"Holds"},
                        {"Overrun"},
+                       {"Billed"},
                        {"ID"}};
-    listing.rows.push_back(
-        {b.account, cluster_label(b.cluster), format_local_date(b.period_start),
-         last_day(b.period_end), days_left(b.period_start, b.period_end, now_s), b.allocated,
-         b.spent, b.held, b.available(), percent_text(b.spent, b.allocated),
-         daily_burn(b.spent, b.period_start, b.period_end, now_s), b.open_holds, overrun, b.id});
+    listing.rows.push_back({b.account, cluster_label(b.cluster), format_local_date(b.period_start),
+                            last_day(b.period_end), days_left(b.period_start, b.period_end, now_s),
+                            b.allocated, b.spent, b.held, b.available(),
+                            percent_text(b.spent, b.allocated),
+                            daily_burn(b.spent, b.period_start, b.period_end, now_s), b.open_holds,
+                            overrun, billed, b.id});
     return listing;
 }
 
@@ -188,7 +191,8 @@ int show_usage(Context& context, const Args& args) {
     for (auto& r : rows) r.own_budget = budget_at(all_budgets, r.node.account, cluster, instant_s);
     const Listing accounts = account_listing(context, std::move(rows), usage);
 
-    const Listing summary = budget_listing(*budget, usage, context.now_s);
+    const Listing summary =
+        budget_listing(*budget, usage, db::billed_on_budget(session, budget->id), context.now_s);
     if (context.output.format) {
         // Checked before anything is printed: a bad format= prints nothing.
         auto valid = parse_format_spec(*context.output.format, summary.columns);

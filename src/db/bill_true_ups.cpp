@@ -151,4 +151,16 @@ std::vector<BillJobCostRow> list_bill_job_costs(Session& session,
     return rows;
 }
 
+Money billed_on_budget(Session& session, int64_t budget_id) {
+    const auto rows = session.query(
+        "SELECT (SELECT COALESCE(SUM(c.billed_micro), 0) FROM bill_job_cost c"
+        "  JOIN bill_import i ON i.id = c.import_id AND i.current_mark = 1"
+        "  JOIN hold_level l ON l.hold_id = c.hold_id WHERE l.budget_id = ?),"
+        " (SELECT COALESCE(SUM(d.amount_micro), 0) FROM bill_idle_cost d"
+        "  JOIN bill_import i ON i.id = d.import_id AND i.current_mark = 1"
+        "  WHERE d.budget_id = ?)",
+        {budget_id, budget_id});
+    return Money{rows[0].i64(0) + rows[0].i64(1)};
+}
+
 }  // namespace asbb::db

@@ -83,4 +83,9 @@ std::vector<BillJobCostRow> list_bill_job_costs(Session& session,
                                                 const std::optional<std::string>& period,
                                                 const std::optional<std::string>& account);
 
+// What the current versions of the AWS bill place on one budget: the billed
+// cost of the holds that count against it (their shared part included) and
+// its IdleCostAccount charges. Spent follows it once every run is charged.
+Money billed_on_budget(Session& session, int64_t budget_id);
+
 }  // namespace asbb::db

@@ -162,6 +162,13 @@ TEST_F(CliBillTrueUp, PlacesInstanceHoursOnTheJobsByCpuSecondsAndTruesUpTheirCha
     EXPECT_EQ(true_ups(), "51:-117000 52:-36000 53:-117000 ");
     EXPECT_EQ(spent(proj001_), 630'000);  // what the bill says the jobs cost
     EXPECT_EQ(spent(physics_), 630'000);  // every level of the holds
+    // usage show: Billed is what the bill placed on the budget's holds.
+    auto budget_line = [&](const std::string& account) {
+        const std::string text = out({"usage", "show", account, "-P", "-n", "format=Spent,Billed"});
+        return text.substr(0, text.find('\n'));  // the budget's line, before the roll-up
+    };
+    EXPECT_EQ(budget_line("proj001"), "0.63|0.63");
+    EXPECT_EQ(budget_line("physics"), "0.63|0.63");
     EXPECT_EQ(scalar("SELECT charged_micro FROM hold WHERE id = ?", {holds_[52]}), 324'000);
     EXPECT_TRUE(db::check_ledger(session()).empty());
     EXPECT_EQ(out({"bill", "show", "proj001", "-P", "-n",

@@ -58,9 +58,9 @@ TEST_F(CliUsage, ShowPrintsBudgetPartitionsAndRollUpInEveryForm) {
     expect_output(
         {"usage", "show", "physics"},
         R"(Budget of physics (its own budget; Spent, Held and Holds include the jobs of every account below it)
-Account Cluster Start      End        DaysLeft   Budget  Spent   Held Available Used Burn Holds Overrun ID 
-------- ------- ---------- ---------- -------- -------- ------ ------ --------- ---- ---- ----- ------- -- 
-physics all     2026-01-01 2026-12-31      292 50000.00 230.75 636.00  49133.25 0.5% 3.14     2    0.00  2 
+Account Cluster Start      End        DaysLeft   Budget  Spent   Held Available Used Burn Holds Overrun Billed ID 
+------- ------- ---------- ---------- -------- -------- ------ ------ --------- ---- ---- ----- ------- ------ -- 
+physics all     2026-01-01 2026-12-31      292 50000.00 230.75 636.00  49133.25 0.5% 3.14     2    0.00   0.00  2 
 
 Partition limits of this budget
 Partition    Limit  Spent   Held    Left Used 
@@ -76,8 +76,8 @@ physics           50000.00   0.00   0.00     0    230.75   636.00         2
 )");
     expect_output(
         {"usage", "show", "root", "-p"},
-        R"(Account|Cluster|Start|End|DaysLeft|Budget|Spent|Held|Available|Used|Burn|Holds|Overrun|ID|
-root|all|2026-01-01|2026-12-31|292|100000.00|235.750001|654.999999|99109.25|0.2%|3.207483|3|0.00|1|
+        R"(Account|Cluster|Start|End|DaysLeft|Budget|Spent|Held|Available|Used|Burn|Holds|Overrun|Billed|ID|
+root|all|2026-01-01|2026-12-31|292|100000.00|235.750001|654.999999|99109.25|0.2%|3.207483|3|0.00|0.00|1|
 Account|Parent|OwnBudget|Spent|Held|Holds|TreeSpent|TreeHeld|TreeHolds|
 root||100000.00|0.00|0.00|0|235.750001|654.999999|3|
  physics|root|50000.00|0.00|0.00|0|230.75|636.00|2|
@@ -87,7 +87,7 @@ root||100000.00|0.00|0.00|0|235.750001|654.999999|3|
 )");
     expect_output(
         {"usage", "show", "physics", "-P", "-n"},
-        R"(physics|all|2026-01-01|2026-12-31|292|50000.00|230.75|636.00|49133.25|0.5%|3.139456|2|0.00|2
+        R"(physics|all|2026-01-01|2026-12-31|292|50000.00|230.75|636.00|49133.25|0.5%|3.139456|2|0.00|0.00|2
 aws-gpu|10000.00|150.25|600.00|9249.75|1.5%
 physics||50000.00|0.00|0.00|0|230.75|636.00|2
  proj001|physics|20000.00|80.50|600.00|1|80.50|600.00|1
@@ -129,6 +129,7 @@ physics           50000.00   0.00   0.00     0    230.75   636.00         2
       "burn": "1.095238",
       "holds": 1,
       "overrun": "0.00",
+      "billed": "0.00",
       "id": 3
     }
   ],
@@ -219,9 +220,9 @@ TEST_F(CliUsage, ShowPeriodPicksThePeriodContainingTheDate) {
     expect_output(
         {"usage", "show", "physics", "--period=2025-06-01"},
         R"(Budget of physics (its own budget; Spent, Held and Holds include the jobs of every account below it)
-Account Cluster Start      End        DaysLeft   Budget  Spent Held Available Used Burn Holds Overrun ID 
-------- ------- ---------- ---------- -------- -------- ------ ---- --------- ---- ---- ----- ------- -- 
-physics all     2025-01-01 2025-12-31        0 40000.00 999.99 0.00  39000.01 2.5% 2.74     0    0.00  6 
+Account Cluster Start      End        DaysLeft   Budget  Spent Held Available Used Burn Holds Overrun Billed ID 
+------- ------- ---------- ---------- -------- -------- ------ ---- --------- ---- ---- ----- ------- ------ -- 
+physics all     2025-01-01 2025-12-31        0 40000.00 999.99 0.00  39000.01 2.5% 2.74     0    0.00   0.00  6 
 
 Roll-up: what each account's own jobs counted against this budget (Tree*: with every account below it; OwnBudget: the account's own budget)
 Account  Parent  OwnBudget  Spent Held Holds TreeSpent TreeHeld TreeHolds 
@@ -392,7 +393,7 @@ TEST_F(CliUsage, AnAccountMovedOutOfTheSubtreeIsListedAfterIt) {
     }
     expect_output({"usage", "show", "physics", "-P", "-n"},
                   "physics|all|2026-01-01|2026-12-31|292|50000.00|230.75|636.00|49133.25|0.5%|"
-                  "3.139456|2|0.00|2\n"
+                  "3.139456|2|0.00|0.00|2\n"
                   "aws-gpu|10000.00|150.25|600.00|9249.75|1.5%\n"
                   "physics||50000.00|0.00|0.00|0|80.50|600.00|1\n"
                   " proj001|physics|20000.00|80.50|600.00|1|80.50|600.00|1\n"
