@@ -1,21 +1,19 @@
-// asbb bill import FILE... [--dry-run] and asbb bill show [ACCOUNT]
-// [--month=YYYY-MM] [--all-versions] [--jobs]: the AWS bill's Cost and Usage
-// Reports, read exactly and recorded per billing period and payer account,
-// one current version each; with BillNodeTag, each version's instance-hours
-// are placed on the jobs and their charges trued up (cli/bill_attribution).
+// asbb bill import FILE... [--dry-run] (and the dispatch of asbb bill show
+// and asbb bill map): the AWS bill's Cost and Usage Reports, read exactly and
+// recorded per billing period and payer account, one current version each;
+// with BillNodeTag or a node map, each version's instance-hours are placed
+// on the jobs and their charges trued up (cli/bill_attribution).
 #include <ostream>
 
 #include "bill/cur_read.hpp"
 #include "cli/args.hpp"
 #include "cli/bill_attribution.hpp"
+#include "cli/bill_listing.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "core/names.hpp"
 #include "db/bill_imports.hpp"
 #include "db/bill_true_ups.hpp"
 #include "db/node_map.hpp"
-#include "db/slurm_tree.hpp"
-#include "util/local_time.hpp"
 
 namespace asbb::cli {
 
@@ -23,7 +21,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: asbb bill import FILE... [--dry-run]\n"
-    "       asbb bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs]\n"
+    "       asbb bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs|--accounts]\n"
     "       asbb bill map --resume-log=FILE|--csv=FILE [--dry-run] | asbb bill map show";
 
 db::BillImport import_of(const bill::CurReading& reading, const bill::CurPeriodTotal& period,
@@ -46,50 +44,6 @@ db::BillImport import_of(const bill::CurReading& reading, const bill::CurPeriodT
     b.imported_at_s = context.now_s;
     b.imported_by = context.actor;
     return b;
-}
-
-std::vector<ColumnSpec> import_columns() {
-    return {{"Period", Align::kLeft},
-            {"Payer", Align::kLeft},
-            {"ID"},
-            {"Lines"},
-            {"Usage"},
-            {"Discounts"},
-            {"Fees"},
-            {"Tax"},
-            {"Other"},
-            {"Instances"},
-            {"Total"},
-            {"Jobs"},
-            {"Uncharged"},
-            {"Idle"},
-            {"Untagged"},
-            {"Shared"},
-            {"Unattributed"},
-            {"TrueUp"},
-            {"IdleCharged"}};
-}
-
-std::vector<Cell> import_cells(const db::BillImport& b) {
-    return {b.billing_period,
-            b.payer_account,
-            b.id == 0 ? Cell{} : Cell{b.id},
-            b.line_count,
-            b.usage,
-            b.discount,
-            b.fee,
-            b.tax,
-            b.other,
-            b.instance_hours,
-            b.total,
-            b.jobs,
-            b.uncharged,
-            b.idle,
-            b.untagged,
-            b.shared,
-            b.unattributed,
-            b.true_up,
-            b.idle_charged};
 }
 
 // The attribution's figures on the import's row (all zero without a tag).
@@ -160,7 +114,7 @@ int import_command(Context& context, const Args& args) {
     if (!reading) user_error(reading.error());
     const bool dry_run = parsed.count("dry-run") > 0;
     Listing listing;
-    listing.columns = import_columns();
+    listing.columns = bill_import_columns();
     listing.columns.push_back({"Action", Align::kLeft});
     for (const auto& period : reading->periods) {
         db::BillImport b = import_of(*reading, period, context);
@@ -181,83 +135,8 @@ int import_command(Context& context, const Args& args) {
             b.id = result.id;
             action = recorded_action(result);
         }
-        auto cells = import_cells(b);
+        auto cells = bill_import_cells(b);
         cells.push_back(action);
-        listing.rows.push_back(std::move(cells));
-    }
-    print_listing(context, listing);
-    return kExitOk;
-}
-
-// One row per hold the current versions trued up: asbb bill show --jobs.
-int show_job_costs(Context& context, const std::optional<std::string>& period,
-                   const std::optional<std::string>& account) {
-    Listing listing;
-    listing.columns = {{"Period", Align::kLeft},
-                       {"Import"},
-                       {"Cluster", Align::kLeft},
-                       {"JobID"},
-                       {"Account", Align::kLeft},
-                       {"Runs"},
-                       {"Billed"},
-                       {"Shared"},
-                       {"Charged"},
-                       {"TrueUp"},
-                       {"Hold", Align::kLeft}};
-    for (const auto& row : db::list_bill_job_costs(context.session(), period, account)) {
-        const auto& c = row.cost;
-        if (!context.may(Access::kRead, row.account, c.cluster)) continue;
-        listing.rows.push_back({row.billing_period, row.import_id, c.cluster, c.job_id, row.account,
-                                c.runs, c.billed, c.shared, c.charged, c.true_up(), c.hold_id});
-    }
-    print_listing(context, listing);
-    return kExitOk;
-}
-
-int show_command(Context& context, const Args& args) {
-    auto options = command_options("asbb bill show [ACCOUNT]",
-                                   "The imported AWS bill: one row per billing period and payer, "
-                                   "or with ACCOUNT or --jobs one row per job trued up");
-    options.add_options()("month", "only the billing period YYYY-MM", OptionArg::kValue)(
-        "all-versions", "also the versions a newer import replaced")(
-        "jobs", "one row per job the current versions trued up");
-    std::vector<std::string> positional;
-    auto parsed = parse_options(options, args, positional, 1);
-    if (wants_help(context, options, parsed)) return kExitOk;
-    db::BillImportFilter filter;
-    if (auto month = optional_value(parsed, "month")) {
-        auto start = parse_cur_timestamp(*month + "-01");
-        if (month->size() != 7 || !start)
-            usage_error("--month: give YYYY-MM, got " + quote_input(*month));
-        filter.period = *month;
-    }
-    filter.with_replaced = parsed.count("all-versions") > 0;
-    if (!positional.empty() || parsed.count("jobs") > 0) {
-        std::optional<std::string> account;
-        if (!positional.empty()) {
-            account = parse_account(positional[0]);
-            if (!db::slurm_account_exists(context.session(), context.slurm_db(), *account)) {
-                user_error("SLURM has no account '" + *account + "'");
-            }
-            context.require(Access::kRead, *account);
-        }
-        if (filter.with_replaced) usage_error("--all-versions lists imports, not jobs");
-        return show_job_costs(context, filter.period, account);
-    }
-    Listing listing;
-    listing.columns = import_columns();
-    for (const char* name : {"Imported", "By", "Replaced", "Tag", "Map", "IdleAccount", "Files"}) {
-        listing.columns.push_back({name, Align::kLeft});
-    }
-    for (const auto& b : db::list_bill_imports(context.session(), filter)) {
-        auto cells = import_cells(b);
-        std::string files;
-        for (const auto& file : b.files) files += (files.empty() ? "" : " ") + file;
-        cells.insert(
-            cells.end(),
-            {format_local_datetime(b.imported_at_s), b.imported_by,
-             b.replaced_by ? "by #" + std::to_string(*b.replaced_by) : std::string(), b.node_tag,
-             b.node_map_spans == 0 ? Cell{} : Cell{b.node_map_spans}, b.idle_account, files});
         listing.rows.push_back(std::move(cells));
     }
     print_listing(context, listing);
@@ -270,7 +149,7 @@ int bill_command(Context& context, const Args& args) {
     if (args.empty()) usage_error(kUsage);
     const Args rest(args.begin() + 1, args.end());
     if (args[0] == "import") return import_command(context, rest);
-    if (args[0] == "show") return show_command(context, rest);
+    if (args[0] == "show") return bill_show_command(context, rest);
     if (args[0] == "map") return bill_map_command(context, rest);
     usage_error(kUsage);
 }

@@ -129,7 +129,8 @@ std::vector<BillJobCostRow> list_bill_job_costs(Session& session,
                                                 const std::optional<std::string>& account) {
     std::string sql =
         "SELECT c.hold_id, c.cluster, c.job_id, c.runs, c.billed_micro, c.charged_micro,"
-        " c.import_id, i.billing_period, h.account, c.shared_micro FROM bill_job_cost c"
+        " c.import_id, i.billing_period, h.account, c.shared_micro, h.estimate_micro,"
+        " h.amount_micro FROM bill_job_cost c"
         " JOIN bill_import i ON i.id = c.import_id JOIN hold h ON h.id = c.hold_id"
         " WHERE i.current_mark = 1";
     Params params;
@@ -146,7 +147,8 @@ std::vector<BillJobCostRow> list_bill_job_costs(Session& session,
     for (const auto& row : session.query(sql, params)) {
         rows.push_back({BillJobCost{row.str(0), row.str(1), row.i64(2), row.i64(3),
                                     Money{row.i64(4)}, Money{row.i64(5)}, Money{row.i64(9)}},
-                        row.i64(6), row.str(7), row.str(8)});
+                        row.i64(6), row.str(7), row.str(8), Money{row.i64(10)},
+                        Money{row.i64(11)}});
     }
     return rows;
 }

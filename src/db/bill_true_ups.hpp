@@ -78,6 +78,8 @@ struct BillJobCostRow {
     int64_t import_id = 0;
     std::string billing_period;
     std::string account;
+    Money estimate;     // the hold's estimate at submission
+    Money hold_amount;  // what the hold reserved (estimate x HoldFactor)
 };
 std::vector<BillJobCostRow> list_bill_job_costs(Session& session,
                                                 const std::optional<std::string>& period,

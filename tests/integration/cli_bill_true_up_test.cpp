@@ -176,6 +176,12 @@ TEST_F(CliBillTrueUp, PlacesInstanceHoursOnTheJobsByCpuSecondsAndTruesUpTheirCha
               "2026-11|1|51|proj001|1|0.063|0.18|-0.117\n"
               "2026-11|1|52|proj001|1|0.324|0.36|-0.036\n"
               "2026-11|1|53|proj001|1|0.243|0.36|-0.117\n");
+    // Per account: the three holds of $1.00 each (estimate and hold), summed.
+    EXPECT_EQ(out({"bill", "show", "--accounts", "-P", "-n",
+                   "format=Period,Account,Jobs,Estimate,HoldAmount,Charged,Billed,TrueUp"}),
+              "2026-11|proj001|3|3.00|3.00|0.90|0.63|-0.27\n");
+    expect_refused({"bill", "show", "--accounts", "--jobs"}, 2,
+                   "give one of --jobs and --accounts");
     const std::string reason =
         session().query("SELECT reason FROM journal WHERE kind = 'true_up' AND job_id = 52")[0].str(
             0);
