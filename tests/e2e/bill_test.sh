@@ -87,19 +87,11 @@ submit() { # NAME USER RUNS PARTITION SBATCH-ARGS...
 	NAMES+=("$name")
 	JOB[$name]=$E2E_JOB RUNS[$name]=$runs PARTITION[$name]=$partition
 }
-live_state() { squeue -h -t all -j "$1" -o %T 2>/dev/null; }
-wait_live() { # JOB STATE SECONDS
-	local end=$(($(date +%s) + $3))
-	while [ "$(live_state "$1")" != "$2" ]; do
-		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 0.2
-	done
-}
 sacct_rows() { sacct -X -D -n -P -j "$1" -o JobIDRaw,ElapsedRaw,NNodes,State 2>/dev/null; }
 readonly FINAL='^(COMPLETED|CANCELLED|FAILED|TIMEOUT)$'
 job_done() {
 	local states
-	! live_state "${JOB[$1]}" | grep -qvE "$FINAL" || return 1
+	! e2e_live_state "${JOB[$1]}" | grep -qvE "$FINAL" || return 1
 	states=$(sacct_rows "${JOB[$1]}" | cut -d'|' -f4 | sed 's/ .*//' | paste -sd' ' -)
 	[ "$(wc -w <<<"$states")" = "${RUNS[$1]}" ] && [[ "${states##* }" =~ $FINAL ]]
 }
@@ -113,15 +105,15 @@ submit gpu bob 1 aws-gpu -n1 -c2 -t 2 --wrap 'sleep 10'
 # which `scontrol update StartTime=now` undoes after the credential's
 # second has passed (see poller_test.sh).
 id=${JOB[requeue]}
-wait_live "$id" RUNNING 60 || e2e_die "requeue: job $id not RUNNING within 60 s"
+e2e_wait_live "$id" RUNNING 60 || e2e_die "requeue: job $id not RUNNING within 60 s"
 sleep 3
 e2e_as root scontrol requeue "$id"
 [ "$E2E_RC" = 0 ] || e2e_die "scontrol requeue $id: $E2E_ERR"
-wait_live "$id" PENDING 30 || e2e_die "requeue: job $id not PENDING after scontrol requeue"
+e2e_wait_live "$id" PENDING 30 || e2e_die "requeue: job $id not PENDING after scontrol requeue"
 sleep 2
 e2e_as root scontrol update jobid="$id" StartTime=now
-wait_live "$id" RUNNING 15 || e2e_as root scontrol release "$id"
-wait_live "$id" RUNNING 60 || e2e_die "requeue: job $id does not run again"
+e2e_wait_live "$id" RUNNING 15 || e2e_as root scontrol release "$id"
+e2e_wait_live "$id" RUNNING 60 || e2e_die "requeue: job $id does not run again"
 
 e2e_log "waiting for ${#NAMES[@]} jobs to end and reach slurmdbd"
 end=$(($(date +%s) + END_TIMEOUT))

@@ -18,6 +18,8 @@
 #   e2e_sbatch USER ARGS...       sbatch --parsable as USER; also sets E2E_JOB
 #   e2e_job_state JOB             the job's state from sacct ("" if unknown yet)
 #   e2e_wait_state JOB STATE [S]  poll sacct every 0.2 s until STATE (or S seconds)
+#   e2e_live_state JOB            the job's state in slurmctld (squeue), '' once gone
+#   e2e_wait_live JOB STATE S     poll squeue every 0.2 s until STATE (S seconds at most)
 #   e2e_admin_comment JOB         AdminComment from scontrol show job
 #   e2e_hold_id JOB               the 32-hex hold id tagged on the job ("" if none)
 #   e2e_sql SQL                   one query on the asbb DB; tab-separated, no header
@@ -136,6 +138,18 @@ e2e_wait_state() {
 		[ "$(e2e_job_state "$job")" = "$want" ] && return 0
 		now=$(date +%s)
 		[ "$now" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
+# The state slurmctld reports for a job (an array: one line per task), or ''.
+e2e_live_state() { squeue -h -t all -j "$1" -o %T 2>/dev/null; }
+
+# e2e_wait_live JOB STATE SECONDS: poll slurmctld every 0.2 s until STATE.
+e2e_wait_live() {
+	local end=$(($(date +%s) + $3))
+	while [ "$(e2e_live_state "$1")" != "$2" ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
 		sleep 0.2
 	done
 }

@@ -99,18 +99,6 @@ submit() {
 		e2e_fail "$name: job $E2E_JOB tagged asbb:hold=<id>" "AdminComment: '$(e2e_admin_comment "$E2E_JOB")'"
 }
 
-# The state slurmctld reports for a job (array: one line per task), or ''.
-live_state() { squeue -h -t all -j "$1" -o %T 2>/dev/null; }
-
-# wait_live JOB STATE SECONDS: poll slurmctld every 0.2 s.
-wait_live() {
-	local end=$(($(date +%s) + $3))
-	while [ "$(live_state "$1")" != "$2" ]; do
-		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 0.2
-	done
-}
-
 # sacct's rows of a job, every run of every task: JobIDRaw|ElapsedRaw|NNodes|State
 sacct_rows() { sacct -X -D -n -P -j "$1" -o JobIDRaw,ElapsedRaw,NNodes,State 2>/dev/null; }
 
@@ -123,7 +111,7 @@ readonly FINAL='^(COMPLETED|CANCELLED|FAILED|TIMEOUT|NODE_FAIL|PREEMPTED|BOOT_FA
 # any part of it and sacct shows all its runs, each in a final state.
 job_done() {
 	local name=$1 id=${JOB[$1]} s states
-	for s in $(live_state "$id"); do
+	for s in $(e2e_live_state "$id"); do
 		[[ "$s" =~ $FINAL ]] && [ "$s" != REQUEUED ] || return 1
 	done
 	states=$(sacct_states "$id")
@@ -187,29 +175,29 @@ submit pendcancel alice 1 CANCELLED -t 5 --hold --wrap 'sleep 300'
 
 # Cancelled while pending (held: it cannot start).
 if [ -n "${JOB[pendcancel]:-}" ]; then
-	s=$(live_state "${JOB[pendcancel]}")
+	s=$(e2e_live_state "${JOB[pendcancel]}")
 	e2e_check_eq "pendcancel: job ${JOB[pendcancel]} pending before scancel" "$s" PENDING
 	scancel "${JOB[pendcancel]}" || e2e_fail "scancel ${JOB[pendcancel]}"
 fi
 
 # Cancelled while running; requeued while running.
 if [ -n "${JOB[runcancel]:-}" ]; then
-	if wait_live "${JOB[runcancel]}" RUNNING 60; then
+	if e2e_wait_live "${JOB[runcancel]}" RUNNING 60; then
 		sleep 3
 		scancel "${JOB[runcancel]}" || e2e_fail "scancel ${JOB[runcancel]}"
 		e2e_log "runcancel: job ${JOB[runcancel]} cancelled while RUNNING"
 	else
-		e2e_fail "runcancel: job ${JOB[runcancel]} RUNNING within 60 s" "state: $(live_state "${JOB[runcancel]}")"
+		e2e_fail "runcancel: job ${JOB[runcancel]} RUNNING within 60 s" "state: $(e2e_live_state "${JOB[runcancel]}")"
 	fi
 fi
 if [ -n "${JOB[requeue]:-}" ]; then
 	id=${JOB[requeue]}
-	if wait_live "$id" RUNNING 60; then
+	if e2e_wait_live "$id" RUNNING 60; then
 		sleep 3
 		e2e_as root scontrol requeue "$id"
 		e2e_check_eq "requeue: scontrol requeue $id while RUNNING (exit status)" "$E2E_RC" 0
 		# the old run is torn down first; then the job pends for BeginTime
-		if wait_live "$id" PENDING 30; then
+		if e2e_wait_live "$id" PENDING 30; then
 			# slurmd refuses a launch whose credential is not newer, in whole
 			# seconds, than the revocation of the old run ("Job credential
 			# revoked", seen on 24.11): SLURM's own BeginTime delay avoids
@@ -218,21 +206,21 @@ if [ -n "${JOB[requeue]:-}" ]; then
 			reason=$(squeue -h -j "$id" -o %r)
 			e2e_as root scontrol update jobid="$id" StartTime=now
 			how="scontrol update StartTime=now (reason was $reason)"
-			if ! wait_live "$id" RUNNING 15; then
+			if ! e2e_wait_live "$id" RUNNING 15; then
 				e2e_as root scontrol release "$id"
 				how+=", then scontrol release"
 			fi
-			if wait_live "$id" RUNNING 60; then
+			if e2e_wait_live "$id" RUNNING 60; then
 				e2e_pass "requeue: job $id runs again after $how"
 			else
 				e2e_fail "requeue: job $id runs again after $how" \
 					"$(scontrol show job "$id" | grep -E 'JobState|StartTime')"
 			fi
 		else
-			e2e_fail "requeue: job $id pending after scontrol requeue" "state: $(live_state "$id")"
+			e2e_fail "requeue: job $id pending after scontrol requeue" "state: $(e2e_live_state "$id")"
 		fi
 	else
-		e2e_fail "requeue: job $id RUNNING within 60 s" "state: $(live_state "$id")"
+		e2e_fail "requeue: job $id RUNNING within 60 s" "state: $(e2e_live_state "$id")"
 	fi
 fi
 
@@ -246,7 +234,7 @@ while :; do
 	if [ "$(date +%s)" -ge "$end" ]; then
 		for name in "${pending[@]}"; do
 			e2e_fail "$name: job ${JOB[$name]} ended and in slurmdbd within $END_TIMEOUT s" \
-				"slurmctld: $(live_state "${JOB[$name]}" | paste -sd' ' -)" "sacct: $(sacct_states "${JOB[$name]}")"
+				"slurmctld: $(e2e_live_state "${JOB[$name]}" | paste -sd' ' -)" "sacct: $(sacct_states "${JOB[$name]}")"
 		done
 		break
 	fi
