@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/bill_split.hpp"
 #include "core/cur_line.hpp"
@@ -102,6 +103,9 @@ std::string digest_of(const BillAttribution& a) {
         text += a.true_ups.idle->account + " " + std::to_string(a.true_ups.idle->amount.micro);
         for (int64_t id : a.true_ups.idle->budget_ids) text += " " + std::to_string(id);
     }
+    for (const auto& n : a.true_ups.idle_nodes) {
+        text += "\nidle " + n.node + " " + n.partitions + " " + std::to_string(n.idle.micro);
+    }
     for (const auto& c : a.true_ups.costs) {
         text += "\n" + c.hold_id + " " + c.cluster + " " + std::to_string(c.job_id) + " " +
                 std::to_string(c.runs) + " " + std::to_string(c.billed.micro) + " " +
@@ -116,7 +120,22 @@ struct Buckets {
     ExactAmount uncharged;
     ExactAmount idle;
     ExactAmount untagged;
+    std::map<std::string, ExactAmount> idle_by_node;  // of idle, before any shared part
+    std::map<std::string, std::set<std::string>> partitions_by_node;
 };
+
+// The node's partitions as bill_idle_node keeps them: sorted, comma
+// separated, at most 255 characters (cut at a name, with "..." after).
+std::string partition_list(const std::set<std::string>& partitions) {
+    constexpr size_t kMaxChars = 255;
+    std::string text;
+    for (const auto& p : partitions) {
+        const std::string next = text.empty() ? p : text + "," + p;
+        if (next.size() > kMaxChars - 4) return text + ",...";
+        text = next;
+    }
+    return text;
+}
 
 Buckets place_runs(Context& context, const bill::CurPeriodTotal& period, const Window& month,
                    const std::string& what) {
@@ -129,6 +148,13 @@ Buckets place_runs(Context& context, const bill::CurPeriodTotal& period, const W
     auto split = split_node_costs(period.node_lines, occupancy_of(runs), runs.size());
     if (!split) user_error(what + ": " + split.error());
     buckets.idle = split->idle;
+    buckets.idle_by_node = split->idle_by_node;
+    for (const auto& placed : runs) {
+        auto nodes = expand_hostlist(placed.node_list);
+        for (const auto& node : nodes ? *nodes : std::vector<std::string>{}) {
+            buckets.partitions_by_node[node].insert(placed.run.partition);
+        }
+    }
     std::vector<int64_t> keys;
     for (size_t i = 0; i < runs.size(); ++i) {
         auto key = run_charge_key(runs[i].run);
@@ -273,6 +299,10 @@ BillAttribution attribute_bill(Context& context, const bill::CurPeriodTotal& per
         result.true_ups.idle = db::IdleCharge{
             idle_account, context.config().cluster_name,
             idle_levels(context, idle_account, month, period.billing_period), idle_cost};
+    }
+    for (const auto& [node, idle] : buckets.idle_by_node) {
+        result.true_ups.idle_nodes.push_back(
+            {node, partition_list(buckets.partitions_by_node[node]), rounded(idle, what)});
     }
     result.digest = digest_of(result);
     return result;

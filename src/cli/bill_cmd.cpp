@@ -21,7 +21,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: asbb bill import FILE... [--dry-run]\n"
-    "       asbb bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs|--accounts]\n"
+    "       asbb bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] "
+    "[--jobs|--accounts|--idle]\n"
     "       asbb bill map --resume-log=FILE|--csv=FILE [--dry-run] | asbb bill map show";
 
 db::BillImport import_of(const bill::CurReading& reading, const bill::CurPeriodTotal& period,

@@ -91,6 +91,18 @@ void list_account_costs(Context& context, const std::vector<db::BillJobCostRow>&
     print_listing(context, listing);
 }
 
+// One row per node with idle time: asbb bill show --idle.
+void list_idle_nodes(Context& context, const std::optional<std::string>& period) {
+    Listing listing;
+    listing.columns = {{"Period", Align::kLeft}, {"Payer", Align::kLeft},      {"Import"},
+                       {"Node", Align::kLeft},   {"Partitions", Align::kLeft}, {"Idle"}};
+    for (const auto& row : db::list_bill_idle_nodes(context.session(), period)) {
+        listing.rows.push_back({row.billing_period, row.payer_account, row.import_id, row.idle.node,
+                                row.idle.partitions, row.idle.idle});
+    }
+    print_listing(context, listing);
+}
+
 }  // namespace
 
 int bill_show_command(Context& context, const Args& args) {
@@ -100,7 +112,8 @@ int bill_show_command(Context& context, const Args& args) {
     options.add_options()("month", "only the billing period YYYY-MM", OptionArg::kValue)(
         "all-versions", "also the versions a newer import replaced")(
         "jobs", "one row per job the current versions trued up")(
-        "accounts", "one row per account and month: its trued-up jobs summed");
+        "accounts", "one row per account and month: its trued-up jobs summed")(
+        "idle", "one row per node with idle time, with the partitions its runs used");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -112,6 +125,14 @@ int bill_show_command(Context& context, const Args& args) {
         filter.period = *month;
     }
     filter.with_replaced = parsed.count("all-versions") > 0;
+    if (parsed.count("idle") > 0) {
+        if (!positional.empty() || filter.with_replaced || parsed.count("jobs") ||
+            parsed.count("accounts")) {
+            usage_error("--idle takes only --month");
+        }
+        list_idle_nodes(context, filter.period);
+        return kExitOk;
+    }
     const bool by_account = parsed.count("accounts") > 0;
     if (!positional.empty() || parsed.count("jobs") > 0 || by_account) {
         std::optional<std::string> account;

@@ -49,7 +49,7 @@ Verbs:
   alerts [ACCOUNT] [--since=DATE]
   shadow report [ACCOUNT] [--since=DATE] [--until=DATE] [--summary]
   bill import FILE... [--dry-run]
-  bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs|--accounts]
+  bill show [ACCOUNT] [--month=YYYY-MM] [--all-versions] [--jobs|--accounts|--idle]
   bill map --resume-log=FILE|--csv=FILE [--dry-run] | bill map show
 
   estimate --account=ACCOUNT --partition=PARTITION [--nodes=N] [--cpus=N]

@@ -37,8 +37,11 @@ Expected<bool> add_to(ExactAmount& sum, const ExactAmount& amount) {
 
 // One piece of a line among the runs that hold the node for all of it.
 Expected<bool> split_piece(const ExactAmount& piece, const std::vector<const Clipped*>& holders,
-                           BillSplit& split) {
-    if (holders.empty()) return add_to(split.idle, piece);
+                           const std::string& node, BillSplit& split) {
+    if (holders.empty()) {
+        auto idle = add_to(split.idle, piece);
+        return idle ? add_to(split.idle_by_node[node], piece) : idle;
+    }
     int64_t cpus = 0;
     for (const Clipped* h : holders) cpus += h->cpus;
     ExactAmount rest = piece;
@@ -77,7 +80,7 @@ Expected<bool> split_line(const NodeLineCost& line, const std::vector<NodeOccupa
         for (const auto& c : clipped) {
             if (c.from_s <= cuts[k] && c.to_s >= cuts[k + 1]) holders.push_back(&c);
         }
-        auto done = split_piece(*piece, holders, split);
+        auto done = split_piece(*piece, holders, line.node, split);
         if (!done) return done;
     }
     return true;

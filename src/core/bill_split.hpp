@@ -43,8 +43,9 @@ struct NodeOccupancy {
 using OccupancyByNode = std::map<std::string, std::vector<NodeOccupancy>>;
 
 struct BillSplit {
-    std::vector<ExactAmount> by_run;  // indexed by NodeOccupancy::run
-    ExactAmount idle;                 // the pieces of lines no run held
+    std::vector<ExactAmount> by_run;                  // indexed by NodeOccupancy::run
+    ExactAmount idle;                                 // the pieces of lines no run held
+    std::map<std::string, ExactAmount> idle_by_node;  // the same, by node (its sum)
     int64_t lines_with_runs = 0;
 };
 

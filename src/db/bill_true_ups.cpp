@@ -122,6 +122,32 @@ void write_bill_true_ups(Session& session, const BillImport& import, int64_t imp
                      actor, now_s, SpentCorrection::kTrueUp);
     }
     if (true_ups.idle) write_idle_charge(session, import, import_id, *true_ups.idle, actor, now_s);
+    for (const auto& node : true_ups.idle_nodes) {
+        session.exec(
+            "INSERT INTO bill_idle_node (import_id, node, partitions, idle_micro) VALUES (?, ?, ?, "
+            "?)",
+            {import_id, node.node, node.partitions, node.idle.micro});
+    }
+}
+
+std::vector<NodeIdleRow> list_bill_idle_nodes(Session& session,
+                                              const std::optional<std::string>& period) {
+    std::string sql =
+        "SELECT n.node, n.partitions, n.idle_micro, n.import_id, i.billing_period,"
+        " i.payer_account FROM bill_idle_node n JOIN bill_import i ON i.id = n.import_id"
+        " WHERE i.current_mark = 1";
+    Params params;
+    if (period) {
+        sql += " AND i.billing_period = ?";
+        params.emplace_back(*period);
+    }
+    sql += " ORDER BY i.billing_period, i.payer_account, n.node";
+    std::vector<NodeIdleRow> rows;
+    for (const auto& row : session.query(sql, params)) {
+        rows.push_back({NodeIdle{row.str(0), row.str(1), Money{row.i64(2)}}, row.i64(3), row.str(4),
+                        row.str(5)});
+    }
+    return rows;
 }
 
 std::vector<BillJobCostRow> list_bill_job_costs(Session& session,

@@ -58,10 +58,19 @@ struct IdleCharge {
     Money amount;
 };
 
-// What one import journals.
+// A node's idle instance cost in one import, and the partitions its runs
+// used in the billing period ("" when none ran there).
+struct NodeIdle {
+    std::string node;
+    std::string partitions;  // comma list, sorted
+    Money idle;
+};
+
+// What one import journals, and what it records beside.
 struct BillTrueUps {
     std::vector<BillJobCost> costs;
     std::optional<IdleCharge> idle;  // set with IdleCostAccount and an amount
+    std::vector<NodeIdle> idle_nodes;
 };
 
 // Inside record_bill_import's transaction: reverses each true-up and idle
@@ -84,6 +93,16 @@ struct BillJobCostRow {
 std::vector<BillJobCostRow> list_bill_job_costs(Session& session,
                                                 const std::optional<std::string>& period,
                                                 const std::optional<std::string>& account);
+
+// The current versions' idle cost by node (asbb bill show --idle).
+struct NodeIdleRow {
+    NodeIdle idle;
+    int64_t import_id = 0;
+    std::string billing_period;
+    std::string payer_account;
+};
+std::vector<NodeIdleRow> list_bill_idle_nodes(Session& session,
+                                              const std::optional<std::string>& period);
 
 // What the current versions of the AWS bill place on one budget: the billed
 // cost of the holds that count against it (their shared part included) and

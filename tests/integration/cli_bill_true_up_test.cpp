@@ -176,6 +176,11 @@ TEST_F(CliBillTrueUp, PlacesInstanceHoursOnTheJobsByCpuSecondsAndTruesUpTheirCha
               "2026-11|1|51|proj001|1|0.063|0.18|-0.117\n"
               "2026-11|1|52|proj001|1|0.324|0.36|-0.036\n"
               "2026-11|1|53|proj001|1|0.243|0.36|-0.117\n");
+    // Idle by node, with the partitions its runs used.
+    EXPECT_EQ(out({"bill", "show", "--idle", "-P", "-n"}),
+              "2026-11|123456789012|1|cpu1|aws-cpu|0.27\n"
+              "2026-11|123456789012|1|cpu2|aws-cpu|0.09\n");
+    expect_refused({"bill", "show", "--idle", "--jobs"}, 2, "--idle takes only --month");
     // Per account: the three holds of $1.00 each (estimate and hold), summed.
     EXPECT_EQ(out({"bill", "show", "--accounts", "-P", "-n",
                    "format=Period,Account,Jobs,Estimate,HoldAmount,Charged,Billed,TrueUp"}),

@@ -74,6 +74,16 @@ TEST(BillSplit, NodesAndRunsThatDoNotMeetShareNothing) {
     EXPECT_EQ(split->lines_with_runs, 0);
 }
 
+TEST(BillSplit, IdleIsAlsoKeptByNode) {
+    OccupancyByNode on_node{{"cpu1", {{0, kT0, kT0 + 900, 4}}}};
+    auto split = split_node_costs({hour("cpu1", "0.36"), hour("cpu2", "0.72")}, on_node, 1);
+    ASSERT_TRUE(split);
+    EXPECT_EQ(split->idle.text(), "0.99");
+    ASSERT_EQ(split->idle_by_node.size(), 2u);
+    EXPECT_EQ(split->idle_by_node.at("cpu1").text(), "0.27");  // 45 of its 60 minutes
+    EXPECT_EQ(split->idle_by_node.at("cpu2").text(), "0.72");
+}
+
 TEST(BillSplit, ARunIndexOutOfRangeIsAnError) {
     OccupancyByNode on_node{{"cpu1", {{5, kT0, kT0 + 60, 1}}}};
     auto split = split_node_costs({hour("cpu1", "1")}, on_node, 1);
