@@ -7,8 +7,6 @@
 -- unattributed lines are journaled as one 'true_up' row (no hold) on each
 -- budget level of that account for the billed month; bill_idle_cost keeps
 -- them per import, so that a newer version of the month reverses them.
--- bill_idle_node: an import's idle instance cost by node, with the
--- partitions the node's runs used that month (asbb bill show --idle).
 -- IF NOT EXISTS: a migration may run again after a partial run.
 ALTER TABLE bill_job_cost
     ADD COLUMN IF NOT EXISTS shared_micro BIGINT NOT NULL DEFAULT 0;
@@ -27,13 +25,4 @@ CREATE TABLE IF NOT EXISTS bill_idle_cost (
     PRIMARY KEY (import_id, budget_id),
     CONSTRAINT bill_idle_cost_import FOREIGN KEY (import_id) REFERENCES bill_import (id),
     CONSTRAINT bill_idle_cost_budget FOREIGN KEY (budget_id) REFERENCES budget (id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
-
-CREATE TABLE IF NOT EXISTS bill_idle_node (
-    import_id   BIGINT UNSIGNED NOT NULL,
-    node        VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-    partitions  VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,  -- comma list
-    idle_micro  BIGINT NOT NULL,  -- instance cost of time no run held, rounded once
-    PRIMARY KEY (import_id, node),
-    CONSTRAINT bill_idle_node_import FOREIGN KEY (import_id) REFERENCES bill_import (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
