@@ -39,7 +39,9 @@ struct NodeFinder {
         if (tag) {
             auto tagged = tag->node_of(fields);
             if (!tagged) return make_error(tagged.error());
-            node = *tagged;
+            // A value no SLURM node can have ("Compute node 1") names no node:
+            // the line is untagged, and shows in Untagged.
+            if (is_node_name(*tagged)) node = *tagged;
         }
         if (node.empty() && map) {
             const int64_t end_s = line.usage_end_s > line.usage_start_s ? line.usage_end_s

@@ -254,6 +254,21 @@ TEST_F(CliBillTrueUp, AReportWithoutTheTagIsRefusedAndNothingWritten) {
                    "--all-versions lists imports, not jobs");
 }
 
+// A tag value that no SLURM node can have (spaces, quotes, unicode, 65
+// characters) places the line on no node: it is counted as Untagged.
+TEST_F(CliBillTrueUp, ATagValueThatIsNoNodeNameCountsAsUntagged) {
+    run(51, "cpu1", 1, 2, 0, 60);
+    const std::string text =
+        kHeader + line(0, "i-01", "USE1-BoxUsage:c5.large", "0.36", "cpu1") +
+        line(0, "i-02", "USE1-BoxUsage:c5.large", "0.5", "\"Compute node, 2\"") +
+        line(0, "i-03", "USE1-BoxUsage:c5.large", "0.25", "n\xc3\xb6" "de") +
+        line(0, "i-04", "USE1-BoxUsage:c5.large", "0.125", std::string(65, 'n'));
+    EXPECT_EQ(out({"bill", "import", write("odd.csv", text), "-P", "-n",
+                   "format=Instances,Jobs,Idle,Untagged"}),
+              "1.235|0.36|0.00|0.875\n");
+    EXPECT_TRUE(db::check_ledger(session()).empty());
+}
+
 TEST_F(CliBillTrueUp, ReadsTheNodeFromACur2ResourceTagsMap) {
     run(51, "cpu1", 1, 2, 0, 60);  // $0.36 charged, alone on cpu1 for the hour
     const std::string cur2 =
