@@ -1,5 +1,6 @@
 #include "bill/node_map_files.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string_view>

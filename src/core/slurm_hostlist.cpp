@@ -1,6 +1,7 @@
 #include "core/slurm_hostlist.hpp"
 
 #include <charconv>
+#include <cstdint>
 
 #include "core/split.hpp"
 
