@@ -120,7 +120,8 @@ int list_budgets(Context& context, const Args& args) {
 }
 
 int show_account(Context& context, const Args& args) {
-    auto options = account_verb_options("show NAME", "Show an account's budgets and partition limits");
+    auto options =
+        account_verb_options("show NAME", "Show an account's budgets and partition limits");
     std::vector<std::string> positional;
     auto parsed = parse_options(options, args, positional, 1);
     if (wants_help(context, options, parsed)) return kExitOk;
@@ -199,7 +200,8 @@ CarryRule parse_carry_option(const std::optional<std::string>& text) {
 }
 
 int rollover(Context& context, const Args& args) {
-    auto options = account_verb_options("rollover NAME", "Create the next period of an account's budget");
+    auto options =
+        account_verb_options("rollover NAME", "Create the next period of an account's budget");
     options.add_options()("start", "first day (YYYY-MM-DD)", OptionArg::kValue)(
         "end", "last day, included (YYYY-MM-DD)", OptionArg::kValue)(
         "budget", "the new period's allocation in dollars", OptionArg::kValue)(
@@ -256,7 +258,8 @@ int remove_budget(Context& context, const Args& args) {
 }
 
 int set_limit(Context& context, const Args& args) {
-    auto options = account_verb_options("set-limit NAME", "Cap an account's spending on one partition");
+    auto options =
+        account_verb_options("set-limit NAME", "Cap an account's spending on one partition");
     options.add_options()("partition", "partition", OptionArg::kValue)(
         "limit", "cap in dollars", OptionArg::kValue)("cluster", "which cluster's budget",
                                                       OptionArg::kValue);
@@ -278,8 +281,8 @@ int set_limit(Context& context, const Args& args) {
 
 int move_money(Context& context, const Args& args, bool is_deposit) {
     const std::string verb = is_deposit ? "deposit" : "withdraw";
-    auto options = account_verb_options(verb + " NAME AMOUNT",
-                                is_deposit ? "Add money to a budget" : "Take money from a budget");
+    auto options = account_verb_options(
+        verb + " NAME AMOUNT", is_deposit ? "Add money to a budget" : "Take money from a budget");
     options.add_options()("reason", "why (recorded in the journal)", OptionArg::kValue)(
         "cluster", "which cluster's budget", OptionArg::kValue);
     std::vector<std::string> positional;

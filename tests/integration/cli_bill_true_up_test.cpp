@@ -261,7 +261,7 @@ TEST_F(CliBillTrueUp, ATagValueThatIsNoNodeNameCountsAsUntagged) {
     const std::string text =
         kHeader + line(0, "i-01", "USE1-BoxUsage:c5.large", "0.36", "cpu1") +
         line(0, "i-02", "USE1-BoxUsage:c5.large", "0.5", "\"Compute node, 2\"") +
-        line(0, "i-03", "USE1-BoxUsage:c5.large", "0.25", "n\xc3\xb6" "de") +
+        line(0, "i-03", "USE1-BoxUsage:c5.large", "0.25", std::string("n\xc3\xb6") + "de") +
         line(0, "i-04", "USE1-BoxUsage:c5.large", "0.125", std::string(65, 'n'));
     EXPECT_EQ(out({"bill", "import", write("odd.csv", text), "-P", "-n",
                    "format=Instances,Jobs,Idle,Untagged"}),
