@@ -44,9 +44,8 @@ struct NodeFinder {
             if (is_node_name(*tagged)) node = *tagged;
         }
         if (node.empty() && map) {
-            const int64_t end_s = line.usage_end_s > line.usage_start_s ? line.usage_end_s
-                                                                        : line.usage_start_s + 3600;
-            node = map->node_of(line.resource_id, line.usage_start_s, end_s);
+            node = map->node_of(line.resource_id, line.usage_start_s,
+                                line_end_s(line.usage_start_s, line.usage_end_s));
         }
         return node;
     }

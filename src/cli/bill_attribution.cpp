@@ -17,8 +17,6 @@ namespace asbb::cli {
 
 namespace {
 
-constexpr int64_t kHour_s = 3600;
-
 struct Window {
     int64_t start_s = 0;
     int64_t end_s = 0;
@@ -43,8 +41,7 @@ Window search_window(const bill::CurPeriodTotal& period, const Window& month) {
     Window w = month;
     for (const auto& line : period.node_lines) {
         w.start_s = std::min(w.start_s, line.start_s);
-        w.end_s =
-            std::max(w.end_s, line.end_s > line.start_s ? line.end_s : line.start_s + kHour_s);
+        w.end_s = std::max(w.end_s, line_end_s(line.start_s, line.end_s));
     }
     return w;
 }
@@ -145,14 +142,14 @@ Buckets place_runs(Context& context, const bill::CurPeriodTotal& period, const W
     const Window search = search_window(period, month);
     const auto runs = db::runs_on_nodes_between(context.session(), context.slurm_db(), cluster,
                                                 search.start_s, search.end_s);
-    auto split = split_node_costs(period.node_lines, occupancy_of(runs), runs.size());
+    const OccupancyByNode on_node = occupancy_of(runs);
+    auto split = split_node_costs(period.node_lines, on_node, runs.size());
     if (!split) user_error(what + ": " + split.error());
     buckets.idle = split->idle;
     buckets.idle_by_node = split->idle_by_node;
-    for (const auto& placed : runs) {
-        auto nodes = expand_hostlist(placed.node_list);
-        for (const auto& node : nodes ? *nodes : std::vector<std::string>{}) {
-            buckets.partitions_by_node[node].insert(placed.run.partition);
+    for (const auto& [node, occupancies] : on_node) {
+        for (const auto& o : occupancies) {
+            buckets.partitions_by_node[node].insert(runs[o.run].run.partition);
         }
     }
     std::vector<int64_t> keys;

@@ -6,8 +6,6 @@ namespace asbb {
 
 namespace {
 
-constexpr int64_t kHour_s = 3600;
-
 // A run's part of [start_s, end_s), or nothing.
 struct Clipped {
     size_t run;
@@ -60,7 +58,7 @@ Expected<bool> split_piece(const ExactAmount& piece, const std::vector<const Cli
 Expected<bool> split_line(const NodeLineCost& line, const std::vector<NodeOccupancy>* runs,
                           BillSplit& split) {
     const int64_t start_s = line.start_s;
-    const int64_t end_s = line.end_s > start_s ? line.end_s : start_s + kHour_s;
+    const int64_t end_s = line_end_s(start_s, line.end_s);
     const auto clipped = clipped_runs(runs, start_s, end_s);
     if (!clipped.empty()) ++split.lines_with_runs;
     std::vector<int64_t> cuts{start_s, end_s};

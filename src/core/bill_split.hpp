@@ -32,6 +32,12 @@ struct NodeLineCost {
     ExactAmount cost;
 };
 
+// Where a report line's time ends: its end, or, for a line without one
+// (a report with no usage end column), the hour from its start.
+inline int64_t line_end_s(int64_t start_s, int64_t end_s) {
+    return end_s > start_s ? end_s : start_s + 3600;
+}
+
 // One run's time on one node: run is the caller's index of the run.
 struct NodeOccupancy {
     size_t run = 0;
